@@ -1,0 +1,71 @@
+/**
+ * The rule contract (see ../shared/reference/style.md, "Our conventions"): one rule per file exporting a
+ * `Rule`, pure `check`, wording only in `meta.messages`.
+ */
+import type {
+  JsonPath,
+  ServiceView,
+  SourceLocation,
+  TaskDefinitionDocument,
+  TaskDefinitionView,
+} from "../taskdef/model.js";
+
+export type Severity = "error" | "warning" | "note";
+
+/** `FLP1xx` ECS would reject / never satisfy; `FLP2xx` deploy safety; `FLP3xx` security and hygiene. */
+export type RuleFamily = "validity" | "deploy-safety" | "security";
+
+export interface RuleMeta {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly family: RuleFamily;
+  /** Why the rule exists, in a few sentences. */
+  readonly rationale: string;
+  /** URLs of the AWS documentation page, agent or Fluent Bit issue the rule rests on. */
+  readonly sources: readonly string[];
+  /** What to change, for a human. */
+  readonly fixHint: string;
+  /** `gate` when `firelens-preflight fix` repairs it. */
+  readonly fixable?: "gate";
+  /** Message templates by id; `{{name}}` placeholders are filled from the report's `data`. */
+  readonly messages: Readonly<Record<string, string>>;
+}
+
+export interface Report {
+  readonly messageId: string;
+  readonly data?: Readonly<Record<string, string | number>>;
+  /** camelCase path relative to the task definition being checked (`["containerDefinitions", 1, "essential"]`). */
+  readonly path?: JsonPath;
+  /** Raw path in the document; use for services (`ServiceView.path`). Wins over `path`. */
+  readonly rawPath?: JsonPath;
+  /** Container the finding is about, for suppressions like `FLP201[app]`. */
+  readonly container?: string;
+}
+
+export interface RuleContext {
+  readonly document: TaskDefinitionDocument;
+  readonly taskDefinition: TaskDefinitionView;
+  /** Services in the same template that run this task definition (templates only). */
+  readonly services: readonly ServiceView[];
+  report(report: Report): void;
+}
+
+export interface Rule {
+  readonly meta: RuleMeta;
+  check(context: RuleContext): void;
+}
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly message: string;
+  readonly messageId: string;
+  readonly taskDefinition: string;
+  readonly container?: string;
+  readonly location: SourceLocation;
+  /** Raw JSON path, as a JSONPath-like string (`$.containerDefinitions[1].essential`). */
+  readonly jsonPath: string;
+  readonly fixHint: string;
+}

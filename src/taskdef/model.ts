@@ -1,0 +1,103 @@
+/**
+ * The shared model every part of firelens-preflight meets at (see DESIGN.md).
+ *
+ * A loaded file is a `TaskDefinitionDocument`: the raw text (kept for lossless write-back), the detected
+ * format, and a typed, camelCase view of each task definition and service it holds. The view uses the
+ * official `@aws-sdk/client-ecs` shapes. Every node of the view can be traced back to the raw document
+ * through a `JsonPath` (keys as they are spelled in the file: PascalCase in CloudFormation), and every
+ * raw path can be located as file, line and column.
+ */
+import type { ContainerDefinition, DeploymentConfiguration, TaskDefinition } from "@aws-sdk/client-ecs";
+
+export type { ContainerDefinition, DeploymentConfiguration, TaskDefinition };
+
+/** The formats we read. The id is stable (JSON output, tests); `describeFormat` gives the human label. */
+export type DocumentFormat =
+  /** `aws ecs register-task-definition --cli-input-json` shape (camelCase, `containerDefinitions`). */
+  | "ecs-json"
+  /** `aws ecs describe-task-definition` output: `{ "taskDefinition": { … } }`. */
+  | "describe-task-definition"
+  /** A bare `containerDefinitions` array (Terraform `container_definitions`, ecspresso fragments). */
+  | "container-definitions"
+  /** CloudFormation / CDK-synthesized template, JSON. */
+  | "cloudformation-json"
+  /** CloudFormation template, YAML (short-form intrinsic tags such as `!Ref` kept intact). */
+  | "cloudformation-yaml";
+
+/** A path into the raw document, with keys spelled as in the file. */
+export type JsonPath = ReadonlyArray<string | number>;
+
+export interface SourceLocation {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+  /** 0-based offset into the text. */
+  readonly offset: number;
+  /** Length in characters of the node's text (0 when unknown). */
+  readonly length: number;
+}
+
+/**
+ * A CloudFormation intrinsic (`{"Ref": …}`, `{"Fn::Sub": …}`, `!GetAtt …`) found where the view expects a
+ * plain value. Rules must treat it as "unknown at lint time", never as a string.
+ */
+export interface Intrinsic {
+  readonly kind: "intrinsic";
+  /** `Ref`, `Fn::Sub`, `Fn::GetAtt`, `Fn::If`, … (long form, whatever the file used). */
+  readonly fn: string;
+  /** The intrinsic's argument, as plain data. */
+  readonly argument: unknown;
+}
+
+export interface ContainerView {
+  /** The container's name, or `undefined` when missing or not a literal. */
+  readonly name: string | undefined;
+  readonly index: number;
+  /**
+   * camelCase view of the container. Fields whose value in a template is an intrinsic hold an `Intrinsic`
+   * at run time although the SDK type says otherwise: read them through `literal()` from `./values.js`.
+   */
+  readonly definition: ContainerDefinition;
+  /** Raw path of the container object. */
+  readonly path: JsonPath;
+}
+
+export interface TaskDefinitionView {
+  /** CloudFormation logical id, else the family, else `"task definition"`. */
+  readonly id: string;
+  /** Raw path of the task definition object (`[]` for a bare ECS JSON, `["Resources", id, "Properties"]` …). */
+  readonly path: JsonPath;
+  /** Raw key under `path` that holds the container array (`containerDefinitions` / `ContainerDefinitions`), or `null` for a bare array document. */
+  readonly containersKey: string | null;
+  /** camelCase view of the task-level fields (cpu, memory, requiresCompatibilities, networkMode, …). */
+  readonly taskDefinition: TaskDefinition;
+  readonly containers: readonly ContainerView[];
+}
+
+export interface ServiceView {
+  /** CloudFormation logical id. */
+  readonly id: string;
+  readonly path: JsonPath;
+  /** Logical id of the task definition when the service refers to one in the same template with `Ref`. */
+  readonly taskDefinitionRef: string | undefined;
+  readonly deploymentConfiguration: DeploymentConfiguration | undefined;
+}
+
+export interface TaskDefinitionDocument {
+  /** Display name of the source: the path as given, or `<stdin>`. */
+  readonly file: string;
+  /** The exact text that was read. `serialize(doc)` returns it unchanged when nothing was edited. */
+  readonly text: string;
+  readonly format: DocumentFormat;
+  readonly taskDefinitions: readonly TaskDefinitionView[];
+  readonly services: readonly ServiceView[];
+  /** Locate a raw path; falls back to the nearest ancestor that exists. */
+  locate(path: JsonPath): SourceLocation;
+  /**
+   * Translate a camelCase path relative to a task definition (`["containerDefinitions", 2, "dependsOn", 0]`)
+   * into the raw path in this document (PascalCase in templates).
+   */
+  rawPath(taskDefinition: TaskDefinitionView, viewPath: JsonPath): JsonPath;
+}
