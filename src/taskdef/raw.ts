@@ -1,0 +1,295 @@
+/**
+ * A format-neutral tree over the source text: every node keeps its offset, so the view can be located
+ * and edited without re-reading the file. JSON and YAML both land here.
+ */
+import { type ParseErrorCode, visit } from "jsonc-parser";
+import {
+  type Alias,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument as parseYamlDocument,
+  type Node as YamlNode,
+} from "yaml";
+import { TaskDefError } from "./errors.js";
+
+export type Scalar = string | number | boolean | null;
+
+interface NodeBase {
+  /** 0-based offset of the node's first character. */
+  readonly offset: number;
+  readonly length: number;
+}
+
+export interface RawProperty {
+  readonly key: string;
+  readonly keyOffset: number;
+  readonly value: RawNode;
+}
+
+export interface RawObject extends NodeBase {
+  readonly type: "object";
+  readonly props: RawProperty[];
+}
+
+export interface RawArray extends NodeBase {
+  readonly type: "array";
+  readonly items: RawNode[];
+}
+
+export interface RawScalar extends NodeBase {
+  readonly type: "scalar";
+  readonly value: Scalar;
+}
+
+/** A YAML short-form intrinsic (`!Ref X`); JSON intrinsics stay plain objects in the raw tree. */
+export interface RawTagged extends NodeBase {
+  readonly type: "tagged";
+  /** Long-form name: `Ref`, `Condition`, `Fn::Sub`, … */
+  readonly fn: string;
+  /** The tag as written (`!GetAtt`). */
+  readonly tag: string;
+  readonly argument: RawNode;
+}
+
+export type RawNode = RawObject | RawArray | RawScalar | RawTagged;
+
+/** Last property wins, as in `JSON.parse` and CloudFormation. */
+export function getProp(node: RawObject, key: string): RawProperty | undefined {
+  for (let i = node.props.length - 1; i >= 0; i--) {
+    const p = node.props[i];
+    if (p !== undefined && p.key === key) return p;
+  }
+  return undefined;
+}
+
+/** Offsets of line starts, for 1-based line/column. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.starts.push(i + 1);
+      }
+    }
+  }
+
+  position(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (this.starts[lo] ?? 0) + 1 };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// JSON
+
+const JSON_ERRORS: Partial<Record<ParseErrorCode, string>> = {
+  1: "invalid symbol",
+  2: "invalid number",
+  3: "expected a property name (a double-quoted string)",
+  4: "expected a value",
+  5: "expected ':'",
+  9: "expected end of file",
+  10: "comments are not allowed in JSON",
+  11: "comments are not allowed in JSON",
+  12: "unterminated string",
+  13: "unterminated number",
+  14: "invalid unicode escape",
+  15: "invalid escape character",
+  16: "invalid character in string",
+};
+
+/** Strict JSON (no comments, no trailing commas) into a located tree. */
+export function parseJsonTree(text: string, file: string, lines: LineIndex): RawNode {
+  type Frame =
+    | { kind: "object"; offset: number; props: RawProperty[]; key?: string; keyOffset?: number }
+    | { kind: "array"; offset: number; items: RawNode[] };
+  const stack: Frame[] = [];
+  let root: RawNode | undefined;
+  let failure: TaskDefError | undefined;
+
+  const attach = (node: RawNode): void => {
+    const top = stack[stack.length - 1];
+    if (top === undefined) {
+      root ??= node;
+    } else if (top.kind === "array") {
+      top.items.push(node);
+    } else if (top.key !== undefined) {
+      top.props.push({ key: top.key, keyOffset: top.keyOffset ?? node.offset, value: node });
+      top.key = undefined;
+    }
+  };
+  const fail = (detail: string, offset: number): void => {
+    if (failure !== undefined) return;
+    const { line, column } = lines.position(offset);
+    failure = new TaskDefError({ kind: "syntax", file, line, column, detail });
+  };
+
+  visit(
+    text,
+    {
+      onObjectBegin: (offset) => {
+        stack.push({ kind: "object", offset, props: [] });
+      },
+      onObjectProperty: (key, offset) => {
+        const top = stack[stack.length - 1];
+        if (top?.kind === "object") {
+          top.key = key;
+          top.keyOffset = offset;
+        }
+      },
+      onObjectEnd: (offset, length) => {
+        const top = stack.pop();
+        if (top?.kind !== "object") return;
+        attach({
+          type: "object",
+          offset: top.offset,
+          length: offset + length - top.offset,
+          props: top.props,
+        });
+      },
+      onArrayBegin: (offset) => {
+        stack.push({ kind: "array", offset, items: [] });
+      },
+      onArrayEnd: (offset, length) => {
+        const top = stack.pop();
+        if (top?.kind !== "array") return;
+        attach({ type: "array", offset: top.offset, length: offset + length - top.offset, items: top.items });
+      },
+      onLiteralValue: (value: unknown, offset, length) => {
+        const v: Scalar =
+          typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : null;
+        attach({ type: "scalar", offset, length, value: v });
+      },
+      onError: (error, offset) => {
+        const top = stack[stack.length - 1];
+        // jsonc-parser closes the container before it reports a missing bracket, so the code decides.
+        if (error === 7) fail("expected ',' or '}'", offset);
+        else if (error === 8) fail("expected ',' or ']'", offset);
+        else if (error === 6) {
+          fail(top?.kind === "array" ? "expected ',' or ']'" : "expected ',' or '}'", offset);
+        } else if (error === 4 && offset >= text.length) {
+          fail("unexpected end of file", offset);
+        } else {
+          fail(JSON_ERRORS[error] ?? "invalid JSON", offset);
+        }
+      },
+    },
+    { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
+  );
+  if (failure !== undefined) throw failure;
+  if (root === undefined) {
+    throw new TaskDefError({ kind: "syntax", file, line: 1, column: 1, detail: "empty document" });
+  }
+  return root;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// YAML
+
+/** CloudFormation short-form tags, to the long-form name the JSON form would use. */
+export function tagToFn(tag: string): string | undefined {
+  if (!tag.startsWith("!") || tag.startsWith("!!")) return undefined;
+  const name = tag.slice(1);
+  if (name === "Ref" || name === "Condition") return name;
+  if (/^[A-Z][A-Za-z]*$/.test(name)) return `Fn::${name}`;
+  return undefined;
+}
+
+export function parseYamlTree(text: string, file: string, lines: LineIndex): RawNode {
+  const lineCounter = new LineCounter();
+  const doc = parseYamlDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first !== undefined) {
+    const { line, column } = lines.position(first.pos[0]);
+    throw new TaskDefError({
+      kind: "syntax",
+      file,
+      line,
+      column,
+      detail: first.message.split("\n")[0] ?? "invalid YAML",
+    });
+  }
+  const resolving = new Set<YamlNode>();
+  const convert = (node: unknown, fallbackOffset: number): RawNode => {
+    if (node === null || node === undefined) {
+      return { type: "scalar", offset: fallbackOffset, length: 0, value: null };
+    }
+    if (isAlias(node)) {
+      const target = (node as Alias).resolve(doc);
+      if (target === undefined || resolving.has(target)) {
+        const at = lines.position(node.range?.[0] ?? fallbackOffset);
+        throw new TaskDefError({ kind: "syntax", file, ...at, detail: `unresolvable alias *${node.source}` });
+      }
+      resolving.add(target);
+      try {
+        return convert(target, node.range?.[0] ?? fallbackOffset);
+      } finally {
+        resolving.delete(target);
+      }
+    }
+    const yamlNode = node as YamlNode;
+    const range = yamlNode.range ?? [fallbackOffset, fallbackOffset, fallbackOffset];
+    const offset = range[0];
+    const length = range[1] - range[0];
+    const inner = ((): RawNode => {
+      if (isMap(yamlNode)) {
+        const props: RawProperty[] = [];
+        for (const pair of yamlNode.items) {
+          const k = pair.key;
+          const keyOffset = isScalar(k) || isMap(k) || isSeq(k) ? (k.range?.[0] ?? offset) : offset;
+          const key = isScalar(k) ? String(k.value) : k === null ? "" : String(k);
+          props.push({ key, keyOffset, value: convert(pair.value, keyOffset) });
+        }
+        return { type: "object", offset, length, props };
+      }
+      if (isSeq(yamlNode)) {
+        return { type: "array", offset, length, items: yamlNode.items.map((item) => convert(item, offset)) };
+      }
+      if (isScalar(yamlNode)) {
+        const v = yamlNode.value;
+        const value: Scalar =
+          typeof v === "string" || typeof v === "number" || typeof v === "boolean"
+            ? v
+            : typeof v === "bigint"
+              ? Number(v)
+              : v === null
+                ? null
+                : String(v);
+        return { type: "scalar", offset, length, value };
+      }
+      return { type: "scalar", offset, length, value: null };
+    })();
+    const tag = yamlNode.tag;
+    const fn = tag === undefined ? undefined : tagToFn(tag);
+    if (tag !== undefined && fn !== undefined) {
+      let argument = inner;
+      if (fn === "Fn::GetAtt" && inner.type === "scalar" && typeof inner.value === "string") {
+        // `!GetAtt Res.Attr` is the scalar spelling of `["Res", "Attr"]`; the attribute may itself hold dots.
+        const dot = inner.value.indexOf(".");
+        const parts = dot < 0 ? [inner.value] : [inner.value.slice(0, dot), inner.value.slice(dot + 1)];
+        argument = {
+          type: "array",
+          offset,
+          length,
+          items: parts.map((p) => ({ type: "scalar", offset, length, value: p })),
+        };
+      }
+      return { type: "tagged", offset, length, fn, tag, argument };
+    }
+    return inner;
+  };
+  return convert(doc.contents, 0);
+}
