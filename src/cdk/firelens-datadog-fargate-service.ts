@@ -1,0 +1,337 @@
+import { Duration, RemovalPolicy, Token } from "aws-cdk-lib";
+import * as ecs from "aws-cdk-lib/aws-ecs";
+import * as ecsPatterns from "aws-cdk-lib/aws-ecs-patterns";
+import type * as elbv2 from "aws-cdk-lib/aws-elasticloadbalancingv2";
+import type * as iam from "aws-cdk-lib/aws-iam";
+import * as logs from "aws-cdk-lib/aws-logs";
+import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import { Construct } from "constructs";
+import { DEFAULT_PREFLIGHT_NAME } from "../fix/preflight-container.js";
+import { FireLensPreflightError } from "./errors.js";
+import { LogRouterPreflight, type PreflightOptions } from "./log-router-preflight.js";
+
+/**
+ * Pinned router image. 3.x because the 2.x line (Fluent Bit 1.9.10) reached end of life on 2026-06-30; 3.2.1
+ * is Fluent Bit 4.2.2 and, like every release since 2.29.1, ships
+ * `/fluent-bit/configs/output-metrics-healthcheck.conf` (reference/fluent-bit.md §1, §1b).
+ */
+export const DEFAULT_ROUTER_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent-bit:3.2.1";
+/** Built-in config that turns on the monitoring server on port 2020 (aws-for-fluent-bit >= 2.29.1). */
+export const MONITORING_CONFIG = "/fluent-bit/configs/output-metrics-healthcheck.conf";
+/** Datadog Agent 7 on AWS's public gallery (pull-through free of Docker Hub limits). */
+export const DEFAULT_AGENT_IMAGE = "public.ecr.aws/datadog/agent:7";
+
+/**
+ * The router's uptime health check: shallow on purpose. Never `/api/v1/health`: asked before the first metrics
+ * push it crashes Fluent Bit < 1.8.7 (fluent-bit#3983), and it turns unhealthy fleet-wide on a destination
+ * outage. Short interval so the gate (which waits for HEALTHY) opens soon after the router starts.
+ */
+export function uptimeHealthCheck(): ecs.HealthCheck {
+  return {
+    command: ["CMD-SHELL", "curl -fs http://127.0.0.1:2020/api/v1/uptime || exit 1"],
+    interval: Duration.seconds(5),
+    timeout: Duration.seconds(2),
+    retries: 3,
+    startPeriod: Duration.seconds(10),
+  };
+}
+
+/** An app container logging to Datadog through FireLens. */
+export interface FireLensAppContainerOptions extends Omit<ecs.ContainerDefinitionOptions, "logging"> {
+  /** @default "app" for the main container; required for sidecars */
+  readonly containerName?: string;
+  /** Port the load balancer sends traffic to (main container only). @default 80 */
+  readonly containerPort?: number;
+  /** Datadog `service`. @default - the container name */
+  readonly ddService?: string;
+  /** Datadog `source`. @default - not set */
+  readonly ddSource?: string;
+  /** Extra options for this container's Datadog output; they win over the generated ones. @default - none */
+  readonly logOptions?: Readonly<Record<string, string>>;
+  /**
+   * Log driver for this container instead of the Datadog output. A container that does not log through
+   * `awsfirelens` is not gated.
+   * @default - FireLens to Datadog
+   */
+  readonly logging?: ecs.LogDriver;
+}
+
+export interface FireLensDatadogFargateServiceProps
+  extends Omit<
+    ecsPatterns.ApplicationLoadBalancedFargateServiceProps,
+    "taskImageOptions" | "taskDefinition" | "healthCheck" | "containerCpu" | "containerMemoryLimitMiB"
+  > {
+  /** The service's main container; the load balancer routes to its `containerPort`. */
+  readonly app: FireLensAppContainerOptions;
+  /** More containers logging through FireLens, gated like the app. @default - none */
+  readonly sidecars?: FireLensAppContainerOptions[];
+  /** Secrets Manager secret holding the Datadog API key. Never passed as plain text. */
+  readonly datadogApiKeySecret: secretsmanager.ISecret;
+  /** JSON field of the secret holding the key. @default - the whole secret string */
+  readonly datadogApiKeySecretField?: string;
+  /** Datadog site. @default "datadoghq.com" */
+  readonly datadogSite?: string;
+  /** `dd_tags` for every container's logs (`key:value,…`). @default - none */
+  readonly datadogTags?: string;
+  /** @default ContainerImage.fromRegistry("public.ecr.aws/datadog/agent:7") */
+  readonly agentImage?: ecs.ContainerImage;
+  /** @default "datadog-agent" */
+  readonly agentContainerName?: string;
+  /** Extra Agent environment. @default - `ECS_FARGATE=true` and `DD_SITE` only */
+  readonly agentEnvironment?: Readonly<Record<string, string>>;
+  /** @default 256 (Datadog's recommended Agent memory on Fargate) */
+  readonly agentMemoryReservationMiB?: number;
+  /** @default ContainerImage.fromRegistry("public.ecr.aws/aws-observability/aws-for-fluent-bit:3.2.1") */
+  readonly routerImage?: ecs.ContainerImage;
+  /** @default "log-router" */
+  readonly routerContainerName?: string;
+  /**
+   * Load `/fluent-bit/configs/output-metrics-healthcheck.conf` (monitoring server on :2020, needed for the
+   * probe's `flushed` level and the uptime health check). Turn off for router images older than 2.29.1.
+   * @default true
+   */
+  readonly routerMonitoring?: boolean;
+  /** @default - the uptime check (`/api/v1/uptime`) when `routerMonitoring`, else none */
+  readonly routerHealthCheck?: ecs.HealthCheck;
+  /** @default 50 (what CDK gives its implicit router) */
+  readonly routerMemoryReservationMiB?: number;
+  /** Retention of the router's own CloudWatch log group. @default logs.RetentionDays.ONE_MONTH */
+  readonly routerLogRetention?: logs.RetentionDays;
+  /** @default - `require: "flushed"` when `routerMonitoring`, else the probe's `auto` */
+  readonly preflight?: PreflightOptions;
+  /** Target group health check. @default - `path: "/"`, interval 15 s, healthy after 2 checks */
+  readonly targetHealthCheck?: elbv2.HealthCheck;
+  /** @default 512 */
+  readonly cpu?: number;
+  /** @default 1024 */
+  readonly memoryLimitMiB?: number;
+  /** @default { enable: true, rollback: true } - a task held back by the gate counts as a failed launch */
+  readonly circuitBreaker?: ecs.DeploymentCircuitBreaker;
+  /** @default 100 */
+  readonly minHealthyPercent?: number;
+  /** @default 200 */
+  readonly maxHealthyPercent?: number;
+  /** @default - CDK generates one */
+  readonly family?: string;
+  /** @default - CDK creates one */
+  readonly executionRole?: iam.IRole;
+  /** @default - CDK creates one */
+  readonly taskRole?: iam.IRole;
+}
+
+/**
+ * The seed's system as one construct: an ALB in front of a Fargate service (circuit breaker with rollback),
+ * a FireLens router on a pinned aws-for-fluent-bit with its monitoring server and an uptime health check,
+ * the Datadog Agent with its API key from Secrets Manager, the app container(s) logging to Datadog through
+ * FireLens, and the preflight gate holding them back until the log path is verified.
+ */
+export class FireLensDatadogFargateService extends Construct {
+  readonly service: ecs.FargateService;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly listener: elbv2.ApplicationListener;
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  readonly cluster: ecs.ICluster;
+  readonly appContainer: ecs.ContainerDefinition;
+  readonly sidecarContainers: ecs.ContainerDefinition[];
+  readonly logRouter: ecs.FirelensLogRouter;
+  readonly agentContainer: ecs.ContainerDefinition;
+  readonly preflight: LogRouterPreflight;
+  /** The ECS-patterns construct underneath, for anything not surfaced here. */
+  readonly pattern: ecsPatterns.ApplicationLoadBalancedFargateService;
+
+  constructor(scope: Construct, id: string, props: FireLensDatadogFargateServiceProps) {
+    super(scope, id);
+    const appName = props.app.containerName ?? "app";
+    const routerName = props.routerContainerName ?? "log-router";
+    const agentName = props.agentContainerName ?? "datadog-agent";
+    const monitoring = props.routerMonitoring ?? true;
+    const site = props.datadogSite ?? "datadoghq.com";
+    this.validate(props, appName, routerName, agentName, monitoring, site);
+
+    const apiKey = ecs.Secret.fromSecretsManager(props.datadogApiKeySecret, props.datadogApiKeySecretField);
+    const datadog = (container: string, options: FireLensAppContainerOptions | undefined): ecs.LogDriver =>
+      new ecs.FireLensLogDriver({
+        options: {
+          Name: "datadog",
+          Host: `http-intake.logs.${site}`,
+          TLS: "on",
+          compress: "gzip",
+          provider: "ecs",
+          dd_message_key: "log",
+          dd_service: options?.ddService ?? container,
+          ...(options?.ddSource === undefined ? {} : { dd_source: options.ddSource }),
+          ...(props.datadogTags === undefined ? {} : { dd_tags: props.datadogTags }),
+          ...options?.logOptions,
+        },
+        secretOptions: { apikey: apiKey },
+      });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, "TaskDefinition", {
+      cpu: props.cpu ?? 512,
+      memoryLimitMiB: props.memoryLimitMiB ?? 1024,
+      runtimePlatform: props.runtimePlatform,
+      ephemeralStorageGiB: props.ephemeralStorageGiB,
+      family: props.family,
+      executionRole: props.executionRole,
+      taskRole: props.taskRole,
+    });
+
+    this.logRouter = this.taskDefinition.addFirelensLogRouter(routerName, {
+      containerName: routerName,
+      image: props.routerImage ?? ecs.ContainerImage.fromRegistry(DEFAULT_ROUTER_IMAGE),
+      essential: true,
+      memoryReservationMiB: props.routerMemoryReservationMiB ?? 50,
+      firelensConfig: {
+        type: ecs.FirelensLogRouterType.FLUENTBIT,
+        options: monitoring
+          ? {
+              enableECSLogMetadata: true,
+              configFileType: ecs.FirelensConfigFileType.FILE,
+              configFileValue: MONITORING_CONFIG,
+            }
+          : { enableECSLogMetadata: true },
+      },
+      healthCheck: props.routerHealthCheck ?? (monitoring ? uptimeHealthCheck() : undefined),
+      // The router cannot ship its own logs; they go to CloudWatch so a crash leaves a trace.
+      logging: ecs.LogDrivers.awsLogs({
+        streamPrefix: "firelens",
+        logGroup: new logs.LogGroup(this, "RouterLogs", {
+          retention: props.routerLogRetention ?? logs.RetentionDays.ONE_MONTH,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
+      }),
+    });
+
+    this.agentContainer = this.taskDefinition.addContainer(agentName, {
+      containerName: agentName,
+      image: props.agentImage ?? ecs.ContainerImage.fromRegistry(DEFAULT_AGENT_IMAGE),
+      essential: true,
+      memoryReservationMiB: props.agentMemoryReservationMiB ?? 256,
+      environment: { ECS_FARGATE: "true", DD_SITE: site, ...props.agentEnvironment },
+      secrets: { DD_API_KEY: apiKey },
+      healthCheck: {
+        command: ["CMD-SHELL", "agent health"],
+        interval: Duration.seconds(10),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(15),
+      },
+      logging: datadog(agentName, undefined),
+    });
+
+    this.appContainer = this.addApp(appName, props.app, datadog, true);
+    this.sidecarContainers = (props.sidecars ?? []).map((s) =>
+      this.addApp(s.containerName ?? "", s, datadog, false),
+    );
+    // The ALB pattern routes to the default container; the router was added first and would otherwise be it.
+    this.taskDefinition.defaultContainer = this.appContainer;
+
+    this.preflight = new LogRouterPreflight(this, "Preflight", {
+      require: monitoring ? "flushed" : undefined,
+      monitor: monitoring ? undefined : "off",
+      ...props.preflight,
+      taskDefinition: this.taskDefinition,
+      router: this.logRouter,
+      agent: this.agentContainer,
+    });
+
+    const {
+      app: _app,
+      sidecars: _sidecars,
+      datadogApiKeySecret: _secret,
+      preflight: _preflight,
+      targetHealthCheck,
+      ...patternProps
+    } = props;
+    this.pattern = new ecsPatterns.ApplicationLoadBalancedFargateService(this, "Service", {
+      ...patternProps,
+      taskDefinition: this.taskDefinition,
+      circuitBreaker: props.circuitBreaker ?? { enable: true, rollback: true },
+      minHealthyPercent: props.minHealthyPercent ?? 100,
+      maxHealthyPercent: props.maxHealthyPercent ?? 200,
+    });
+    this.pattern.targetGroup.configureHealthCheck(
+      targetHealthCheck ?? { path: "/", interval: Duration.seconds(15), healthyThresholdCount: 2 },
+    );
+    this.service = this.pattern.service;
+    this.loadBalancer = this.pattern.loadBalancer;
+    this.listener = this.pattern.listener;
+    this.targetGroup = this.pattern.targetGroup;
+    this.cluster = this.pattern.cluster;
+  }
+
+  private addApp(
+    name: string,
+    options: FireLensAppContainerOptions,
+    datadog: (container: string, options: FireLensAppContainerOptions) => ecs.LogDriver,
+    main: boolean,
+  ): ecs.ContainerDefinition {
+    const { containerPort, ddService: _s, ddSource: _so, logOptions: _lo, ...containerOptions } = options;
+    const port = containerPort ?? (main ? 80 : undefined);
+    return this.taskDefinition.addContainer(name, {
+      ...containerOptions,
+      containerName: name,
+      logging: options.logging ?? datadog(name, options),
+      portMappings:
+        options.portMappings ??
+        (port === undefined ? undefined : [{ containerPort: port, protocol: ecs.Protocol.TCP }]),
+    });
+  }
+
+  private validate(
+    props: FireLensDatadogFargateServiceProps,
+    appName: string,
+    routerName: string,
+    agentName: string,
+    monitoring: boolean,
+    site: string,
+  ): void {
+    const preflightName = props.preflight?.containerName ?? DEFAULT_PREFLIGHT_NAME;
+    const names = [
+      ["app.containerName", appName],
+      ...(props.sidecars ?? []).map(
+        (s, i) => [`sidecars[${i}].containerName`, s.containerName ?? ""] as const,
+      ),
+      ["routerContainerName", routerName],
+      ["agentContainerName", agentName],
+      ["preflight.containerName", preflightName],
+    ] as const;
+    const seen = new Map<string, string>();
+    for (const [prop, name] of names) {
+      if (name === "") throw new FireLensPreflightError(`${prop}: a container name is required`, this);
+      const before = seen.get(name);
+      if (before !== undefined) {
+        throw new FireLensPreflightError(
+          `${prop}: "${name}" is already used by ${before}; names must be unique`,
+          this,
+        );
+      }
+      seen.set(name, prop);
+    }
+    if (props.app.essential === false) {
+      throw new FireLensPreflightError(
+        "app.essential: false would let the task run without its app; the gate relies on the app being essential",
+        this,
+      );
+    }
+    if (!monitoring && props.preflight?.require === "flushed") {
+      throw new FireLensPreflightError(
+        'preflight.require: "flushed" needs the router\'s monitoring server; set routerMonitoring: true or require "accepted"',
+        this,
+      );
+    }
+    if (!Token.isUnresolved(site) && !/^[a-z0-9.-]+$/.test(site)) {
+      throw new FireLensPreflightError(
+        `datadogSite: "${site}" is not a Datadog site such as "datadoghq.eu"`,
+        this,
+      );
+    }
+    if (props.circuitBreaker?.enable === false) {
+      throw new FireLensPreflightError(
+        "circuitBreaker.enable: false leaves a deployment whose tasks the gate keeps stopping retrying forever; keep it on",
+        this,
+      );
+    }
+  }
+}
