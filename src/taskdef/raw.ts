@@ -180,6 +180,8 @@ export function parseJsonTree(text: string, file: string, lines: LineIndex): Raw
         else if (error === 8) fail("expected ',' or ']'", offset);
         else if (error === 6) {
           fail(top?.kind === "array" ? "expected ',' or ']'" : "expected ',' or '}'", offset);
+        } else if (error === 1 && offset < text.length) {
+          fail(`unexpected character ${JSON.stringify(text.charAt(offset))}`, offset);
         } else if (error === 4 && offset >= text.length) {
           fail("unexpected end of file", offset);
         } else {
