@@ -1,0 +1,11 @@
+export {
+  type Blocked,
+  buildStartupPlan,
+  type Condition,
+  consequencesOfExit,
+  type StartupEdge,
+  type StartupNode,
+  type StartupPlan,
+  type StopConsequence,
+} from "./graph.js";
+export { renderPlanDot, renderPlanMermaid, renderPlanText } from "./render.js";
