@@ -628,48 +628,44 @@ class Router implements TestRouter {
       res.destroy();
       return;
     }
-    const path = (req.url ?? "/").split("?")[0] ?? "/";
-    const json = (body: string) => {
-      const headers: http.OutgoingHttpHeaders = {};
-      if (this.p.jsonContentType !== null) headers["content-type"] = this.p.jsonContentType;
-      res.writeHead(200, headers).end(body);
-    };
-    const notYet = (): void => {
-      res.writeHead(404).end();
-    };
+    const answer = this.answer((req.url ?? "/").split("?")[0] ?? "/");
+    if (answer === "crash") return;
+    const headers: http.OutgoingHttpHeaders = {};
+    if (answer.contentType !== null) headers["content-type"] = answer.contentType;
+    res.writeHead(answer.status, headers).end(answer.body);
+  }
+
+  private answer(path: string): { status: number; contentType: string | null; body: string } | "crash" {
+    const json = (body: string) => ({ status: 200, contentType: this.p.jsonContentType, body });
+    const notYet = { status: 404, contentType: null, body: "" };
     const snap = this.snapshot;
     switch (path) {
       case "/api/v1/uptime":
         return json(JSON.stringify(uptimeDocument(this.uptimeSec())));
       case "/api/v1/metrics":
-        return snap ? json(JSON.stringify(snap.metrics)) : notYet();
+        return snap ? json(JSON.stringify(snap.metrics)) : notYet;
       case "/api/v1/metrics/prometheus":
-        if (!snap) return notYet();
-        res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(this.prometheusText(snap));
-        return;
+        return snap
+          ? { status: 200, contentType: "text/plain; version=0.0.4", body: this.prometheusText(snap) }
+          : notYet;
       case "/api/v2/metrics":
         if (!this.p.hasV2Metrics) break;
-        if (!snap) return notYet();
-        res.writeHead(200).end(this.v2Text(snap));
-        return;
+        return snap ? { status: 200, contentType: null, body: this.v2Text(snap) } : notYet;
       case "/api/v1/storage":
         if (!this.p.hasStorageMetrics) break;
-        return this.storageSample
-          ? json(JSON.stringify(storageDocument(this.storageSample.sample)))
-          : notYet();
+        return this.storageSample ? json(JSON.stringify(storageDocument(this.storageSample.sample))) : notYet;
       case "/api/v1/health": {
         if (!this.opts.healthCheck) break;
         if (this.p.healthCrashesBeforeFirstPush && !snap) {
           this.crash("SIGSEGV");
-          return;
+          return "crash";
         }
         const healthy = this.healthy();
-        res.writeHead(healthy ? 200 : 500).end(healthy ? "ok\n" : "error\n");
-        return;
+        return { status: healthy ? 200 : 500, contentType: null, body: healthy ? "ok\n" : "error\n" };
       }
     }
     // The build-info handler is registered on "/" and answers every path nothing else claims (README item 3).
-    json(buildInfoText(this.version));
+    return json(buildInfoText(this.version));
   }
 
   private healthy(): boolean {
