@@ -30,6 +30,11 @@ export interface RuleMeta {
   readonly fixable?: "gate";
   /** Message templates by id; `{{name}}` placeholders are filled from the report's `data`. */
   readonly messages: Readonly<Record<string, string>>;
+  /**
+   * Severity of single messages when it differs from `severity` (a rule that can say "known bad" and
+   * "cannot tell" reports the second one lower).
+   */
+  readonly messageSeverities?: Readonly<Record<string, Severity>>;
 }
 
 export interface Report {
@@ -68,4 +73,8 @@ export interface Finding {
   /** Raw JSON path, as a JSONPath-like string (`$.containerDefinitions[1].essential`). */
   readonly jsonPath: string;
   readonly fixHint: string;
+  /** Raw path in the document (keys as spelled in the file), for logical locations and fingerprints. */
+  readonly rawPath?: JsonPath;
+  /** Set when the rule itself failed: the finding reports our bug, not the user's. */
+  readonly internalError?: boolean;
 }

@@ -1,0 +1,56 @@
+/**
+ * Passes when every essential app container that logs through an essential FireLens router waits, with
+ * SUCCESS, for a non-essential preflight container (directly or through a container that does).
+ */
+import type { ContainerView } from "../taskdef/model.js";
+import { SRC } from "./sources.js";
+import type { Rule } from "./types.js";
+import { analyze, cpath, essentialOf, label, reaches } from "./util.js";
+
+export const FLP201: Rule = {
+  meta: {
+    id: "FLP201",
+    title: "App can take traffic before the log path is verified",
+    severity: "error",
+    family: "deploy-safety",
+    rationale:
+      "The FireLens router is essential, so if it crashes on the app's first log flush (as aws-for-fluent-bit 2.19.0 did in the incident this tool comes from) the whole task stops after the app started and the load balancer already routed requests to it: those requests fail with 502 while the target drains. A non-essential preflight container that verifies the log path, and app containers that depend on it with SUCCESS, stop a bad task before the app ever listens: the agent stops the app with exit 143 when the preflight fails.",
+    sources: [SRC.taskDefinitionParameters, SRC.containerDependency, SRC.agentPr3218, SRC.firelensTaskDef],
+    fixHint:
+      "Run `firelens-preflight fix`: it adds a non-essential 'log-router-preflight' container and makes every essential awsfirelens app depend on it with SUCCESS.",
+    fixable: "gate",
+    messages: {
+      noGate:
+        "Container '{{container}}' logs through the essential FireLens router '{{router}}' and nothing verifies that path before it starts: a router crash on the first flush stops the task after it took traffic.",
+      notGated:
+        "Container '{{container}}' logs through the essential FireLens router '{{router}}' but does not wait for a non-essential preflight ({{preflights}}) with SUCCESS.",
+    },
+  },
+  check(ctx) {
+    const a = analyze(ctx.taskDefinition);
+    const router = a.router;
+    if (router === undefined || essentialOf(router.definition) !== true) return;
+    const gates = a.preflights.filter((p) => essentialOf(p.definition) === false);
+    // Containers that start only after a gate exited 0; anything ordered after them is gated too.
+    const opened: ContainerView[] = a.containers.filter((c) =>
+      (a.deps[c.index] ?? []).some(
+        (d) =>
+          d.condition === "SUCCESS" && gates.some((g) => g.name !== undefined && g.name === d.containerName),
+      ),
+    );
+    for (const app of a.apps) {
+      if (opened.includes(app) || opened.some((o) => reaches(a, app, o))) continue;
+      const hasDeps = (a.deps[app.index] ?? []).length > 0;
+      ctx.report({
+        messageId: a.preflights.length === 0 ? "noGate" : "notGated",
+        data: {
+          container: label(app),
+          router: label(router),
+          preflights: a.preflights.map((p) => `'${label(p)}'`).join(", "),
+        },
+        path: hasDeps ? cpath(app, "dependsOn") : cpath(app, "name"),
+        container: app.name,
+      });
+    }
+  },
+};

@@ -1,0 +1,79 @@
+/** Passes when the router image's Fluent Bit version has no known crash or hang bug that the task can reach. */
+import { conditionPresence } from "./conditions.js";
+import { bugLabel, bugsFor, describeVersion } from "./data/router-versions.js";
+import { routerImage } from "./image.js";
+import { SRC } from "./sources.js";
+import type { Rule } from "./types.js";
+import { analyze, cpath, firelensTypeOf, label } from "./util.js";
+
+export const FLP202: Rule = {
+  meta: {
+    id: "FLP202",
+    title: "Router image has known crash bugs, or an unknown version",
+    severity: "error",
+    family: "deploy-safety",
+    rationale:
+      "Fluent Bit 1.8.x (aws-for-fluent-bit 2.17–2.23, including the incident's 2.19.0) and some later builds have documented crashes on startup or on the first flush: /api/v1/health before the first metrics push (fluent-bit#3983), the Datadog `provider ecs` remapping (fluent-bit#5929, aws-for-fluent-bit#491), and others listed in docs/rules/FLP202.md. An essential router that crashes takes the task down. A version we cannot read is not known to be safe.",
+    sources: [
+      SRC.awsForFluentBitChangelog,
+      SRC.fluentBitIssue3983,
+      SRC.fluentBitPr5929,
+      SRC.awsForFluentBitIssue491,
+    ],
+    fixHint:
+      "Pin a release without the listed bugs (aws-for-fluent-bit 2.32.x or 3.x), or keep the version and gate the task with `firelens-preflight fix` so a crash stops it before it takes traffic.",
+    messages: {
+      knownCrash:
+        "Router '{{container}}' runs {{version}}, which has known startup / first-flush crash bugs this task can reach: {{bugs}}.",
+      knownBugs:
+        "Router '{{container}}' runs {{version}}, which has known runtime crash or hang bugs: {{bugs}}.",
+      unknownVersion:
+        "Router '{{container}}' image '{{image}}': Fluent Bit version unknown ({{reason}}); it is not known to be safe.",
+    },
+    messageSeverities: { knownBugs: "warning", unknownVersion: "warning" },
+  },
+  check(ctx) {
+    const a = analyze(ctx.taskDefinition);
+    for (const router of a.routers) {
+      const img = routerImage(router.definition.image as unknown, firelensTypeOf(router.definition));
+      if (img.kind === "fluentd") continue;
+      const path = cpath(router, "image");
+      if (img.fluentBit === undefined) {
+        // A moving tag is FLP203's finding, whose message already says the version is unknown.
+        if (img.mutable) continue;
+        ctx.report({
+          messageId: "unknownVersion",
+          data: {
+            container: label(router),
+            image: img.ref?.text ?? "(intrinsic)",
+            reason: img.unknownReason ?? "",
+          },
+          path,
+          container: router.name,
+        });
+        continue;
+      }
+      const reachable = bugsFor(img).filter(
+        (b) => b.condition === undefined || conditionPresence(b.condition, a) !== "no",
+      );
+      const severe = reachable.filter((b) => b.kind === "crash" && b.trigger !== "runtime");
+      const rest = reachable.filter((b) => !severe.includes(b));
+      const data = { container: label(router), version: describeVersion(img) };
+      if (severe.length > 0) {
+        ctx.report({
+          messageId: "knownCrash",
+          data: { ...data, bugs: severe.map(bugLabel).join(", ") },
+          path,
+          container: router.name,
+        });
+      } else if (rest.length > 0) {
+        ctx.report({
+          messageId: "knownBugs",
+          data: { ...data, bugs: rest.map(bugLabel).join(", ") },
+          path,
+          container: router.name,
+        });
+      }
+    }
+  },
+};

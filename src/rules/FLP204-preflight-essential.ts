@@ -1,0 +1,36 @@
+/** Passes when every preflight container is `essential: false`. */
+import { SRC } from "./sources.js";
+import type { Rule } from "./types.js";
+import { analyze, cpath, essentialOf, label } from "./util.js";
+
+export const FLP204: Rule = {
+  meta: {
+    id: "FLP204",
+    title: "Preflight container is essential",
+    severity: "error",
+    family: "deploy-safety",
+    rationale:
+      "The preflight exits when its check is done. An essential container that exits stops the whole task, even on success, and ECS rejects SUCCESS dependencies on essential containers. The preflight must be `essential: false` (essential defaults to true when omitted).",
+    sources: [SRC.taskDefinitionParameters, SRC.containerDependency, SRC.boto3Issue2436],
+    fixHint: 'Set "essential": false on the preflight container.',
+    fixable: "gate",
+    messages: {
+      essential: "Preflight '{{container}}' is essential: its normal exit would stop the task.",
+      essentialByDefault:
+        "Preflight '{{container}}' does not set essential, which means true: its normal exit would stop the task.",
+    },
+  },
+  check(ctx) {
+    const a = analyze(ctx.taskDefinition);
+    for (const p of a.preflights) {
+      if (essentialOf(p.definition) !== true) continue;
+      const omitted = (p.definition.essential as unknown) === undefined;
+      ctx.report({
+        messageId: omitted ? "essentialByDefault" : "essential",
+        data: { container: label(p) },
+        path: omitted ? cpath(p, "name") : cpath(p, "essential"),
+        container: p.name,
+      });
+    }
+  },
+};

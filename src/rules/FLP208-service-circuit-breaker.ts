@@ -1,0 +1,47 @@
+/** Passes when every service running a FireLens task has a deployment circuit breaker with rollback. */
+import { SRC } from "./sources.js";
+import type { Rule } from "./types.js";
+import { analyze, bool, isObject } from "./util.js";
+
+export const FLP208: Rule = {
+  meta: {
+    id: "FLP208",
+    title: "Service without deployment circuit breaker rollback",
+    severity: "warning",
+    family: "deploy-safety",
+    rationale:
+      "The preflight gate stops a bad task before it takes traffic, but the service keeps launching replacements. The deployment circuit breaker counts tasks that fail to reach RUNNING and, with rollback, returns the service to the last completed deployment instead of retrying forever.",
+    sources: [SRC.circuitBreaker, SRC.cfnService],
+    fixHint:
+      "Set DeploymentConfiguration.DeploymentCircuitBreaker to {Enable: true, Rollback: true} (`firelens-preflight fix` does).",
+    fixable: "gate",
+    messages: {
+      missing: "Service '{{service}}' runs '{{taskDefinition}}' without a deployment circuit breaker.",
+      disabled: "Service '{{service}}' has its deployment circuit breaker disabled.",
+      noRollback:
+        "Service '{{service}}' has a deployment circuit breaker without Rollback: a failed deployment stays failed.",
+    },
+  },
+  check(ctx) {
+    if (analyze(ctx.taskDefinition).routers.length === 0) return;
+    for (const s of ctx.services) {
+      const dc: unknown = s.deploymentConfiguration;
+      const base = [...s.path, "DeploymentConfiguration"];
+      const data = { service: s.id, taskDefinition: ctx.taskDefinition.id };
+      if (dc !== undefined && !isObject(dc)) continue;
+      const cb: unknown = dc?.deploymentCircuitBreaker;
+      if (cb === undefined || cb === null) {
+        ctx.report({ messageId: "missing", data, rawPath: dc === undefined ? s.path : base });
+        continue;
+      }
+      if (!isObject(cb)) continue;
+      const enable = bool(cb.enable);
+      const rollback = bool(cb.rollback);
+      if (enable === false) {
+        ctx.report({ messageId: "disabled", data, rawPath: [...base, "DeploymentCircuitBreaker", "Enable"] });
+      } else if (enable === true && rollback !== true && (rollback === false || cb.rollback === undefined)) {
+        ctx.report({ messageId: "noRollback", data, rawPath: [...base, "DeploymentCircuitBreaker"] });
+      }
+    }
+  },
+};

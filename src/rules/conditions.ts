@@ -1,0 +1,78 @@
+/**
+ * Whether a known bug's trigger is present in a task: read from the awsfirelens output options, the
+ * router's firelensConfiguration and its healthCheck. A router with a custom config file may configure
+ * outputs we cannot see, so "not found" becomes "unknown" there.
+ */
+import type { ContainerView } from "../taskdef/model.js";
+import type { BugCondition } from "./data/router-versions.js";
+import { arr, isObject, option, optionsOf, str, type TaskAnalysis } from "./util.js";
+
+export type Presence = "yes" | "no" | "unknown";
+
+export function outputName(c: ContainerView): string | undefined {
+  const opts = optionsOf(c.definition.logConfiguration as unknown);
+  return str(option(opts, "Name")?.value)?.toLowerCase();
+}
+
+export function hasCustomConfig(router: ContainerView | undefined): boolean {
+  if (router === undefined) return false;
+  const opts = optionsOf(router.definition.firelensConfiguration as unknown);
+  return option(opts, "config-file-value") !== undefined;
+}
+
+/** Containers whose awsfirelens output is `datadog` with `provider ecs`, and the key holding it. */
+export function datadogProviderEcs(
+  a: TaskAnalysis,
+): Array<{ container: ContainerView; where: "logConfiguration" | "firelensConfiguration"; key: string }> {
+  const out: Array<{
+    container: ContainerView;
+    where: "logConfiguration" | "firelensConfiguration";
+    key: string;
+  }> = [];
+  for (const c of a.firelensUsers) {
+    const opts = optionsOf(c.definition.logConfiguration as unknown);
+    const provider = option(opts, "provider");
+    if (
+      outputName(c) === "datadog" &&
+      str(provider?.value)?.toLowerCase() === "ecs" &&
+      provider !== undefined
+    ) {
+      out.push({ container: c, where: "logConfiguration", key: provider.key });
+    }
+  }
+  for (const r of a.routers) {
+    const opts = optionsOf(r.definition.firelensConfiguration as unknown);
+    const provider = option(opts, "provider");
+    if (provider !== undefined && str(provider.value)?.toLowerCase() === "ecs") {
+      out.push({ container: r, where: "firelensConfiguration", key: provider.key });
+    }
+  }
+  return out;
+}
+
+/** The router's healthCheck asks Fluent Bit's `/api/v1/health`. */
+export function healthCheckHitsHealthEndpoint(router: ContainerView): boolean {
+  const hc: unknown = router.definition.healthCheck;
+  if (!isObject(hc)) return false;
+  return arr(hc.command).some((part) => typeof part === "string" && part.includes("/api/v1/health"));
+}
+
+export function conditionPresence(cond: BugCondition, a: TaskAnalysis): Presence {
+  const router = a.router;
+  const custom = hasCustomConfig(router);
+  const notSeen: Presence = custom ? "unknown" : "no";
+  switch (cond) {
+    case "datadog-provider-ecs":
+      return datadogProviderEcs(a).length > 0 ? "yes" : notSeen;
+    case "datadog-output":
+      return a.firelensUsers.some((c) => outputName(c) === "datadog") ? "yes" : notSeen;
+    case "cloudwatch-output":
+      return a.firelensUsers.some((c) => outputName(c) === "cloudwatch_logs") ? "yes" : notSeen;
+    case "health-endpoint":
+      return router !== undefined && healthCheckHitsHealthEndpoint(router) ? "yes" : "no";
+    case "custom-config":
+      return custom ? "unknown" : "no";
+    default:
+      return "unknown";
+  }
+}

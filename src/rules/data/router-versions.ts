@@ -1,0 +1,321 @@
+/**
+ * What we know about FireLens router images: which Fluent Bit each aws-for-fluent-bit release ships, and
+ * which Fluent Bit (or aws-for-fluent-bit) versions carry known crash or hang bugs.
+ *
+ * Facts are from ../shared/reference/fluent-bit.md (aws/aws-for-fluent-bit CHANGELOG.md and release PRs;
+ * fix versions from `git tag --contains` on fluent/fluent-bit) and from the recordings of real Fluent Bit
+ * in ../shared/fixtures/fluent-bit/ (README items 1 and 2). A version this table does not know is reported
+ * as unknown, never as safe.
+ */
+
+/** `[major, minor, patch]`; aws-for-fluent-bit builds like `2.32.5.20250101` keep the first three parts. */
+export type Version = readonly [number, number, number];
+
+/** Half-open range `[from, to)`; `to` undefined means "not fixed as far as we know". */
+export interface VersionRange {
+  readonly from: Version;
+  readonly to?: Version;
+}
+
+export function compareVersions(a: Version, b: Version): number {
+  for (let i = 0; i < 3; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export function inRange(v: Version, r: VersionRange): boolean {
+  return compareVersions(v, r.from) >= 0 && (r.to === undefined || compareVersions(v, r.to) < 0);
+}
+
+export function formatVersion(v: Version): string {
+  return v.join(".");
+}
+
+/** `1.8.3`, `v1.8.3`, `2.32.5.20250101` → version; anything else → undefined. */
+export function parseVersion(text: string): Version | undefined {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)(?:\.\d+)?$/.exec(text);
+  if (!m) return undefined;
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+/**
+ * aws-for-fluent-bit release → Fluent Bit version (fluent-bit.md §1 and §1b). Exact entries and inclusive
+ * ranges; a release outside every row is unknown.
+ */
+const AWS_TO_FLUENT_BIT: ReadonlyArray<{
+  readonly from: Version;
+  readonly to: Version;
+  readonly fluentBit: Version;
+}> = [
+  { from: [2, 17, 0], to: [2, 17, 0], fluentBit: [1, 8, 1] },
+  { from: [2, 18, 0], to: [2, 18, 0], fluentBit: [1, 8, 2] },
+  { from: [2, 19, 0], to: [2, 19, 0], fluentBit: [1, 8, 3] },
+  { from: [2, 19, 1], to: [2, 19, 2], fluentBit: [1, 8, 6] },
+  { from: [2, 20, 0], to: [2, 20, 0], fluentBit: [1, 8, 7] },
+  { from: [2, 21, 0], to: [2, 21, 0], fluentBit: [1, 8, 8] },
+  { from: [2, 21, 1], to: [2, 21, 3], fluentBit: [1, 8, 9] },
+  { from: [2, 21, 4], to: [2, 21, 4], fluentBit: [1, 8, 10] },
+  { from: [2, 21, 5], to: [2, 21, 6], fluentBit: [1, 8, 11] },
+  { from: [2, 22, 0], to: [2, 22, 0], fluentBit: [1, 8, 12] },
+  { from: [2, 23, 0], to: [2, 23, 1], fluentBit: [1, 8, 13] },
+  { from: [2, 23, 2], to: [2, 23, 2], fluentBit: [1, 8, 14] },
+  { from: [2, 23, 3], to: [2, 23, 4], fluentBit: [1, 8, 15] },
+  { from: [2, 24, 0], to: [2, 24, 0], fluentBit: [1, 9, 3] },
+  { from: [2, 25, 0], to: [2, 25, 0], fluentBit: [1, 9, 3] },
+  { from: [2, 26, 0], to: [2, 26, 0], fluentBit: [1, 9, 4] },
+  { from: [2, 27, 0], to: [2, 27, 0], fluentBit: [1, 9, 6] },
+  { from: [2, 28, 0], to: [2, 28, 0], fluentBit: [1, 9, 7] },
+  { from: [2, 28, 1], to: [2, 28, 1], fluentBit: [1, 9, 8] },
+  { from: [2, 28, 2], to: [2, 28, 5], fluentBit: [1, 9, 9] },
+  // "Every 2.x release from 2.29.0 onward is Fluent Bit 1.9.10" (release PRs up to 2.34.2).
+  { from: [2, 29, 0], to: [2, 999, 999], fluentBit: [1, 9, 10] },
+  { from: [3, 0, 0], to: [3, 0, 0], fluentBit: [4, 1, 0] },
+  { from: [3, 0, 1], to: [3, 0, 1], fluentBit: [4, 1, 1] },
+  { from: [3, 1, 1], to: [3, 1, 1], fluentBit: [4, 2, 0] },
+  { from: [3, 2, 0], to: [3, 2, 1], fluentBit: [4, 2, 2] },
+];
+
+export function fluentBitForAws(aws: Version): Version | undefined {
+  for (const row of AWS_TO_FLUENT_BIT) {
+    if (compareVersions(aws, row.from) >= 0 && compareVersions(aws, row.to) <= 0) return row.fluentBit;
+  }
+  return undefined;
+}
+
+/**
+ * When a bug bites. `first-flush` and `startup` are what a gate exists for: they hit a fresh task before
+ * or as it takes traffic. `runtime` bugs need load or time.
+ */
+export type BugTrigger = "startup" | "first-flush" | "runtime";
+
+/**
+ * What the task must do for the bug to be reachable. `datadog-provider-ecs`, `datadog-output`,
+ * `cloudwatch-output`, `health-endpoint` and `custom-config` can be read from a task definition; the
+ * others cannot, so they count as possible.
+ */
+export type BugCondition =
+  | "datadog-provider-ecs"
+  | "datadog-output"
+  | "cloudwatch-output"
+  | "health-endpoint"
+  | "custom-config"
+  | "many-keys"
+  | "high-throughput";
+
+export interface KnownBug {
+  /** Row letter in fluent-bit.md §2 (stable, used in data and docs). */
+  readonly id: string;
+  readonly summary: string;
+  readonly kind: "crash" | "hang";
+  readonly trigger: BugTrigger;
+  readonly condition?: BugCondition;
+  /** Upstream Fluent Bit versions affected. */
+  readonly fluentBit: readonly VersionRange[];
+  /**
+   * aws-for-fluent-bit releases affected, when AWS's own patches make them differ from the Fluent Bit
+   * version they ship (fixed earlier by a cherry-pick, or broken by a partial revert).
+   */
+  readonly awsForFluentBit?: readonly VersionRange[];
+  readonly links: readonly string[];
+}
+
+export const KNOWN_BUGS: readonly KnownBug[] = [
+  {
+    id: "A",
+    summary:
+      "out_datadog `provider ecs` tag remapping: use-after-free on the first flush when a later record's ECS tags outgrow the buffer sized from the first (SIGSEGV; reproduced on real 1.8.3)",
+    kind: "crash",
+    trigger: "first-flush",
+    condition: "datadog-provider-ecs",
+    fluentBit: [{ from: [1, 8, 0], to: [1, 9, 10] }],
+    links: [
+      "https://github.com/fluent/fluent-bit/pull/5929",
+      "https://github.com/fluent/fluent-bit/pull/5930",
+    ],
+  },
+  {
+    id: "B",
+    summary:
+      "out_datadog `provider ecs`: negative buffer increase in the remapping fix (SIGSEGV/SIGABRT on the first flush; reproduced on upstream 1.9.10; 'Version 2.29.0 Causing Task to stop')",
+    kind: "crash",
+    trigger: "first-flush",
+    condition: "datadog-provider-ecs",
+    fluentBit: [{ from: [1, 9, 10], to: [2, 0, 9] }],
+    awsForFluentBit: [{ from: [2, 29, 0], to: [2, 29, 1] }],
+    links: [
+      "https://github.com/aws/aws-for-fluent-bit/issues/491",
+      "https://github.com/fluent/fluent-bit/pull/6786",
+      "https://github.com/fluent/fluent-bit/pull/6750",
+    ],
+  },
+  {
+    id: "B2",
+    summary:
+      "aws-for-fluent-bit: 'a rare Datadog segfault that occurs when remapping tags' after the 2.29.1 partial revert, resolved in 2.31.3",
+    kind: "crash",
+    trigger: "runtime",
+    condition: "datadog-provider-ecs",
+    fluentBit: [],
+    awsForFluentBit: [{ from: [2, 29, 1], to: [2, 31, 3] }],
+    links: ["https://github.com/aws/aws-for-fluent-bit/blob/mainline/CHANGELOG.md"],
+  },
+  {
+    id: "C",
+    summary:
+      "out_datadog has no network defaults (connect timeout 0, no keepalive): the first flush can hang",
+    kind: "hang",
+    trigger: "first-flush",
+    condition: "datadog-output",
+    fluentBit: [{ from: [1, 8, 0], to: [1, 8, 7] }],
+    links: ["https://github.com/fluent/fluent-bit/issues/3952"],
+  },
+  {
+    id: "D",
+    summary: "DNS resolution timeouts after 1.8.5, confirmed by AWS for the datadog output",
+    kind: "hang",
+    trigger: "first-flush",
+    condition: "datadog-output",
+    fluentBit: [{ from: [1, 8, 5], to: [1, 8, 7] }],
+    links: [
+      "https://github.com/fluent/fluent-bit/issues/4050",
+      "https://github.com/fluent/fluent-bit/issues/4042",
+    ],
+  },
+  {
+    id: "E",
+    summary:
+      "/api/v1/health requested before the first metrics push crashes the router (SIGSEGV; reproduced on real 1.8.3)",
+    kind: "crash",
+    trigger: "startup",
+    condition: "health-endpoint",
+    fluentBit: [{ from: [1, 8, 0], to: [1, 8, 7] }],
+    links: [
+      "https://github.com/fluent/fluent-bit/issues/3983",
+      "https://github.com/fluent/fluent-bit/pull/4056",
+    ],
+  },
+  {
+    id: "F",
+    summary: "record_modifier stack overflow for records with more than 128 keys (SIGSEGV)",
+    kind: "crash",
+    trigger: "runtime",
+    condition: "many-keys",
+    fluentBit: [{ from: [1, 0, 0], to: [1, 8, 7] }],
+    links: [
+      "https://github.com/fluent/fluent-bit/issues/2589",
+      "https://github.com/fluent/fluent-bit/issues/3681",
+    ],
+  },
+  {
+    id: "G",
+    summary: "openssl tls_net_read returns SSL errors as bytes read: HTTP client loops or hangs",
+    kind: "hang",
+    trigger: "runtime",
+    fluentBit: [{ from: [1, 8, 0], to: [1, 8, 12] }],
+    awsForFluentBit: [{ from: [2, 17, 0], to: [2, 20, 0] }],
+    links: ["https://github.com/fluent/fluent-bit/issues/4098"],
+  },
+  {
+    id: "H",
+    summary: "hangs and crashes for high-throughput logs since 1.8.0 (SSL reset / broken pipe, then crash)",
+    kind: "crash",
+    trigger: "runtime",
+    condition: "high-throughput",
+    // Upstream fix version not recorded; AWS mitigated it in 2.20.0.
+    fluentBit: [{ from: [1, 8, 0], to: [1, 9, 0] }],
+    awsForFluentBit: [{ from: [2, 17, 0], to: [2, 20, 0] }],
+    links: ["https://github.com/fluent/fluent-bit/issues/4040"],
+  },
+  {
+    id: "I",
+    summary: "frequent SIGSEGV reported on 1.8.7 to 1.9.0 (varied stacks; no fix recorded)",
+    kind: "crash",
+    trigger: "runtime",
+    fluentBit: [{ from: [1, 8, 7], to: [1, 9, 1] }],
+    links: ["https://github.com/fluent/fluent-bit/issues/4164"],
+  },
+  {
+    id: "M",
+    summary:
+      "out_cloudwatch_logs invalid memory access (and an unexplained SIGSEGV on aws-for-fluent-bit 2.22.0)",
+    kind: "crash",
+    trigger: "runtime",
+    condition: "cloudwatch-output",
+    fluentBit: [{ from: [1, 8, 0], to: [1, 8, 12] }],
+    awsForFluentBit: [{ from: [2, 17, 0], to: [2, 22, 1] }],
+    links: [
+      "https://github.com/fluent/fluent-bit/issues/4425",
+      "https://github.com/aws/aws-for-fluent-bit/issues/300",
+    ],
+  },
+  {
+    id: "N",
+    summary:
+      "in_forward SIGSEGV when Mem_Buf_Limit is below Buffer_Max_Size on a unix socket (the FireLens layout)",
+    kind: "crash",
+    trigger: "runtime",
+    condition: "custom-config",
+    fluentBit: [{ from: [4, 0, 0] }],
+    links: ["https://github.com/fluent/fluent-bit/issues/11113"],
+  },
+];
+
+/** First Fluent Bit version whose `/api/v1/health` survives being asked before the first metrics push. */
+export const HEALTH_ENDPOINT_SAFE_FROM: Version = [1, 8, 7];
+
+/** Tags that move: the version behind them changes between deploys and cannot be read at lint time. */
+export const MUTABLE_TAGS: ReadonlySet<string> = new Set([
+  "latest",
+  "stable",
+  "mainline",
+  "init-latest",
+  "debug-latest",
+  "latest-debug",
+  "init-stable",
+  "debug-stable",
+  "windowsservercore-latest",
+  "windowsservercore-stable",
+]);
+
+/** Bugs affecting an image, given what it ships. */
+export function bugsFor(image: { readonly aws?: Version; readonly fluentBit?: Version }): KnownBug[] {
+  const out: KnownBug[] = [];
+  for (const bug of KNOWN_BUGS) {
+    if (image.aws !== undefined && bug.awsForFluentBit !== undefined) {
+      const aws = image.aws;
+      if (bug.awsForFluentBit.some((r) => inRange(aws, r))) out.push(bug);
+      continue;
+    }
+    const fb = image.fluentBit;
+    if (fb !== undefined && bug.fluentBit.some((r) => inRange(fb, r))) out.push(bug);
+  }
+  return out;
+}
+
+/** `https://github.com/fluent/fluent-bit/issues/3983` → `fluent-bit#3983`; other URLs unchanged. */
+export function shortLink(url: string): string {
+  const m = /^https:\/\/github\.com\/[^/]+\/([^/]+)\/(?:issues|pull)\/(\d+)/.exec(url);
+  return m ? `${m[1]}#${m[2]}` : url;
+}
+
+/** `E (fluent-bit#3983)`, for messages. */
+export function bugLabel(bug: KnownBug): string {
+  const first = bug.links[0];
+  return first === undefined ? bug.id : `${bug.id} (${shortLink(first)})`;
+}
+
+/** How an image's version reads in a message: `aws-for-fluent-bit 2.19.0 (Fluent Bit 1.8.3)`. */
+export function describeVersion(image: { readonly aws?: Version; readonly fluentBit?: Version }): string {
+  if (image.aws !== undefined) {
+    const fb =
+      image.fluentBit === undefined
+        ? "Fluent Bit version unknown"
+        : `Fluent Bit ${formatVersion(image.fluentBit)}`;
+    return `aws-for-fluent-bit ${formatVersion(image.aws)} (${fb})`;
+  }
+  return image.fluentBit === undefined
+    ? "an unknown version"
+    : `Fluent Bit ${formatVersion(image.fluentBit)}`;
+}

@@ -1,0 +1,163 @@
+/**
+ * Runs the catalogue over a loaded document. Rules only say what and where (messageId, data, a path);
+ * the engine turns that into located, worded findings, so wording stays in `meta.messages` and locations
+ * stay in the loader. A rule that throws is our bug, not the user's: it becomes one internal-error finding
+ * and the other rules still run (as cdk-nag's `applyRule` does).
+ */
+import type { JsonPath, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
+import { rules as catalogue } from "./catalogue.js";
+import type { Finding, Report, Rule, RuleContext, Severity } from "./types.js";
+
+export interface LintOptions {
+  /** Rule ids to skip (case-insensitive). */
+  readonly disable?: readonly string[];
+  /** Rules to run instead of the whole catalogue (tests, the CDK adapter). */
+  readonly rules?: readonly Rule[];
+}
+
+export const SEVERITIES: readonly Severity[] = ["error", "warning", "note"];
+
+const RANK: Readonly<Record<Severity, number>> = { error: 3, warning: 2, note: 1 };
+
+export function severityRank(severity: Severity): number {
+  return RANK[severity];
+}
+
+export function parseSeverity(text: string): Severity | undefined {
+  const t = text.trim().toLowerCase();
+  return (SEVERITIES as readonly string[]).includes(t) ? (t as Severity) : undefined;
+}
+
+/** `--fail-on` threshold: `none` never fails. */
+export type FailOn = Severity | "none";
+
+export function atOrAbove(severity: Severity, threshold: Severity): boolean {
+  return RANK[severity] >= RANK[threshold];
+}
+
+/** Whether the findings should make the CLI exit 1. Internal errors always count. */
+export function failsAt(findings: readonly Finding[], failOn: FailOn): boolean {
+  return findings.some(
+    (f) => f.internalError === true || (failOn !== "none" && atOrAbove(f.severity, failOn)),
+  );
+}
+
+/** The worst severity present, or `undefined` when there are no findings. */
+export function worstSeverity(findings: readonly Finding[]): Severity | undefined {
+  let worst: Severity | undefined;
+  for (const f of findings) if (worst === undefined || RANK[f.severity] > RANK[worst]) worst = f.severity;
+  return worst;
+}
+
+/** Most severe first, then by position, then by rule id. */
+export function compareBySeverity(a: Finding, b: Finding): number {
+  return RANK[b.severity] - RANK[a.severity] || compareByPosition(a, b);
+}
+
+export function compareByPosition(a: Finding, b: Finding): number {
+  if (a.location.file !== b.location.file) return a.location.file < b.location.file ? -1 : 1;
+  return a.location.offset - b.location.offset || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+/** Fill `{{name}}` placeholders; a placeholder without data stays visible rather than vanishing. */
+export function formatMessage(
+  template: string,
+  data: Readonly<Record<string, string | number>> | undefined,
+): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => {
+    const v = data?.[key];
+    return v === undefined ? whole : String(v);
+  });
+}
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+/** `["containerDefinitions", 1, "essential"]` → `$.containerDefinitions[1].essential`. */
+export function toJsonPath(path: JsonPath): string {
+  let out = "$";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (IDENT.test(seg)) out += `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+function enabledRules(options: LintOptions): readonly Rule[] {
+  const all = options.rules ?? catalogue;
+  if (!options.disable || options.disable.length === 0) return all;
+  const off = new Set(options.disable.map((d) => d.trim().toUpperCase()));
+  return all.filter((r) => !off.has(r.meta.id.toUpperCase()));
+}
+
+/** Run one rule over one task definition; returns its findings (or one internal-error finding). */
+export function runRule(doc: TaskDefinitionDocument, td: TaskDefinitionView, rule: Rule): Finding[] {
+  const out: Finding[] = [];
+  const services = doc.services.filter((s) => s.taskDefinitionRef === td.id);
+  const context: RuleContext = {
+    document: doc,
+    taskDefinition: td,
+    services,
+    report(report: Report) {
+      out.push(toFinding(doc, td, rule, report));
+    },
+  };
+  try {
+    rule.check(context);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    let location = { file: doc.file, line: 1, column: 1, offset: 0, length: 0 };
+    try {
+      location = doc.locate(td.path);
+    } catch {
+      // The document itself is broken; the file start is the best place left.
+    }
+    return [
+      {
+        ruleId: rule.meta.id,
+        severity: "error",
+        title: rule.meta.title,
+        message: `Internal error: rule ${rule.meta.id} failed on task definition '${td.id}' (${detail}); its verdict is unknown. Please report this.`,
+        messageId: "internalError",
+        taskDefinition: td.id,
+        location,
+        jsonPath: toJsonPath(td.path),
+        rawPath: td.path,
+        fixHint: "This is a bug in firelens-preflight, not in the task definition.",
+        internalError: true,
+      },
+    ];
+  }
+  return out;
+}
+
+function toFinding(doc: TaskDefinitionDocument, td: TaskDefinitionView, rule: Rule, report: Report): Finding {
+  const template = rule.meta.messages[report.messageId];
+  if (template === undefined) throw new Error(`unknown messageId '${report.messageId}'`);
+  const raw = report.rawPath ?? doc.rawPath(td, report.path ?? []);
+  const finding: Finding = {
+    ruleId: rule.meta.id,
+    severity: rule.meta.messageSeverities?.[report.messageId] ?? rule.meta.severity,
+    title: rule.meta.title,
+    message: formatMessage(template, report.data),
+    messageId: report.messageId,
+    taskDefinition: td.id,
+    location: doc.locate(raw),
+    jsonPath: toJsonPath(raw),
+    rawPath: raw,
+    fixHint: rule.meta.fixHint,
+  };
+  return report.container === undefined ? finding : { ...finding, container: report.container };
+}
+
+/** Lint every task definition in a document (with the services that run it). Never throws for a rule's sake. */
+export function lintDocument(doc: TaskDefinitionDocument, options: LintOptions = {}): Finding[] {
+  const active = enabledRules(options);
+  const findings: Finding[] = [];
+  for (const td of doc.taskDefinitions) {
+    for (const rule of active) {
+      for (const f of runRule(doc, td, rule)) findings.push(f);
+    }
+  }
+  return findings.sort(compareByPosition);
+}
