@@ -1,1 +1,32 @@
-process.exitCode = 2;
+/**
+ * Entry of the standalone bundle (dist/probe.mjs). Importing this module (as the main CLI does) runs
+ * nothing; executing it as a script runs the probe and exits with its code.
+ */
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { probeMain } from "./cli.js";
+
+export type { ProbeMainOptions, ProbeStreams } from "./cli.js";
+export { probeMain } from "./cli.js";
+
+function isEntry(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
+  const code = await probeMain(
+    process.argv.slice(2),
+    process.env,
+    { stdout: process.stdout, stderr: process.stderr },
+    // performance.now() counts from the process start: the deadline covers Node's own start-up too.
+    { startedAt: 0 },
+  );
+  // Exit at once: a lingering keep-alive socket or timer must not hold the gate open.
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
