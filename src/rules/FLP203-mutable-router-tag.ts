@@ -16,9 +16,9 @@ export const FLP203: Rule = {
     fixHint: "Pin the router image to a release tag (e.g. aws-for-fluent-bit:2.32.5) or a digest.",
     messages: {
       mutableTag:
-        "Router '{{container}}' uses '{{image}}': the tag '{{tag}}' moves, so the Fluent Bit version that runs is unknown and can change between deploys.",
+        "Router '{{container}}' uses '{{image}}': the tag '{{tag}}' moves, so the router version that runs is unknown and can change between deploys.",
       noTag:
-        "Router '{{container}}' uses '{{image}}' without a tag (that is 'latest'), so the Fluent Bit version that runs is unknown and can change between deploys.",
+        "Router '{{container}}' uses '{{image}}' without a tag (that is 'latest'), so the router version that runs is unknown and can change between deploys.",
     },
   },
   check(ctx) {
