@@ -1,0 +1,49 @@
+/**
+ * `firelens-preflight/simulate`: the deploy simulator's library API (DESIGN.md "Simulation").
+ * Nothing here prints or exits; the CLI renders the result.
+ */
+
+import { runVariants, type SimulateOptions, type SimulationResult, variantOf } from "./montecarlo.js";
+import type { ContainerSource } from "./plan.js";
+import type { Scenario } from "./scenario.js";
+
+export type { ContainerTrace, RunResult, RunTrace, TargetState, TaskTrace } from "./engine.js";
+export { DeploymentSimulator } from "./engine.js";
+export type {
+  Histogram,
+  PlanSummary,
+  SimulateOptions,
+  SimulationResult,
+  Stats,
+  VariantResult,
+} from "./montecarlo.js";
+export type { ContainerSource, TaskPlan } from "./plan.js";
+export { compileTask, SimulationInputError } from "./plan.js";
+export type { Distribution, Scenario, ScenarioInput, ScenarioIssue } from "./scenario.js";
+export { defaultScenario, loadScenario, ScenarioError, scenarioFromData } from "./scenario.js";
+
+/** Simulate `runs` deployments of one task definition (a loaded view, or its container list). */
+export function simulate(
+  view: ContainerSource,
+  scenario: Scenario,
+  options: SimulateOptions = {},
+): SimulationResult {
+  return runVariants([variantOf("given", view, scenario)], scenario, options);
+}
+
+/**
+ * The same scenario and seeds on two task definitions: as given and gated (fix's output, in memory).
+ * Run i of both sides draws the same per-task values, so differences come from the task definitions.
+ */
+export function simulateCompare(
+  given: ContainerSource,
+  gated: ContainerSource,
+  scenario: Scenario,
+  options: SimulateOptions = {},
+): SimulationResult {
+  return runVariants(
+    [variantOf("given", given, scenario), variantOf("gated", gated, scenario)],
+    scenario,
+    options,
+  );
+}
