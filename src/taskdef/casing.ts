@@ -51,12 +51,12 @@ export function toPascal(key: string): string {
 
 /**
  * Convert a plain camelCase value (API shape) to the template's PascalCase, leaving user maps alone.
- * Intrinsics (`{kind: "intrinsic"}`) are written back in their long JSON form.
+ * Intrinsic markers (`{kind: "intrinsic"}`) pass through; the editors write them in the file's own form.
  */
 export function pascalize(value: unknown, userMap = false): unknown {
   if (Array.isArray(value)) return value.map((v) => pascalize(v, false));
   if (typeof value !== "object" || value === null) return value;
-  if (isIntrinsic(value)) return { [value.fn]: value.argument };
+  if (isIntrinsic(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     out[userMap ? k : toPascal(k)] = pascalize(v, !userMap && USER_MAP_KEYS.has(k));

@@ -39,3 +39,7 @@ async function readStdin(): Promise<string> {
   }
   return Buffer.concat(chunks).toString("utf8");
 }
+
+export { toCamel, toPascal } from "./casing.js";
+export { isTemplateFormat } from "./document.js";
+export { DocumentEditor, detectLayout, inDocumentCasing, type Layout, toJsonData } from "./edit.js";
