@@ -86,8 +86,6 @@ export interface Tuning {
   readonly pollMs: number;
   readonly uptimeEveryMs: number;
   readonly requestTimeoutMs: number;
-  /** How long the send may wait for the monitor's first answer (the baseline). */
-  readonly baselineWaitMs: number;
   /** How long the router must stay clean after `flushed` was observed. */
   readonly afterFlushMs: number;
   /** The run ends this much before the deadline, leaving time to report. */
@@ -102,7 +100,6 @@ export const DEFAULT_TUNING: Tuning = {
   pollMs: 25,
   uptimeEveryMs: 200,
   requestTimeoutMs: 400,
-  baselineWaitMs: 250,
   afterFlushMs: 300,
   deadlineMarginMs: 100,
   aliveCheckTimeoutMs: 500,
@@ -238,7 +235,6 @@ class ProbeRun {
   private assessment: Assessment | null = null;
   private restarted: string | null = null;
   private lastUptime: number | null = null;
-  private monitorFirstAnswer: Promise<void> = Promise.resolve();
   private readonly warnings: string[] = [];
   private outputFailureWarned = false;
 
@@ -317,16 +313,9 @@ class ProbeRun {
     if (agentReady) await agentReady;
     if (this.forwardClosed) return this.evaluateNow() ?? { ok: false, reason: this.forwardClosed.message };
 
-    // A baseline taken now costs a few ms; waiting for the router's first snapshot would cost a second.
-    if (this.monitor) {
-      await raceAbort(
-        Promise.race([this.monitorFirstAnswer, sleep(this.tuning.baselineWaitMs, this.stopLoops.signal)]),
-        this.signal,
-      ).catch((e: unknown) => {
-        if (this.signal.aborted) throw e;
-      });
-    }
-
+    // No waiting for the monitor: its first metrics request went out when the run started, before this send,
+    // so its answer is a valid baseline whenever it arrives (a flush and a snapshot take far longer than the
+    // request's timeout). Waiting for the router's first snapshot instead would cost about a second.
     await this.send(this.conn);
 
     for (;;) {
@@ -463,16 +452,11 @@ class ProbeRun {
   private startMonitor(base: URL): void {
     const client = new MonitorClient(base, { timeoutMs: this.tuning.requestTimeoutMs });
     this.monitor = client;
-    let resolveFirst: () => void = () => {};
-    this.monitorFirstAnswer = new Promise<void>((r) => {
-      resolveFirst = r;
-    });
     const stop = this.stopLoops.signal;
     const loop = async () => {
       let lastUptimeAt = Number.NEGATIVE_INFINITY;
       let buildInfoDone = false;
       let uptimeAvailable = true;
-      let first = true;
       while (!stop.aborted) {
         let urgent = false;
         const issuedBeforeSend = this.sentAt === null;
@@ -487,10 +471,6 @@ class ProbeRun {
         }
         urgent ||= this.noteReachability(metrics);
         this.onMetrics(metrics, issuedBeforeSend);
-        if (first) {
-          first = false;
-          resolveFirst();
-        }
         if (metrics.kind === "not-yet" && this.metricsSource === "v1" && (this.lastUptime ?? 0) >= 3) {
           // v1 should have had a snapshot by now; a router without it may still serve v2 (newer releases).
           const v2 = await client.metricsV2(stop);
@@ -511,9 +491,7 @@ class ProbeRun {
         if (!urgent) await sleep(this.tuning.pollMs, stop).catch(() => {});
       }
     };
-    loop().catch(() => {
-      resolveFirst();
-    });
+    loop().catch(() => {});
   }
 
   /** Tracks whether the server answers; returns true when the next poll should come at once. */
