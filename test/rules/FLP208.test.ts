@@ -1,0 +1,93 @@
+import { FLP208 } from "../../src/rules/FLP208-service-circuit-breaker.js";
+import { testRule } from "../support/rule-tester.js";
+
+const template = (deployment: string, router = true) => `Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: log_router
+          Image: amazon/aws-for-fluent-bit:2.32.5
+${router ? "          FirelensConfiguration: { Type: fluentbit }\n" : ""}        - Name: app
+          Image: nginx
+          LogConfiguration: { LogDriver: ${router ? "awsfirelens" : "awslogs"} }
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref Task
+${deployment}`;
+
+testRule(FLP208, {
+  valid: [
+    {
+      file: "template.yaml",
+      code: template(`      DeploymentConfiguration:
+        DeploymentCircuitBreaker:
+          Enable: true
+          Rollback: true
+`),
+    },
+    {
+      name: "YAML strings",
+      file: "template.yaml",
+      code: template(`      DeploymentConfiguration:
+        DeploymentCircuitBreaker: { Enable: "true", Rollback: "true" }
+`),
+    },
+    { name: "no FireLens router", file: "template.yaml", code: template("      DesiredCount: 2\n", false) },
+    {
+      name: "no services in an ECS JSON",
+      code: `{"family":"x","containerDefinitions":[{"name":"r","image":"amazon/aws-for-fluent-bit:2.32.5","firelensConfiguration":{"type":"fluentbit"}}]}`,
+    },
+  ],
+  invalid: [
+    {
+      file: "template.yaml",
+      code: template("      DesiredCount: 2\n"),
+      errors: [
+        {
+          messageId: "missing",
+          data: { service: "Service", taskDefinition: "Task" },
+          path: "$.Resources.Service.Properties",
+        },
+      ],
+    },
+    {
+      file: "template.yaml",
+      code: template(`      DeploymentConfiguration:
+        MaximumPercent: 200
+`),
+      errors: [{ messageId: "missing", path: "$.Resources.Service.Properties.DeploymentConfiguration" }],
+    },
+    {
+      file: "template.yaml",
+      code: template(`      DeploymentConfiguration:
+        DeploymentCircuitBreaker:
+          Enable: true
+          Rollback: false
+`),
+      errors: [
+        {
+          messageId: "noRollback",
+          data: { service: "Service", taskDefinition: "Task" },
+          path: "$.Resources.Service.Properties.DeploymentConfiguration.DeploymentCircuitBreaker",
+          line: 17,
+        },
+      ],
+    },
+    {
+      file: "template.yaml",
+      code: template(`      DeploymentConfiguration:
+        DeploymentCircuitBreaker:
+          Enable: false
+          Rollback: true
+`),
+      errors: [
+        {
+          messageId: "disabled",
+          path: "$.Resources.Service.Properties.DeploymentConfiguration.DeploymentCircuitBreaker.Enable",
+        },
+      ],
+    },
+  ],
+});

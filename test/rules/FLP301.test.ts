@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { FLP301 } from "../../src/rules/FLP301-plaintext-secret.js";
+import { app, ecs, lintWith, router, testRule } from "../support/rule-tester.js";
+
+const SECRET = "0123456789abcdef0123456789abcdef";
+
+testRule(FLP301, {
+  valid: [
+    {
+      name: "secretOptions and secrets",
+      code: ecs([
+        router(),
+        app({
+          logConfiguration: {
+            logDriver: "awsfirelens",
+            options: { Name: "datadog", TLS: "on" },
+            secretOptions: [{ name: "apikey", valueFrom: "arn:aws:secretsmanager:us-east-1:1:secret:dd" }],
+          },
+          secrets: [{ name: "DD_API_KEY", valueFrom: "arn:aws:ssm:us-east-1:1:parameter/dd" }],
+        }),
+      ]),
+    },
+    {
+      name: "switches, placeholders, ARNs and references are not secrets",
+      code: ecs([
+        router(),
+        app({
+          environment: [
+            { name: "DD_API_KEY_SECRET_ARN", value: "arn:aws:secretsmanager:us-east-1:1:secret:dd" },
+            { name: "TOKEN_URL", value: "https://example.com/token" },
+            { name: "API_KEY", value: "${DD_API_KEY}" },
+            { name: "Tag_Key", value: "tags" },
+          ],
+          logConfiguration: { logDriver: "awsfirelens", options: { Name: "es", Aws_Auth: "On" } },
+        }),
+      ]),
+    },
+  ],
+  invalid: [
+    {
+      code: ecs([
+        router(),
+        app({
+          environment: [{ name: "DD_API_KEY", value: SECRET }],
+          logConfiguration: { logDriver: "awsfirelens", options: { Name: "datadog", apikey: SECRET } },
+        }),
+      ]),
+      errors: [
+        {
+          messageId: "logOption",
+          data: { container: "app", key: "apikey" },
+          path: "$.containerDefinitions[1].logConfiguration.options.apikey",
+        },
+        {
+          messageId: "environment",
+          data: { container: "app", key: "DD_API_KEY" },
+          path: "$.containerDefinitions[1].environment[0].value",
+        },
+      ],
+    },
+    {
+      name: "http output password and elastic Cloud_Auth",
+      code: ecs([
+        router(),
+        app({
+          logConfiguration: {
+            logDriver: "awsfirelens",
+            options: { Name: "http", HTTP_Passwd: "hunter2hunter2", Cloud_Auth: "elastic:pw" },
+          },
+        }),
+      ]),
+      errors: [
+        { messageId: "logOption", data: { container: "app", key: "HTTP_Passwd" } },
+        { messageId: "logOption", data: { container: "app", key: "Cloud_Auth" } },
+      ],
+    },
+    {
+      name: "an intrinsic still lands in clear text",
+      file: "template.yaml",
+      code: `Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: dd-agent
+          Image: datadog/agent:7
+          Environment:
+            - Name: DD_API_KEY
+              Value: !Ref DatadogApiKey
+`,
+      errors: [{ messageId: "environment", data: { container: "dd-agent", key: "DD_API_KEY" }, line: 10 }],
+    },
+  ],
+});
+
+describe("FLP301 never prints the value", () => {
+  it("keeps the secret out of every field of the finding", () => {
+    const found = lintWith(
+      FLP301,
+      ecs([router(), app({ environment: [{ name: "DATADOG_API_KEY", value: SECRET }] })]),
+    );
+    expect(found).toHaveLength(1);
+    expect(JSON.stringify(found)).not.toContain(SECRET);
+  });
+});
