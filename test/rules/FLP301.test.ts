@@ -28,7 +28,7 @@ testRule(FLP301, {
           environment: [
             { name: "DD_API_KEY_SECRET_ARN", value: "arn:aws:secretsmanager:us-east-1:1:secret:dd" },
             { name: "TOKEN_URL", value: "https://example.com/token" },
-            { name: "API_KEY", value: "${DD_API_KEY}" },
+            { name: "API_KEY", value: `${"$"}{DD_API_KEY}` },
             { name: "Tag_Key", value: "tags" },
           ],
           logConfiguration: { logDriver: "awsfirelens", options: { Name: "es", Aws_Auth: "On" } },
