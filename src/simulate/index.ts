@@ -3,6 +3,7 @@
  * Nothing here prints or exits; the CLI renders the result.
  */
 
+import { runVariantsAsync } from "./async.js";
 import { runVariants, type SimulateOptions, type SimulationResult, variantOf } from "./montecarlo.js";
 import type { ContainerSource } from "./plan.js";
 import type { Scenario } from "./scenario.js";
@@ -43,6 +44,25 @@ export function simulateCompare(
 ): SimulationResult {
   return runVariants(
     [variantOf("given", given, scenario), variantOf("gated", gated, scenario)],
+    scenario,
+    options,
+  );
+}
+
+export { renderReport, renderSummary } from "./render.js";
+
+/**
+ * `simulate` / `simulateCompare` for long runs: yields between chunks (progress, `signal` to stop with
+ * partial results) and runs on `workers` threads when asked. Pass one view, or two to compare.
+ */
+export function simulateAsync(
+  views: readonly [ContainerSource] | readonly [ContainerSource, ContainerSource],
+  scenario: Scenario,
+  options: SimulateOptions = {},
+): Promise<SimulationResult> {
+  const labels = ["given", "gated"];
+  return runVariantsAsync(
+    views.map((v, i) => variantOf(labels[i] ?? `variant-${i}`, v, scenario)),
     scenario,
     options,
   );
