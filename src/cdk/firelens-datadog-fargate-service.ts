@@ -11,11 +11,14 @@ import { FireLensPreflightError } from "./errors.js";
 import { LogRouterPreflight, type PreflightOptions } from "./log-router-preflight.js";
 
 /**
- * Pinned router image. 3.x because the 2.x line (Fluent Bit 1.9.10) reached end of life on 2026-06-30; 3.2.1
- * is Fluent Bit 4.2.2 and, like every release since 2.29.1, ships
- * `/fluent-bit/configs/output-metrics-healthcheck.conf` (reference/fluent-bit.md §1, §1b).
+ * Pinned router image: the last 2.x release (Fluent Bit 1.9.10 with AWS's patches, including the Datadog
+ * `provider ecs` remap fixes of 2.29.1/2.31.3). It ships `/fluent-bit/configs/output-metrics-healthcheck.conf`
+ * (every release since 2.29.1) and has no open crash bug in our catalogue. The 3.x line (Fluent Bit 4.x,
+ * Amazon Linux 2023) is where AWS is moving since 2.x's end of life (2026-06-30), but it carries an open
+ * in_forward SIGSEGV on the unix socket FireLens uses (fluent-bit#11113); pass `routerImage` to choose it.
+ * See reference/fluent-bit.md §1b and §2.
  */
-export const DEFAULT_ROUTER_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent-bit:3.2.1";
+export const DEFAULT_ROUTER_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.34.2.20251210";
 /** Built-in config that turns on the monitoring server on port 2020 (aws-for-fluent-bit >= 2.29.1). */
 export const MONITORING_CONFIG = "/fluent-bit/configs/output-metrics-healthcheck.conf";
 /** Datadog Agent 7 on AWS's public gallery (pull-through free of Docker Hub limits). */
@@ -81,7 +84,7 @@ export interface FireLensDatadogFargateServiceProps
   readonly agentEnvironment?: Readonly<Record<string, string>>;
   /** @default 256 (Datadog's recommended Agent memory on Fargate) */
   readonly agentMemoryReservationMiB?: number;
-  /** @default ContainerImage.fromRegistry("public.ecr.aws/aws-observability/aws-for-fluent-bit:3.2.1") */
+  /** @default ContainerImage.fromRegistry("public.ecr.aws/aws-observability/aws-for-fluent-bit:2.34.2.20251210") */
   readonly routerImage?: ecs.ContainerImage;
   /** @default "log-router" */
   readonly routerContainerName?: string;
@@ -101,6 +104,8 @@ export interface FireLensDatadogFargateServiceProps
   readonly preflight?: PreflightOptions;
   /** Target group health check. @default - `path: "/"`, interval 15 s, healthy after 2 checks */
   readonly targetHealthCheck?: elbv2.HealthCheck;
+  /** @default - a new cluster with Container Insights, in `vpc` (or a new 2-AZ VPC) */
+  readonly cluster?: ecs.ICluster;
   /** @default 512 */
   readonly cpu?: number;
   /** @default 1024 */
@@ -244,8 +249,18 @@ export class FireLensDatadogFargateService extends Construct {
       targetHealthCheck,
       ...patternProps
     } = props;
+    // Our own cluster rather than the pattern's stack-wide default, so Container Insights is on (the deploy's
+    // task failures and restarts are what an operator looks at when the gate holds a deployment back).
+    const cluster =
+      props.cluster ??
+      new ecs.Cluster(this, "Cluster", {
+        vpc: props.vpc,
+        containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      });
     this.pattern = new ecsPatterns.ApplicationLoadBalancedFargateService(this, "Service", {
       ...patternProps,
+      cluster,
+      vpc: undefined,
       taskDefinition: this.taskDefinition,
       circuitBreaker: props.circuitBreaker ?? { enable: true, rollback: true },
       minHealthyPercent: props.minHealthyPercent ?? 100,

@@ -3,6 +3,7 @@
  * `aws-cdk-lib` and `constructs`.
  */
 export { FireLensPreflightError } from "./errors.js";
+export { FireLensChecks, type FireLensChecksProps } from "./firelens-checks.js";
 export {
   DEFAULT_AGENT_IMAGE,
   DEFAULT_ROUTER_IMAGE,

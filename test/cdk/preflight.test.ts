@@ -56,7 +56,7 @@ function seedTask(stack: Stack, id = "Task", routerHealthCheck = false): ecs.Far
   return task;
 }
 
-describe("LogRouterPreflight", () => {
+describe("LogRouterPreflight", { timeout: 120_000 }, () => {
   it("gates every essential awsfirelens container except router and agent, with the fix command's wiring", () => {
     const stack = new Stack(new App(), "S");
     const task = seedTask(stack);
@@ -217,7 +217,7 @@ describe("LogRouterPreflight", () => {
   );
 });
 
-describe("PreflightAspect", () => {
+describe("PreflightAspect", { timeout: 120_000 }, () => {
   function app(): { stack: Stack; template: () => Template } {
     const stack = new Stack(new App(), "S");
     return { stack, template: () => Template.fromStack(stack) };

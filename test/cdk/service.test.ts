@@ -34,13 +34,13 @@ function containers(template: Template): Record<string, Record<string, unknown>>
   return Object.fromEntries(defs.map((d) => [String(d.Name), d]));
 }
 
-describe("FireLensDatadogFargateService defaults", () => {
+describe("FireLensDatadogFargateService defaults", { timeout: 120_000 }, () => {
   let template: Template;
   let byName: Record<string, Record<string, unknown>>;
   beforeAll(() => {
     template = Template.fromStack(build().stack);
     byName = containers(template);
-  });
+  }, 120_000);
 
   it("has the four containers of the gate, with the right essential flags", () => {
     expect(Object.keys(byName).sort()).toEqual([
@@ -56,7 +56,7 @@ describe("FireLensDatadogFargateService defaults", () => {
   });
 
   it("runs the router on a pinned aws-for-fluent-bit with the monitoring config and an uptime health check, and no dependsOn", () => {
-    expect(DEFAULT_ROUTER_IMAGE).toMatch(/aws-for-fluent-bit:\d+\.\d+\.\d+$/);
+    expect(DEFAULT_ROUTER_IMAGE).toMatch(/aws-for-fluent-bit:\d+\.\d+\.\d+(\.\d+)?$/);
     template.hasResourceProperties("AWS::ECS::TaskDefinition", {
       ContainerDefinitions: Match.arrayWith([
         Match.objectLike({
@@ -164,7 +164,7 @@ describe("FireLensDatadogFargateService defaults", () => {
   });
 });
 
-describe("FireLensDatadogFargateService overrides", () => {
+describe("FireLensDatadogFargateService overrides", { timeout: 120_000 }, () => {
   it("without router monitoring: no config file, no health check, preflight waits for START and skips the monitor", () => {
     const byName = containers(Template.fromStack(build({ routerMonitoring: false }).stack));
     expect(byName["log-router"]?.HealthCheck).toBeUndefined();
