@@ -80,6 +80,11 @@ const E_VERDICT = 12;
 const VERSION_NEW = 0;
 const VERSION_PREVIOUS = 1;
 
+/** ecs.md §6 [CB]: 0.5 x desiredCount, clamped to 3..200 (rounding a half up is our assumption). */
+export function circuitBreakerThreshold(desiredCount: number): number {
+  return Math.min(200, Math.max(3, Math.ceil(0.5 * desiredCount)));
+}
+
 export function sample(d: Distribution, rng: Rng): number {
   switch (d.kind) {
     case "constant":
@@ -309,8 +314,7 @@ export class DeploymentSimulator {
     // a lower limit (rounded up) of running/healthy tasks during a deployment (API_DeploymentConfiguration).
     this.maxTotal = Math.max(1, Math.floor((this.desired * s.maximumPercent) / 100));
     this.minHealthy = Math.ceil((this.desired * s.minimumHealthyPercent) / 100);
-    // ecs.md §6 [CB]: threshold 0.5 x desiredCount, clamped to 3..200 (rounding up is an assumption).
-    this.cbThreshold = Math.min(200, Math.max(3, Math.ceil(0.5 * this.desired)));
+    this.cbThreshold = circuitBreakerThreshold(this.desired);
     this.rate = scenario.traffic.requestsPerSecond;
     this.trafficEnd = scenario.traffic.durationSeconds;
     const hc = scenario.loadBalancer.healthCheck;

@@ -9,7 +9,7 @@ import type { ContainerSource } from "./plan.js";
 import type { Scenario } from "./scenario.js";
 
 export type { ContainerTrace, RunResult, RunTrace, TargetState, TaskTrace } from "./engine.js";
-export { DeploymentSimulator } from "./engine.js";
+export { circuitBreakerThreshold, DeploymentSimulator } from "./engine.js";
 export type {
   Histogram,
   PlanSummary,
@@ -19,7 +19,7 @@ export type {
   VariantResult,
 } from "./montecarlo.js";
 export type { ContainerSource, TaskPlan } from "./plan.js";
-export { compileTask, SimulationInputError } from "./plan.js";
+export { compileTask, previousVersionPlan, SimulationInputError } from "./plan.js";
 export type { Distribution, Scenario, ScenarioInput, ScenarioIssue } from "./scenario.js";
 export { defaultScenario, loadScenario, ScenarioError, scenarioFromData } from "./scenario.js";
 
