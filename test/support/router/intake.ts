@@ -28,16 +28,24 @@ export interface FakeIntake {
   close(): Promise<void>;
 }
 
-/** A loopback port that nothing listens on (taken from the kernel, then released). */
-export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", resolve);
-  });
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
+/**
+ * A loopback port that nothing listens on and that the kernel will not hand out by itself: picked below the
+ * ephemeral range (32768+), so no `listen(0)` or outgoing connection of a concurrent test can land on it while a
+ * probe expects it to refuse connections or a delayed router is about to take it.
+ */
+export async function unusedPort(): Promise<number> {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 10000);
+    const refused = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, "127.0.0.1");
+      s.once("connect", () => {
+        s.destroy();
+        resolve(false);
+      });
+      s.once("error", () => resolve(true));
+    });
+    if (refused) return port;
+  }
 }
 
 export function redactIntakeUrl(url: string): string {
@@ -51,7 +59,7 @@ export async function startFakeIntake(opts: { mode: IntakeMode }): Promise<FakeI
     onFirst = resolve;
   });
   if (opts.mode === "down") {
-    const port = await freePort();
+    const port = await unusedPort();
     return {
       url: `http://127.0.0.1:${port}`,
       mode: opts.mode,
