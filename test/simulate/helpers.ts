@@ -25,7 +25,8 @@ export function fixedScenario(overrides: ScenarioInput = {}): Scenario {
 }
 
 function merge(a: unknown, b: unknown): unknown {
-  if (typeof a !== "object" || a === null || typeof b !== "object" || b === null || Array.isArray(b)) return b;
+  if (typeof a !== "object" || a === null || typeof b !== "object" || b === null || Array.isArray(b))
+    return b;
   const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
   for (const [k, v] of Object.entries(b as Record<string, unknown>)) out[k] = merge(out[k], v);
   return out;

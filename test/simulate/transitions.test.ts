@@ -33,7 +33,10 @@ const probe = (extra: Partial<ContainerDefinition> = {}): ContainerDefinition =>
 });
 const gatedApp = (extra: Partial<ContainerDefinition> = {}) =>
   app({ dependsOn: [{ containerName: "log-router-preflight", condition: "SUCCESS" }], ...extra });
-const healthCheck = { command: ["CMD-SHELL", "curl -f http://127.0.0.1:2020/api/v1/uptime || exit 1"], interval: 10 };
+const healthCheck = {
+  command: ["CMD-SHELL", "curl -f http://127.0.0.1:2020/api/v1/uptime || exit 1"],
+  interval: 10,
+};
 
 describe("dependsOn (ecs.md §1)", () => {
   it("START: an awsfirelens container gets an implicit START on the router and waits for it (ecs.md §1, task.go)", () => {
@@ -50,7 +53,10 @@ describe("dependsOn (ecs.md §1)", () => {
   it("the implicit START vanishes when the router has a dependsOn (ecs.md §1 caveat)", () => {
     const sc = fixedScenario({ containers: { "log-router": { pullSeconds: 5 } } });
     const agent: ContainerDefinition = { name: "dd-agent", image: "agent", essential: true };
-    const r = runOnce([router({ dependsOn: [{ containerName: "dd-agent", condition: "START" }] }), agent, app()], sc);
+    const r = runOnce(
+      [router({ dependsOn: [{ containerName: "dd-agent", condition: "START" }] }), agent, app()],
+      sc,
+    );
     expect(r.plan.implicitRouterDeps).toBe(false);
     expect(r.plan.notes.join("\n")).toMatch(/no implicit START/);
     expect(r.container("app").startedAt).toBe(0);
@@ -59,7 +65,11 @@ describe("dependsOn (ecs.md §1)", () => {
   it("HEALTHY waits for the target's container health check; SUCCESS for its exit 0 (ecs.md §1, §3)", () => {
     const sc = fixedScenario();
     const r = runOnce(
-      [router({ healthCheck }), probe({ dependsOn: [{ containerName: "log-router", condition: "HEALTHY" }] }), gatedApp()],
+      [
+        router({ healthCheck }),
+        probe({ dependsOn: [{ containerName: "log-router", condition: "HEALTHY" }] }),
+        gatedApp(),
+      ],
       sc,
     );
     // First container health check one interval (10 s) after start; the router was ready at 1 s.
@@ -86,14 +96,20 @@ describe("dependsOn (ecs.md §1)", () => {
   });
 
   it("a dependency on a container that does not exist is terminal: 143 CannotStartContainerError (ecs.md §1 Runtime (a))", () => {
-    const r = runOnce([app({ logConfiguration: undefined, dependsOn: [{ containerName: "nope", condition: "START" }] })], fixedScenario());
+    const r = runOnce(
+      [app({ logConfiguration: undefined, dependsOn: [{ containerName: "nope", condition: "START" }] })],
+      fixedScenario(),
+    );
     expect(r.container("app").exitCode).toBe(143);
     expect(r.container("app").reason).toBe("CannotStartContainerError");
     expect(r.task.stopCause).toBe("EssentialContainerExited");
   });
 
   it("HEALTHY on a container without healthCheck never resolves: the task stops, unable to transition (ecs.md §1 tm.go)", () => {
-    const r = runOnce([router(), app({ dependsOn: [{ containerName: "log-router", condition: "HEALTHY" }] })], fixedScenario());
+    const r = runOnce(
+      [router(), app({ dependsOn: [{ containerName: "log-router", condition: "HEALTHY" }] })],
+      fixedScenario(),
+    );
     expect(r.task.stopCause).toBe("UnableToTransition");
     expect(r.container("app").reason).toBe("never-started");
   });
@@ -120,8 +136,14 @@ describe("essential (ecs.md §2) and stop signals (ecs.md §1 Timeouts)", () => 
   });
 
   it("shutdown runs in reverse dependency order: a target is signalled after its dependents stopped (ecs.md §1, graph.go)", () => {
-    const sc = fixedScenario({ router: { crash: { probability: 1 } }, containers: { app: { firstLog: "start" } } });
-    const r = runOnce([router(), agent, app({ dependsOn: [{ containerName: "dd-agent", condition: "START" }] })], sc);
+    const sc = fixedScenario({
+      router: { crash: { probability: 1 } },
+      containers: { app: { firstLog: "start" } },
+    });
+    const r = runOnce(
+      [router(), agent, app({ dependsOn: [{ containerName: "dd-agent", condition: "START" }] })],
+      sc,
+    );
     const appStop = r.container("app").stoppedAt ?? Number.NaN;
     expect(r.container("dd-agent").stoppedAt).toBeCloseTo(appStop + 1, 9);
   });
