@@ -1,0 +1,105 @@
+/** Renderers: pure functions from a `Diagnosis` to text. The CLI decides where the text goes. */
+import { createColors } from "picocolors";
+import { ruleById } from "../rules/index.js";
+import { shortTaskDefinition } from "./services.js";
+import type { Diagnosis, DiagnosisKind, Prevention, TaskDiagnosis } from "./types.js";
+
+export interface TextRenderOptions {
+  readonly color?: boolean;
+}
+
+/** Bump when the JSON shape changes incompatibly. */
+export const DIAGNOSIS_JSON_VERSION = 1;
+
+const BAD: ReadonlySet<DiagnosisKind> = new Set([
+  "router-crash",
+  "router-exited",
+  "out-of-memory",
+  "essential-exited",
+  "failed-to-start",
+  "unknown",
+]);
+const EXPECTED: ReadonlySet<DiagnosisKind> = new Set(["gate-failed", "held-back"]);
+
+function preventionLine(p: Prevention): { head: string; text: string } {
+  if (p.kind === "rule") {
+    const title = ruleById(p.id)?.meta.title;
+    return { head: p.id, text: `${title === undefined ? "" : `${title}: `}${p.why}` };
+  }
+  if (p.kind === "fix") return { head: "fix", text: `\`${p.command}\`: ${p.why}` };
+  return { head: "advice", text: p.why };
+}
+
+function taskHeader(t: TaskDiagnosis): string {
+  const parts: string[] = [];
+  if (t.group !== undefined) parts.push(t.group);
+  if (t.taskDefinitionArn !== undefined) parts.push(shortTaskDefinition(t.taskDefinitionArn));
+  return `task ${t.taskId}${parts.length > 0 ? ` (${parts.join(", ")})` : ""} [${t.kind}]`;
+}
+
+export function renderDiagnosisText(d: Diagnosis, options: TextRenderOptions = {}): string {
+  const c = createColors(options.color === true);
+  const out: string[] = [];
+  for (const t of d.tasks) {
+    const paint = BAD.has(t.kind) ? c.red : EXPECTED.has(t.kind) ? c.yellow : c.green;
+    out.push(c.bold(taskHeader(t)));
+    out.push(`  ${paint(t.summary)}`);
+    const width = Math.max(0, ...t.evidence.map((e) => e.subject.length));
+    for (const e of t.evidence) out.push(`    ${c.dim(`${e.subject.padEnd(width)}  `)}${e.text}`);
+    if (t.prevention.length > 0) {
+      out.push("  prevent it:");
+      for (const p of t.prevention) {
+        const line = preventionLine(p);
+        out.push(`    ${c.cyan(line.head.padEnd(6))}  ${line.text}`);
+      }
+    }
+    for (const n of t.notes) out.push(`  ${c.dim(`note: ${n}`)}`);
+    out.push("");
+  }
+  for (const s of d.services) {
+    const paint =
+      s.kind === "circuit-breaker-rollback"
+        ? c.yellow
+        : s.kind === "circuit-breaker-failed"
+          ? c.red
+          : c.green;
+    out.push(c.bold(`service ${s.serviceName} [${s.kind}]`));
+    out.push(`  ${paint(s.summary)}`);
+    const width = Math.max(0, ...s.evidence.map((e) => e.subject.length));
+    for (const e of s.evidence) out.push(`    ${c.dim(`${e.subject.padEnd(width)}  `)}${e.text}`);
+    if (s.prevention.length > 0) {
+      out.push("  prevent it:");
+      for (const p of s.prevention) {
+        const line = preventionLine(p);
+        out.push(`    ${c.cyan(line.head.padEnd(6))}  ${line.text}`);
+      }
+    }
+    out.push("");
+  }
+  if (d.failures.length > 0) {
+    out.push(c.bold("describe-tasks failures"));
+    for (const f of d.failures) out.push(`  ${f}`);
+    out.push("");
+  }
+  if (d.tasks.length === 0 && d.services.length === 0 && d.failures.length === 0) {
+    out.push("Nothing to diagnose: the input holds no tasks or services.", "");
+  }
+  return out.join("\n");
+}
+
+/** Stable JSON: the `Diagnosis` as is, with a version and rule titles resolved for consumers. */
+export function renderDiagnosisJson(d: Diagnosis): string {
+  const withTitles = (list: readonly Prevention[]): unknown[] =>
+    list.map((p) => (p.kind === "rule" ? { ...p, title: ruleById(p.id)?.meta.title } : p));
+  return `${JSON.stringify(
+    {
+      version: DIAGNOSIS_JSON_VERSION,
+      roleSource: d.roleSource,
+      tasks: d.tasks.map((t) => ({ ...t, prevention: withTitles(t.prevention) })),
+      services: d.services.map((s) => ({ ...s, prevention: withTitles(s.prevention) })),
+      failures: d.failures,
+    },
+    null,
+    2,
+  )}\n`;
+}
