@@ -75,19 +75,26 @@ export class FireLensChecks extends NagPack {
   protected checkResource(node: CfnResource): void {
     if (node.cfnResourceType !== TASK_DEFINITION && node.cfnResourceType !== SERVICE) return;
     for (const rule of this.active) {
-      this.applyRule({
-        ruleSuffixOverride: rule.meta.id,
-        info: rule.meta.title,
-        explanation: `${rule.meta.rationale} Fix: ${rule.meta.fixHint}`,
-        level: LEVEL[rule.meta.severity],
-        rule: (resource: CfnResource): NagRuleResult => this.findingIds(resource, rule.meta.id),
-        node,
-      });
+      // cdk-nag takes one level per applyRule; a rule whose messages differ in severity is applied per severity.
+      const severities = new Set<Severity>([
+        rule.meta.severity,
+        ...Object.values(rule.meta.messageSeverities ?? {}),
+      ]);
+      for (const severity of severities) {
+        this.applyRule({
+          ruleSuffixOverride: rule.meta.id,
+          info: rule.meta.title,
+          explanation: `${rule.meta.rationale} Fix: ${rule.meta.fixHint}`,
+          level: LEVEL[severity],
+          rule: (resource: CfnResource): NagRuleResult => this.findingIds(resource, rule.meta.id, severity),
+          node,
+        });
+      }
     }
   }
 
   /** The rule's findings on this resource, as cdk-nag finding ids (the container, else the message id). */
-  private findingIds(resource: CfnResource, ruleId: string): NagRuleResult {
+  private findingIds(resource: CfnResource, ruleId: string, severity: Severity): NagRuleResult {
     const id = logicalId(resource);
     let taskDefinition: CfnResource | undefined = resource;
     if (resource.cfnResourceType === SERVICE) {
@@ -99,9 +106,13 @@ export class FireLensChecks extends NagPack {
       (f) => f.ruleId === ruleId && (f.rawPath?.[0] !== "Resources" || f.rawPath[1] === id),
     );
     const internal = mine.find((f) => f.internalError === true);
-    if (internal !== undefined) throw new Error(internal.message);
-    if (mine.length === 0) return NagRuleCompliance.COMPLIANT;
-    return [...new Set(mine.map((f) => f.container ?? f.messageId))];
+    if (internal !== undefined) {
+      if (severity === "error") throw new Error(internal.message);
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    const atLevel = mine.filter((f) => f.severity === severity);
+    if (atLevel.length === 0) return NagRuleCompliance.COMPLIANT;
+    return [...new Set(atLevel.map((f) => f.container ?? f.messageId))];
   }
 
   private taskDefinitionsOf(resource: CfnResource): Map<string, CfnResource> {
