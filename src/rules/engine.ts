@@ -6,7 +6,7 @@
  */
 import type { JsonPath, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
 import { rules as catalogue } from "./catalogue.js";
-import type { Finding, Report, Rule, RuleContext, Severity } from "./types.js";
+import type { Finding, LintFileResult, Report, Rule, RuleContext, Severity } from "./types.js";
 
 export interface LintOptions {
   /** Rule ids to skip (case-insensitive). */
@@ -160,4 +160,21 @@ export function lintDocument(doc: TaskDefinitionDocument, options: LintOptions =
     }
   }
   return findings.sort(compareByPosition);
+}
+
+/** `lintDocument` packaged with what the renderers need from the document. */
+export function lintResult(doc: TaskDefinitionDocument, options: LintOptions = {}): LintFileResult {
+  return { file: doc.file, text: doc.text, format: doc.format, findings: lintDocument(doc, options) };
+}
+
+export interface SeverityCounts {
+  readonly error: number;
+  readonly warning: number;
+  readonly note: number;
+}
+
+export function countBySeverity(findings: Iterable<Finding>): SeverityCounts {
+  const c = { error: 0, warning: 0, note: 0 };
+  for (const f of findings) c[f.severity]++;
+  return c;
 }

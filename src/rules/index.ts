@@ -4,16 +4,31 @@ export {
   atOrAbove,
   compareByPosition,
   compareBySeverity,
+  countBySeverity,
   type FailOn,
   failsAt,
   formatMessage,
   type LintOptions,
   lintDocument,
+  lintResult,
   parseSeverity,
   runRule,
   SEVERITIES,
+  type SeverityCounts,
   severityRank,
   toJsonPath,
   worstSeverity,
 } from "./engine.js";
-export type { Finding, Report, Rule, RuleContext, RuleFamily, RuleMeta, Severity } from "./types.js";
+export { formatJson, type JsonOptions } from "./format/json.js";
+export { formatSarif, SARIF_SCHEMA_URI, type SarifOptions } from "./format/sarif.js";
+export { formatText, type TextOptions } from "./format/text.js";
+export type {
+  Finding,
+  LintFileResult,
+  Report,
+  Rule,
+  RuleContext,
+  RuleFamily,
+  RuleMeta,
+  Severity,
+} from "./types.js";

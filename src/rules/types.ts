@@ -78,3 +78,15 @@ export interface Finding {
   /** Set when the rule itself failed: the finding reports our bug, not the user's. */
   readonly internalError?: boolean;
 }
+
+/** One file's outcome, as the renderers take it. */
+export interface LintFileResult {
+  readonly file: string;
+  /** The source text, for the offending lines in text output and SARIF regions. */
+  readonly text?: string;
+  /** Detected document format (`ecs-json`, `cloudformation-yaml`, …). */
+  readonly format?: string;
+  readonly findings: readonly Finding[];
+  /** The file could not be loaded; `findings` is then empty. */
+  readonly error?: { readonly message: string; readonly line?: number; readonly column?: number };
+}

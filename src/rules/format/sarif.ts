@@ -1,0 +1,189 @@
+/**
+ * SARIF 2.1.0 for code scanning (style.md §5): every catalogue rule in `tool.driver.rules` with its docs
+ * page as `helpUri`; one result per finding with a region from our source positions and the JSON path as
+ * a logical location; files that could not be read and rules that failed go to the invocation's
+ * notifications, not to results, because they are not findings about the user's code.
+ */
+import { rules as catalogue, ruleDocsUrl } from "../catalogue.js";
+import { compareByPosition } from "../engine.js";
+import type { Finding, LintFileResult, Rule, Severity } from "../types.js";
+
+export const SARIF_SCHEMA_URI =
+  "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+export interface SarifOptions {
+  /** `tool.driver.version` (the CLI passes the package version). */
+  readonly toolVersion?: string;
+  /** Rules listed in `tool.driver.rules`. @default the whole catalogue */
+  readonly rules?: readonly Rule[];
+  /** Indentation. @default 2 */
+  readonly indent?: number;
+}
+
+/** SARIF levels happen to be our severities. */
+const LEVEL: Readonly<Record<Severity, "error" | "warning" | "note">> = {
+  error: "error",
+  warning: "warning",
+  note: "note",
+};
+
+/** `FLP201` + title → `UngatedApp`-style rule name (SARIF `name` should be an identifier-like string). */
+function ruleName(rule: Rule): string {
+  return rule.meta.title
+    .replace(/[^A-Za-z0-9 ]+/g, " ")
+    .split(/\s+/)
+    .filter((w) => w.length > 0)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join("");
+}
+
+/** A file name as a URI reference: forward slashes, percent-encoded. */
+export function toUri(file: string): string {
+  return encodeURI(file.replace(/\\/g, "/")).replace(/#/g, "%23").replace(/\?/g, "%3F");
+}
+
+/** 1-based line/column of a character offset. */
+function position(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
+  }
+  return { line, column: offset - last };
+}
+
+/** FNV-1a, 32 bits, hex: a short stable fingerprint without a crypto dependency. */
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
+}
+
+function region(f: Finding, text: string | undefined): Record<string, number> {
+  const r: Record<string, number> = { startLine: f.location.line, startColumn: f.location.column };
+  if (text !== undefined && f.location.length > 0) {
+    const end = position(text, f.location.offset + f.location.length);
+    r.endLine = end.line;
+    r.endColumn = end.column;
+    r.charOffset = f.location.offset;
+    r.charLength = f.location.length;
+  }
+  return r;
+}
+
+export function formatSarif(results: readonly LintFileResult[], options: SarifOptions = {}): string {
+  const ruleList = [...(options.rules ?? catalogue)];
+  const ruleIndex = new Map(ruleList.map((r, i) => [r.meta.id, i]));
+  const artifacts = results.map((r) => ({ location: { uri: toUri(r.file) } }));
+  const sarifResults: unknown[] = [];
+  const notifications: unknown[] = [];
+
+  results.forEach((r, artifactIndex) => {
+    if (r.error !== undefined) {
+      notifications.push({
+        level: "error",
+        message: { text: r.error.message },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: toUri(r.file), index: artifactIndex },
+              ...(r.error.line === undefined
+                ? {}
+                : { region: { startLine: r.error.line, startColumn: r.error.column ?? 1 } }),
+            },
+          },
+        ],
+      });
+      return;
+    }
+    for (const f of [...r.findings].sort(compareByPosition)) {
+      if (f.internalError) {
+        notifications.push({
+          level: "error",
+          message: { text: f.message },
+          associatedRule: {
+            id: f.ruleId,
+            ...(ruleIndex.has(f.ruleId) ? { index: ruleIndex.get(f.ruleId) } : {}),
+          },
+        });
+        continue;
+      }
+      const index = ruleIndex.get(f.ruleId);
+      sarifResults.push({
+        ruleId: f.ruleId,
+        ...(index === undefined ? {} : { ruleIndex: index }),
+        level: LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: toUri(r.file), index: artifactIndex },
+              region: region(f, r.text),
+            },
+            logicalLocations: [
+              {
+                fullyQualifiedName: f.jsonPath,
+                name: f.container ?? f.taskDefinition,
+                kind: "member",
+              },
+            ],
+          },
+        ],
+        // Stable across edits that move lines: rule, task definition, container and message kind.
+        partialFingerprints: {
+          "firelensPreflightFinding/v1": fnv1a(
+            [f.ruleId, f.taskDefinition, f.container ?? "", f.messageId, f.container ? "" : f.jsonPath].join(
+              "\u0000",
+            ),
+          ),
+        },
+        properties: { taskDefinition: f.taskDefinition, messageId: f.messageId },
+      });
+    }
+  });
+
+  const log = {
+    $schema: SARIF_SCHEMA_URI,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "firelens-preflight",
+            informationUri: "https://github.com/firelens-preflight/firelens-preflight",
+            ...(options.toolVersion === undefined ? {} : { version: options.toolVersion }),
+            rules: ruleList.map((rule) => ({
+              id: rule.meta.id,
+              name: ruleName(rule),
+              shortDescription: { text: rule.meta.title },
+              fullDescription: { text: rule.meta.rationale },
+              help: {
+                text: `${rule.meta.fixHint}\n\nSources: ${rule.meta.sources.join(" ")}`,
+                markdown: `${rule.meta.fixHint}\n\nSources:\n${rule.meta.sources.map((s) => `- <${s}>`).join("\n")}`,
+              },
+              helpUri: ruleDocsUrl(rule.meta.id),
+              defaultConfiguration: { level: LEVEL[rule.meta.severity] },
+              properties: { tags: [rule.meta.family], family: rule.meta.family },
+            })),
+          },
+        },
+        artifacts,
+        invocations: [
+          {
+            executionSuccessful: notifications.length === 0,
+            ...(notifications.length === 0 ? {} : { toolExecutionNotifications: notifications }),
+          },
+        ],
+        results: sarifResults,
+        columnKind: "utf16CodeUnits",
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, options.indent ?? 2)}\n`;
+}
