@@ -1,0 +1,79 @@
+import type { Command } from "commander";
+import pc from "picocolors";
+import { buildStartupPlan, consequencesOfExit } from "../../plan/index.js";
+import { formatText } from "../../rules/format/text.js";
+import { failsAt } from "../../rules/index.js";
+import { describeFormat, type TaskDefinitionDocument } from "../../taskdef/index.js";
+import { ExitCode } from "../errors.js";
+import { processStreams, type Streams, wantsColor, writeOutput } from "../io.js";
+import { allFindings, lintAll, loadAll, parseDisable, parseFailOn } from "./lint-shared.js";
+
+export interface CheckOptions {
+  readonly failOn: string;
+  readonly disable?: string;
+  readonly color?: boolean;
+}
+
+/** The plan in two or three lines: enough to see whether the app waits for a verified router. */
+function planSummary(doc: TaskDefinitionDocument): string[] {
+  const lines: string[] = [];
+  for (const td of doc.taskDefinitions) {
+    const plan = buildStartupPlan(td);
+    const prefix = doc.taskDefinitions.length > 1 ? `${td.id}: ` : "";
+    lines.push(`  ${prefix}startup: ${plan.stages.map((s) => s.join(", ")).join(" → ")}`);
+    for (const b of plan.blocked) lines.push(`  ${prefix}never starts: ${b.name} ${b.reason}`);
+    const router = plan.nodes.find((n) => n.router);
+    if (router) {
+      lines.push(
+        `  ${prefix}if ${router.name} crashes: ${consequencesOfExit(plan, router.name, 139).explanation}`,
+      );
+    }
+  }
+  return lines;
+}
+
+export async function runCheck(
+  inputs: readonly string[],
+  options: CheckOptions,
+  streams: Streams,
+): Promise<number> {
+  const failOn = parseFailOn(options.failOn);
+  const disable = parseDisable(options.disable);
+  const loaded = await loadAll(inputs);
+  const results = lintAll(loaded, disable);
+  const color = wantsColor(streams.stdout, options.color);
+  const c = pc.createColors(color);
+  const out: string[] = [formatText(results, { color }).trimEnd(), ""];
+  if (loaded.documents.length > 0) out.push(c.bold("startup order"));
+  for (const doc of loaded.documents) {
+    out.push(`  ${doc.file} (${describeFormat(doc.format)})`, ...planSummary(doc).map((l) => `  ${l}`));
+  }
+  for (const s of loaded.skipped) out.push(`note: ${s.file}: skipped (${s.why})`);
+  await writeOutput(undefined, out.join("\n"), streams);
+  if (loaded.errors.length > 0) return ExitCode.usage;
+  return failsAt(allFindings(results), failOn) ? ExitCode.findings : ExitCode.ok;
+}
+
+export function registerCheck(program: Command, setExit: (code: number) => void): void {
+  program
+    .command("check")
+    .summary("lint task definitions and summarise their startup order (the main job)")
+    .description(
+      "Check task definitions for the seed's hazard (an essential FireLens router whose first-flush crash " +
+        "would take a task down after it was put in service), for what ECS would reject, and for known\n" +
+        "crash-prone router versions; then summarise each task's startup order and what a router crash " +
+        "would stop. A directory checks every task-definition file in it.",
+    )
+    .argument("<inputs...>", "files or directories; - reads stdin")
+    .option("--fail-on <severity>", "exit 1 on findings at or above: error, warning, note, none", "error")
+    .option("--disable <ids>", "comma-separated rule ids to skip")
+    .option("--color", "force colors")
+    .option("--no-color", "never use colors (NO_COLOR is honoured too)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  firelens-preflight check examples/seed\n  firelens-preflight check infra/task-definition.json --fail-on warning\n\nFor SARIF or JSON output use `lint`; for the full startup graph use `plan`.",
+    )
+    .action(async (inputs: string[], opts: CheckOptions) => {
+      setExit(await runCheck(inputs, opts, processStreams));
+    });
+}
