@@ -21,6 +21,7 @@ import {
   str,
   usesAwsFirelens,
 } from "../rules/util.js";
+import { parseDocument } from "../taskdef/document.js";
 import { DocumentEditor, inDocumentCasing } from "../taskdef/edit.js";
 import { TaskDefError } from "../taskdef/errors.js";
 import type {
@@ -672,4 +673,9 @@ export function applyGate(doc: TaskDefinitionDocument, options: GateOptions = {}
     reason: plan.reason,
     plan,
   };
+}
+
+/** `applyGate` over text: parse (throws `TaskDefError` on bad input), then gate. */
+export function fixText(text: string, file: string, options: GateOptions = {}): GateResult {
+  return applyGate(parseDocument(text, file), options);
 }

@@ -4,6 +4,7 @@ export { fargateMemoryFor, fargateMemoryOptions, parseTaskCpu, parseTaskMemory }
 export {
   applyGate,
   type ChangeKind,
+  fixText,
   type GateChange,
   type GateEdit,
   type GateOptions,
