@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 20_000,
     // Probe and router tests start real servers on loopback; keep the two cores for them.
     pool: "forks",
+    // Bundles dist/probe.mjs once, for the probe's end-to-end tests against the test router.
+    globalSetup: ["test/support/build-probe.ts"],
   },
 });

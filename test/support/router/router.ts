@@ -45,6 +45,8 @@ export interface RouterFaults {
   readonly drops?: boolean;
   /** The router restarts at this time after start: connections cut, counters and uptime back to zero. */
   readonly restartAtMs?: number;
+  /** The same restart, this long after the datadog output's first request (independent of when a probe came). */
+  readonly restartAfterFirstFlushMs?: number;
   /** Each datadog flush waits this long before its request goes out (a slow network or destination). */
   readonly slowFlushMs?: number;
   /** The `provider ecs` remapped-tags bug (README item 2): 1.8.3 SIGSEGV, 1.9.10 SIGABRT, 4.2.8 delivers. */
@@ -207,6 +209,7 @@ class Router implements TestRouter {
   private flushIndex = 1;
   private storageIndex = 1;
   private datadogWedged = false;
+  private restarted = false;
   private routedToDatadog = { records: 0, bytes: 0 };
   private flushLatencies: number[] = [];
 
@@ -585,6 +588,10 @@ class Router implements TestRouter {
         if (this.faults.crashOnFirstFlush) this.crash("SIGSEGV");
         else if (this.faults.crashAfterFirstFlushMs !== undefined) {
           this.later(this.faults.crashAfterFirstFlushMs, () => this.crash("SIGSEGV"));
+        }
+        if (this.faults.restartAfterFirstFlushMs !== undefined && !this.restarted) {
+          this.restarted = true;
+          this.later(this.faults.restartAfterFirstFlushMs, () => void this.restart());
         }
       };
       req.on("finish", handedOff);

@@ -1,0 +1,239 @@
+/**
+ * The real dist/probe.mjs, run as a child process the moment a test router personality listens, must reach the
+ * verdicts of issue 7 (and the faults of issue 4) on every personality. All scenarios run in `beforeAll`, a few
+ * at a time; the tests then only read the results.
+ */
+import { existsSync } from "node:fs";
+import { beforeAll, describe, expect, inject, test } from "vitest";
+import { ROUTER_VERSIONS, type RouterVersion } from "../../support/router/index.js";
+import { inBatches, runScenario, type Scenario, type ScenarioResult } from "./harness.js";
+
+const bundle = inject("probeBundle");
+const DEADLINE = "8s";
+
+function scenarios(version: RouterVersion): Scenario[] {
+  const base = { version, probeEnv: { FIRELENS_PREFLIGHT_DEADLINE: DEADLINE } };
+  return [
+    { ...base, name: "intake accepts", intake: "accept" },
+    { ...base, name: "intake 500", intake: "500" },
+    { ...base, name: "intake 403", intake: "403" },
+    { ...base, name: "intake down", intake: "down" },
+    {
+      ...base,
+      name: "dies at the intake's first request",
+      intake: "accept",
+      router: { faults: { crashOnFirstFlush: true } },
+    },
+    {
+      ...base,
+      name: "dies 300 ms after the first request",
+      intake: "accept",
+      router: { faults: { crashAfterFirstFlushMs: 300 } },
+    },
+    {
+      ...base,
+      name: "monitoring off",
+      intake: "accept",
+      router: { monitoring: false },
+      monitor: "nothing-listens",
+    },
+    {
+      ...base,
+      name: "monitoring off, flushed required",
+      intake: "accept",
+      router: { monitoring: false },
+      monitor: "nothing-listens",
+      probeEnv: { ...base.probeEnv, FIRELENS_PREFLIGHT_REQUIRE: "flushed" },
+    },
+    {
+      ...base,
+      name: "never started",
+      intake: "accept",
+      router: { neverStarts: true },
+      probeEnv: { FIRELENS_PREFLIGHT_DEADLINE: "2s" },
+    },
+    { ...base, name: "health check on", intake: "accept", router: { healthCheck: true } },
+  ];
+}
+
+/** Issue 4's faults: the probe's judgement does not depend on the version here, so each runs on one of them. */
+function faultScenarios(): Scenario[] {
+  const at = (i: number): RouterVersion => ROUTER_VERSIONS[i % ROUTER_VERSIONS.length] ?? "4.2.8";
+  const probeEnv = { FIRELENS_PREFLIGHT_DEADLINE: DEADLINE };
+  return [
+    {
+      version: at(0),
+      probeEnv,
+      name: "output errors",
+      intake: "accept",
+      router: { faults: { outputErrors: true } },
+    },
+    {
+      version: at(1),
+      probeEnv,
+      name: "retries failed",
+      intake: "accept",
+      router: { faults: { retriesFailed: true } },
+    },
+    { version: at(2), probeEnv, name: "drops", intake: "accept", router: { faults: { drops: true } } },
+    {
+      version: at(0),
+      probeEnv,
+      name: "restart",
+      intake: "accept",
+      router: { faults: { restartAfterFirstFlushMs: 300 } },
+    },
+    {
+      version: at(1),
+      probeEnv,
+      name: "slow flush",
+      intake: "accept",
+      router: { faults: { slowFlushMs: 1200 } },
+    },
+    {
+      version: at(2),
+      name: "flush slower than the deadline",
+      intake: "accept",
+      router: { faults: { slowFlushMs: 20_000 } },
+      probeEnv: { FIRELENS_PREFLIGHT_DEADLINE: "3s" },
+    },
+    { version: at(0), probeEnv, name: "router starts late", intake: "accept", router: { startDelayMs: 700 } },
+  ];
+}
+
+const all = [...ROUTER_VERSIONS.flatMap(scenarios), ...faultScenarios()];
+const results = new Map<string, ScenarioResult>();
+const key = (version: string, name: string) => `${version} ${name}`;
+
+beforeAll(async () => {
+  if (!bundle || !existsSync(bundle))
+    throw new Error("dist/probe.mjs could not be built: see build-probe output");
+  const done = await inBatches(all, 8, (s) => runScenario(bundle, s));
+  for (const r of done) results.set(key(r.scenario.version, r.scenario.name), r);
+}, 60_000);
+
+function get(version: RouterVersion, name: string): ScenarioResult {
+  const r = results.get(key(version, name));
+  if (!r) throw new Error(`scenario ${name} did not run`);
+  return r;
+}
+
+/** Everything the probe printed, for the failure message. */
+function said(r: ScenarioResult): string {
+  return `exit ${r.probe.code} after ${Math.round(r.probe.wallMs)} ms\nstdout: ${r.probe.stdout}\nstderr: ${r.probe.stderr}`;
+}
+
+describe.each(ROUTER_VERSIONS)("probe against the %s personality", (version) => {
+  test("intake accepts → exit 0 at flushed", () => {
+    const r = get(version, "intake accepts");
+    expect(r.probe.code, said(r)).toBe(0);
+    expect(r.probe.json?.level, said(r)).toBe("flushed");
+    expect(r.routerAliveAfter).toBe(true);
+    expect(r.intakeRequests.length).toBeGreaterThan(0);
+  });
+
+  test.each(["intake 500", "intake 403", "intake down"])(
+    "%s → exit 1 naming datadog.1 and its retries",
+    (name) => {
+      const r = get(version, name);
+      expect(r.probe.code, said(r)).toBe(1);
+      expect(r.probe.json?.reason, said(r)).toContain("datadog.1");
+      expect(r.probe.json?.reason, said(r)).toMatch(/retr/);
+    },
+  );
+
+  test.each(["dies at the intake's first request", "dies 300 ms after the first request"])(
+    "router %s → exit 1",
+    (name) => {
+      const r = get(version, name);
+      expect(r.routerExit?.signal, "the router did die").toBe("SIGSEGV");
+      expect(r.probe.code, said(r)).toBe(1);
+    },
+  );
+
+  test("monitoring off → exit 0 at accepted", () => {
+    const r = get(version, "monitoring off");
+    expect(r.probe.code, said(r)).toBe(0);
+    expect(r.probe.json?.level, said(r)).toBe("accepted");
+  });
+
+  test("monitoring off with --require flushed → exit 1", () => {
+    const r = get(version, "monitoring off, flushed required");
+    expect(r.probe.code, said(r)).toBe(1);
+  });
+
+  test("router never started → exit 3 before the deadline", () => {
+    const r = get(version, "never started");
+    expect(r.probe.code, said(r)).toBe(3);
+    // The probe counts its deadline from its own process start; the parent's clock adds the spawn, which on a
+    // loaded two-core machine can take a second by itself (seen: Node's start alone past the 2 s deadline at a
+    // load average of 18, so the probe's own clock gets a little slack too).
+    expect(r.probe.json?.timings?.totalMs, said(r)).toBeLessThanOrEqual(2000 + 250);
+    expect(r.probe.wallMs, said(r)).toBeLessThan(2000 + 1500);
+  });
+
+  test("Health_Check On, probe started within the router's first second → router still alive", () => {
+    const r = get(version, "health check on");
+    expect(r.spawnedAfterStartMs).toBeLessThan(1000);
+    expect(r.routerExit, "the probe must not kill the router").toBeUndefined();
+    expect(r.routerAliveAfter).toBe(true);
+    expect(r.probe.code, said(r)).toBe(0);
+  });
+});
+
+function fault(name: string): ScenarioResult {
+  const r = [...results.values()].find((x) => x.scenario.name === name);
+  if (!r) throw new Error(`scenario ${name} did not run`);
+  return r;
+}
+
+describe("issue 4 faults (each on one personality)", () => {
+  test.each([
+    ["output errors", /datadog\.1.*error/],
+    ["retries failed", /datadog\.1.*retr/],
+    ["drops", /datadog\.1.*drop/],
+  ] as const)("%s → exit 1 naming the output", (name, pattern) => {
+    const r = fault(name);
+    expect(r.probe.code, said(r)).toBe(1);
+    expect(r.probe.json?.reason, said(r)).toMatch(pattern);
+  });
+
+  test("restart (connections cut, uptime and counters reset) → exit 1", () => {
+    const r = fault("restart");
+    expect(r.probe.code, said(r)).toBe(1);
+    expect(r.probe.json?.reason, said(r)).toMatch(/restart|crash/);
+  });
+
+  test("slow flush still verifies within the deadline", () => {
+    const r = fault("slow flush");
+    expect(r.probe.code, said(r)).toBe(0);
+    expect(r.probe.json?.level, said(r)).toBe("flushed");
+  });
+
+  test("flush slower than the deadline → exit 1, on time", () => {
+    const r = fault("flush slower than the deadline");
+    expect(r.probe.code, said(r)).toBe(1);
+    expect(r.probe.json?.timings?.totalMs, said(r)).toBeLessThanOrEqual(3000);
+  });
+
+  test("router that starts 700 ms late → exit 0 at flushed", () => {
+    const r = fault("router starts late");
+    expect(r.probe.code, said(r)).toBe(0);
+    expect(r.probe.json?.level, said(r)).toBe("flushed");
+  });
+});
+
+test("the API key never appears in anything the probe prints", () => {
+  expect(results.size).toBe(all.length);
+  for (const r of results.values()) {
+    expect(
+      `${r.probe.stdout}${r.probe.stderr}`.includes(r.apiKey),
+      `${r.scenario.version} ${r.scenario.name}`,
+    ).toBe(false);
+  }
+  // The key did travel: the intake saw it in the version's form (path on 1.8.x, header later).
+  const seen = [...results.values()].filter((r) =>
+    r.intakeRequests.some((q) => q.url.includes(r.apiKey) || q.headers["dd-api-key"] === r.apiKey),
+  );
+  expect(seen.length).toBeGreaterThan(0);
+});
