@@ -23,11 +23,13 @@ import { describeForward, type ForwardTarget, type ProbeConfig, type RequireSett
 import {
   canConnect,
   connectWithRetry,
+  encodeForward,
   errnoCode,
   eventTime,
   type FluentEntry,
   type ForwardClosedError,
   type ForwardConnection,
+  newChunkId,
   raceAbort,
   sleep,
 } from "./forward.js";
@@ -35,6 +37,9 @@ import { type Answer, type MetricsSnapshot, MonitorClient } from "./monitor.js";
 import { type Assessment, assess, type OutputDelta, uptimeWentBackwards, zeroBaseline } from "./verdict.js";
 
 export type Level = "none" | "alive" | "accepted" | "flushed";
+
+/** FireLens routes this tag to its `null` output: the ping never reaches the app's destination. */
+export const PING_TAG = "firelens-healthcheck";
 
 const RANK: Record<Level, number> = { none: 0, alive: 1, accepted: 2, flushed: 3 };
 
@@ -91,6 +96,8 @@ export interface Tuning {
   /** The run ends this much before the deadline, leaving time to report. */
   readonly deadlineMarginMs: number;
   readonly aliveCheckTimeoutMs: number;
+  /** How long the final liveness ping may wait for its ack. */
+  readonly pingTimeoutMs: number;
   readonly agentPollMs: number;
 }
 
@@ -103,6 +110,7 @@ export const DEFAULT_TUNING: Tuning = {
   afterFlushMs: 300,
   deadlineMarginMs: 100,
   aliveCheckTimeoutMs: 500,
+  pingTimeoutMs: 1000,
   agentPollMs: 100,
 };
 
@@ -220,6 +228,8 @@ class ProbeRun {
   private flushedAt: number | null = null;
   private sent = 0;
   private chunks = 0;
+  private readonly chunkIds = new Set<string>();
+  private readonly ackedIds = new Set<string>();
   private acked = 0;
 
   private monitor: MonitorClient | null = null;
@@ -303,7 +313,9 @@ class ProbeRun {
       this.forwardClosed = e;
       this.wake.notify();
     });
-    this.conn.onAck(() => {
+    this.conn.onAck((chunk) => {
+      if (!this.chunkIds.has(chunk) || this.ackedIds.has(chunk)) return;
+      this.ackedIds.add(chunk);
       this.acked++;
       if (this.acked >= this.chunks && this.chunks > 0 && this.ackedAt === null)
         this.ackedAt = this.elapsed();
@@ -329,12 +341,14 @@ class ProbeRun {
   }
 
   private async send(conn: ForwardConnection): Promise<void> {
-    const ids: string[] = [];
     this.sentAt = this.elapsed();
     for (const { tag, container } of this.config.tags) {
       const entries = recordsFor(this.runId, tag, container, this.config.records);
+      // Known before the write, so an ack can never arrive for an id we do not know yet.
+      const chunk = newChunkId();
+      this.chunkIds.add(chunk);
       try {
-        ids.push(await conn.sendForward(tag, entries));
+        await conn.write(encodeForward(tag, entries, chunk));
       } catch {
         // The close listener has recorded why; the loop reports it.
         break;
@@ -430,8 +444,21 @@ class ProbeRun {
     return future.length > 0 ? Math.min(...future) - elapsed + 1 : 250;
   }
 
+  /**
+   * `alive` after the settle window: the forward port still accepts a new connection, and the router's
+   * engine still answers. A crashing Fluent Bit spends its last moments printing a backtrace with its sockets
+   * still open; its input no longer acks then. So one record goes out with the tag `firelens-healthcheck`,
+   * which FireLens routes to its `null` output (the app's destination never sees it), and the run waits
+   * briefly for its ack. A router that does not ack an unrouted tag is let through after `pingTimeoutMs`,
+   * with a warning, as long as every socket stayed open.
+   */
   private async finalAliveCheck(target: ForwardTarget, outcome: Outcome): Promise<Outcome> {
-    const check = await raceAbort(canConnect(target, this.tuning.aliveCheckTimeoutMs), this.signal);
+    const conn = this.conn;
+    const ping = conn ? this.ping(conn) : Promise.resolve("no connection");
+    const [check, pinged] = await raceAbort(
+      Promise.all([canConnect(target, this.tuning.aliveCheckTimeoutMs), ping]),
+      this.signal,
+    );
     if (this.forwardClosed) return this.evaluateNow() ?? outcome;
     if (!check.ok) {
       return {
@@ -439,7 +466,25 @@ class ProbeRun {
         reason: `the forward port ${describeForward(target)} refused a new connection after the settle window (${check.code}): the router died`,
       };
     }
+    const again = this.evaluateNow();
+    if (again && !again.ok) return again;
+    if (pinged !== "acked") this.warnings.push(`liveness ping on tag ${PING_TAG}: ${pinged}`);
     return outcome;
+  }
+
+  private async ping(conn: ForwardConnection): Promise<string> {
+    const chunk = newChunkId();
+    const record = { log: `firelens-preflight ${this.runId} ping`, firelens_preflight: this.runId };
+    try {
+      await conn.write(encodeForward(PING_TAG, [[eventTime(), record]], chunk));
+      const timeout = sleep(this.tuning.pingTimeoutMs, this.stopLoops.signal).then(() => "timeout" as const);
+      const acked = conn.waitAck(chunk).then(() => "acked" as const);
+      const r = await Promise.race([acked, timeout]);
+      acked.catch(() => {});
+      return r === "acked" ? "acked" : `no ack within ${this.tuning.pingTimeoutMs} ms (sockets stayed open)`;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
   }
 
   // ---- monitoring ------------------------------------------------------------------------------

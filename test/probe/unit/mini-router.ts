@@ -62,6 +62,9 @@ export class MiniRouter {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly startedAt = Date.now();
   private pending = 0;
+  private nullRecords = 0;
+  /** The engine stopped (a crash in progress): no more acks, no flushes. */
+  hung = false;
   private live: Record<string, Counters> = {};
   private published: Record<string, Counters> | null = null;
   private firstFlushDone = false;
@@ -117,9 +120,11 @@ export class MiniRouter {
           const tag = String(msg[0]);
           this.frames.push({ tag, frame: msg });
           const entries = Array.isArray(msg[1]) ? msg[1].length : 1;
-          this.pending += entries;
+          // FireLens routes firelens-healthcheck to its null output.
+          if (tag === "firelens-healthcheck") this.nullRecords += entries;
+          else this.pending += entries;
           const opt = msg[msg.length - 1] as Record<string, unknown> | undefined;
-          if (this.opts.ack !== false && opt && typeof opt === "object" && "chunk" in opt) {
+          if (this.opts.ack !== false && !this.hung && opt && typeof opt === "object" && "chunk" in opt) {
             socket.write(encode({ ack: opt.chunk }));
           }
         }
@@ -130,6 +135,12 @@ export class MiniRouter {
   }
 
   private flush(): void {
+    if (this.hung) return;
+    const nul = this.live["null.0"];
+    if (nul && this.nullRecords > 0) {
+      nul.proc_records += this.nullRecords;
+      this.nullRecords = 0;
+    }
     if (this.pending === 0) return;
     const n = this.pending;
     this.pending = 0;

@@ -63,7 +63,9 @@ describe("runProbe against a tiny router", () => {
       },
     });
     expect(res.timings.totalMs).toBeGreaterThanOrEqual((res.timings.sentMs ?? 0) + 400);
-    expect(r.frames.map((f) => f.tag)).toEqual(["app-firelens-preflight"]);
+    // The closing liveness ping goes to firelens-healthcheck (FireLens's null output), not the app's output.
+    expect(r.frames.map((f) => f.tag)).toEqual(["app-firelens-preflight", "firelens-healthcheck"]);
+    expect(res.warnings).toEqual([]);
     expect(r.requests.some((u) => u.includes("health"))).toBe(false);
   });
 
@@ -105,6 +107,31 @@ describe("runProbe against a tiny router", () => {
     );
     expect(res.exitCode).toBe(1);
     expect(res.level).toBe("flushed");
+  });
+
+  it("a router whose engine hangs in the settle window (crash in progress) → exit 1 once it dies", async () => {
+    const r = await router({ monitor: false });
+    setTimeout(() => {
+      r.hung = true;
+    }, 200);
+    setTimeout(() => r.crash(), 600);
+    const res = await runProbe(config(["--forward", r.forwardAddress, "--monitor", "off"]), {
+      tuning: TUNING,
+    });
+    expect(res.exitCode).toBe(1);
+    expect(res.reason).toMatch(/forward connection/);
+  });
+
+  it("a router that never acks the ping but stays up passes, with a warning", async () => {
+    const r = await router({ monitor: false });
+    setTimeout(() => {
+      r.hung = true;
+    }, 200);
+    const res = await runProbe(config(["--forward", r.forwardAddress, "--monitor", "off"]), {
+      tuning: { ...TUNING, pingTimeoutMs: 200 },
+    });
+    expect(res.exitCode).toBe(0);
+    expect(res.warnings[0]).toMatch(/liveness ping on tag firelens-healthcheck: no ack within 200 ms/);
   });
 
   it("monitoring server off → accepted under auto, exit 0; --require flushed → exit 1", async () => {
@@ -256,6 +283,7 @@ describe("runProbe against a tiny router", () => {
     expect(res.exitCode).toBe(0);
     expect(r.frames.map((f) => f.tag).sort()).toEqual([
       "app-firelens-preflight",
+      "firelens-healthcheck",
       "raw.one",
       "web-firelens-preflight",
     ]);
