@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { TaskDefError } from "../taskdef/index.js";
 import { registerCheck } from "./commands/check.js";
+import { registerFix } from "./commands/fix.js";
 import { registerLint } from "./commands/lint.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerProbe, runProbeCommand } from "./commands/probe.js";
@@ -26,6 +27,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerCheck(program, setExit);
   registerLint(program, setExit);
   registerPlan(program, setExit);
+  registerFix(program, setExit);
   registerProbe(program);
   program.addHelpText(
     "after",
