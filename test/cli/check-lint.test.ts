@@ -1,0 +1,116 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli } from "../support/cli.js";
+
+describe("check", () => {
+  it("finds the seed's hazard and the crash-prone router in the seed's task", () => {
+    const run = cli(["check", "examples/seed/before.json"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /before\.json:54:7 {2}error {2}FLP201 {2}Container 'app' logs through the essential FireLens router/,
+    );
+    expect(run.stdout).toContain("FLP202");
+    expect(run.stdout).toContain("startup: log-router, dd-agent → app");
+    expect(run.stdout).toContain('if log-router crashes: "log-router" is essential');
+  });
+
+  it("checks every task definition in a directory and skips the other files with a note", () => {
+    const run = cli(["check", "examples/seed"]);
+    expect(run.stdout).toContain("examples/seed/before.json (ECS RegisterTaskDefinition JSON)");
+    expect(run.stdout).toContain("note: examples/seed/scenario.yaml: skipped (not a task definition)");
+  });
+
+  it("reads stdin and reports the detected format", () => {
+    const run = cli(["check", "-"], JSON.stringify([{ name: "web", image: "nginx:1.27", essential: true }]));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("<stdin> (");
+    expect(run.stdout).toContain("startup: web");
+  });
+});
+
+describe("lint", () => {
+  it("locates malformed JSON and exits 2 without a stack trace", () => {
+    const dir = mkdtempSync(join(tmpdir(), "flp-"));
+    const file = join(dir, "broken.json");
+    writeFileSync(file, '{\n  "containerDefinitions": [\n    { "name": "app" \n  ]\n}\n');
+    const run = cli(["lint", file]);
+    expect(run.code).toBe(2);
+    expect(run.stdout + run.stderr).toMatch(
+      new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:4:3`),
+    );
+    expect(run.stderr).not.toContain("    at ");
+  });
+
+  it("says what was expected of a valid file that is no task definition", () => {
+    const run = cli(["lint", "-"], '{"hello": "world"}');
+    expect(run.code).toBe(2);
+    expect(run.stdout + run.stderr).toContain("containerDefinitions");
+  });
+
+  it("--fail-on decides the exit code; --disable removes a rule's findings", () => {
+    expect(cli(["lint", "examples/seed/before.json", "--fail-on", "none"]).code).toBe(0);
+    const disabled = cli([
+      "lint",
+      "examples/seed/before.json",
+      "--disable",
+      "FLP201,FLP202,FLP212",
+      "-f",
+      "json",
+    ]);
+    const ids = (
+      JSON.parse(disabled.stdout) as { files: { findings: { ruleId: string }[] }[] }
+    ).files.flatMap((f) => f.findings.map((x) => x.ruleId));
+    expect(ids).not.toContain("FLP201");
+    expect(ids).not.toContain("FLP202");
+  });
+
+  it("rejects unknown rule ids and formats as usage errors", () => {
+    const unknownRule = cli(["lint", "examples/seed/before.json", "--disable", "FLP999"]);
+    expect(unknownRule.code).toBe(2);
+    expect(unknownRule.stderr).toContain("unknown rule id FLP999");
+    const badFormat = cli(["lint", "examples/seed/before.json", "-f", "xml"]);
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toContain("--format must be one of text, json, sarif");
+  });
+
+  it("writes SARIF with the seed finding's rule and region", () => {
+    const run = cli(["lint", "examples/seed/before.json", "-f", "sarif"]);
+    const sarif = JSON.parse(run.stdout) as {
+      version: string;
+      runs: {
+        results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
+      }[];
+    };
+    expect(sarif.version).toBe("2.1.0");
+    const gate = sarif.runs[0]?.results.find((r) => r.ruleId === "FLP201");
+    expect(gate?.locations[0]?.physicalLocation.region.startLine).toBe(54);
+  });
+
+  it("--list-rules lists the catalogue", () => {
+    const run = cli(["lint", "--list-rules"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^FLP101 {2}error/m);
+    expect(run.stdout).toMatch(/^FLP301 /m);
+  });
+});
+
+describe("plan", () => {
+  it("renders Mermaid and DOT, and refuses unknown formats", () => {
+    expect(cli(["plan", "examples/seed/before.json", "-f", "mermaid"]).stdout).toContain(
+      "c_log_router -.->|START| c_app",
+    );
+    expect(cli(["plan", "examples/seed/before.json", "-f", "dot"]).stdout).toMatch(/^digraph "backend" \{/);
+    expect(cli(["plan", "examples/seed/before.json", "-f", "png"]).code).toBe(2);
+  });
+});
+
+describe("help", () => {
+  it("teaches the commands and exit codes", () => {
+    const run = cli(["--help"]);
+    expect(run.code).toBe(0);
+    for (const command of ["check", "lint", "plan", "fix", "probe"]) expect(run.stdout).toContain(command);
+    expect(run.stdout).toContain("Exit codes");
+  });
+});
