@@ -178,6 +178,7 @@ export interface VariantResult {
 
 export interface SimulationResult {
   readonly scenario: string;
+  readonly description: string;
   readonly seed: number;
   /** Runs asked for. */
   readonly runs: number;
@@ -247,13 +248,14 @@ export function aggregate(
   table: RunTable,
   n: number,
   trace: RunTrace | null,
+  range?: HistogramRange,
 ): VariantResult {
   const sl = (c: Column) => table[c].subarray(0, n);
   const failed = sl("failed");
   const duration = sl("durationSeconds");
   const fStats = stats(failed);
   const dStats = stats(duration);
-  const fMax = Number.isNaN(fStats.max) ? 0 : fStats.max;
+  const r = range ?? histogramRange([table], n);
   return {
     label,
     runs: n,
@@ -279,17 +281,38 @@ export function aggregate(
     deploysWithRouterCrash: count(sl("routerCrashes"), n, (x) => x > 0),
     gateFailures: sum(table.gateFailures, n),
     histograms: {
-      failedRequests: histogram(failed, 0, fMax, 20, true),
-      deployDuration: histogram(
-        duration,
-        Number.isNaN(dStats.min) ? 0 : dStats.min,
-        Number.isNaN(dStats.max) ? 1 : dStats.max,
-        20,
-        false,
-      ),
+      failedRequests: histogram(failed, 0, r.failedMax, 20, true),
+      deployDuration: histogram(duration, r.durationMin, r.durationMax, 20, false),
     },
     trace,
   };
+}
+
+/** Shared histogram bounds, so the variants of a comparison are binned alike. */
+export interface HistogramRange {
+  readonly failedMax: number;
+  readonly durationMin: number;
+  readonly durationMax: number;
+}
+
+export function histogramRange(tables: readonly RunTable[], n: number): HistogramRange {
+  let failedMax = 0;
+  let durationMin = Number.POSITIVE_INFINITY;
+  let durationMax = Number.NEGATIVE_INFINITY;
+  for (const t of tables) {
+    for (let i = 0; i < n; i++) {
+      const f = t.failed[i] as number;
+      if (f > failedMax) failedMax = f;
+      const d = t.durationSeconds[i] as number;
+      if (d < durationMin) durationMin = d;
+      if (d > durationMax) durationMax = d;
+    }
+  }
+  if (!Number.isFinite(durationMin)) {
+    durationMin = 0;
+    durationMax = 1;
+  }
+  return { failedMax, durationMin, durationMax };
 }
 
 /**
@@ -327,13 +350,15 @@ export function finish(
   const first = tables[0];
   const rep = opts.trace && first ? pickRepresentative(first, done) : null;
   const sims = rep === null ? [] : simulators(variants, scenario);
+  const range = histogramRange(tables, done);
   const out = variants.map((v, k) => {
     const table = tables[k] as RunTable;
     const trace = rep === null ? null : (sims[k]?.traceRun(opts.seed, rep) ?? null);
-    return aggregate(v.label, v.plan, table, done, trace);
+    return aggregate(v.label, v.plan, table, done, trace, range);
   });
   return {
     scenario: scenario.name,
+    description: scenario.description,
     seed: opts.seed,
     runs: opts.runs,
     completedRuns: done,

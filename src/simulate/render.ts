@@ -112,9 +112,9 @@ function timeline(trace: RunTrace, label: string): string {
   const tasks = trace.tasks;
   const end = Math.max(trace.endTime, trace.doneAt ?? 0, ...tasks.map((t) => t.stoppedAt ?? 0), 1);
   const left = 190;
-  const width = 1000;
+  const width = 1100;
   const rowH = 14;
-  const x = (t: number) => left + (Math.max(0, t) / end) * (width - left - 10);
+  const x = (t: number) => left + (Math.max(0, t) / end) * (width - left - 110);
   const parts: string[] = [];
   let y = 24;
   // Axis.
@@ -231,7 +231,7 @@ function histogramSvg(
 ): string {
   const w = 480;
   const h = 200;
-  const pad = 34;
+  const pad = 48;
   const colors = ["#ef4444", "#10b981", "#6366f1"];
   const allEdges = series.flatMap((s) => s.h.edges);
   const lo = Math.min(...allEdges, 0);
@@ -331,6 +331,7 @@ export function renderReport(result: SimulationResult): string {
 <style>${CSS}</style></head>
 <body>
 <h1>Deploy simulation: ${esc(result.scenario)}</h1>
+${result.description ? `<p>${esc(result.description)}</p>` : ""}
 <p class="meta">${int(result.completedRuns)} deploys${vs.length > 1 ? " per variant, same seeds" : ""}, seed ${result.seed}${result.interrupted ? ` (interrupted after ${int(result.completedRuns)} of ${int(result.runs)})` : ""}.</p>
 <table class="summary">${head}${body}</table>
 ${notes.length > 0 ? `<ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>` : ""}

@@ -1,0 +1,166 @@
+/**
+ * A minimal Chrome DevTools Protocol client over `--remote-debugging-pipe` (fd 3 in, fd 4 out, messages
+ * separated by NUL): enough to load a page in Debian's headless chromium, collect console errors, evaluate
+ * expressions and take a screenshot, without a browser-driver dependency.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Readable, Writable } from "node:stream";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+interface Message {
+  id?: number;
+  method?: string;
+  params?: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  error?: { message: string };
+  sessionId?: string;
+}
+
+export interface Page {
+  /** Console errors, uncaught exceptions and error log entries seen so far. */
+  readonly errors: string[];
+  goto(url: string): Promise<void>;
+  evaluate<T>(expression: string): Promise<T>;
+  screenshot(): Promise<Buffer>;
+}
+
+export async function withPage<T>(fn: (page: Page) => Promise<T>, width = 1280): Promise<T> {
+  const profile = mkdtempSync(join(tmpdir(), "flp-chromium-"));
+  const proc: ChildProcess = spawn(
+    CHROMIUM,
+    [
+      "--headless=new",
+      "--remote-debugging-pipe",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--no-first-run",
+      "--no-default-browser-check",
+      "--disable-extensions",
+      `--user-data-dir=${profile}`,
+      `--window-size=${width},900`,
+    ],
+    { stdio: ["ignore", "ignore", "ignore", "pipe", "pipe"] },
+  );
+  const toBrowser = proc.stdio[3] as Writable;
+  const fromBrowser = proc.stdio[4] as Readable;
+  let nextId = 1;
+  const waiting = new Map<number, { resolve: (m: Message) => void; reject: (e: Error) => void }>();
+  const listeners: ((m: Message) => void)[] = [];
+  let buffer = "";
+  fromBrowser.setEncoding("utf8");
+  fromBrowser.on("data", (chunk: string) => {
+    buffer += chunk;
+    let cut = buffer.indexOf("\0");
+    while (cut >= 0) {
+      const msg = JSON.parse(buffer.slice(0, cut)) as Message;
+      buffer = buffer.slice(cut + 1);
+      cut = buffer.indexOf("\0");
+      if (msg.id !== undefined && waiting.has(msg.id)) {
+        const w = waiting.get(msg.id);
+        waiting.delete(msg.id);
+        if (msg.error) w?.reject(new Error(msg.error.message));
+        else w?.resolve(msg);
+      } else {
+        for (const l of listeners) l(msg);
+      }
+    }
+  });
+  const exited = new Promise<never>((_, reject) => {
+    proc.on("exit", (code) => reject(new Error(`chromium exited (${code})`)));
+    proc.on("error", reject);
+  });
+  exited.catch(() => undefined);
+  const send = (method: string, params: Record<string, unknown> = {}, sessionId?: string) =>
+    Promise.race([
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const id = nextId++;
+        waiting.set(id, { resolve: (m) => resolve(m.result ?? {}), reject });
+        toBrowser.write(`${JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) })}\0`);
+      }),
+      exited,
+    ]);
+
+  try {
+    const { targetId } = (await send("Target.createTarget", { url: "about:blank" })) as { targetId: string };
+    const { sessionId } = (await send("Target.attachToTarget", { targetId, flatten: true })) as {
+      sessionId: string;
+    };
+    const errors: string[] = [];
+    listeners.push((m) => {
+      if (m.sessionId !== sessionId) return;
+      const p = m.params ?? {};
+      if (m.method === "Runtime.consoleAPICalled" && (p.type === "error" || p.type === "assert")) {
+        errors.push(`console.${String(p.type)}: ${JSON.stringify(p.args)}`);
+      } else if (m.method === "Runtime.exceptionThrown") {
+        errors.push(`exception: ${JSON.stringify(p.exceptionDetails)}`);
+      } else if (m.method === "Log.entryAdded") {
+        const entry = p.entry as { level?: string; text?: string; url?: string } | undefined;
+        if (entry?.level === "error") errors.push(`log: ${entry.text ?? ""} ${entry.url ?? ""}`);
+      }
+    });
+    await send("Runtime.enable", {}, sessionId);
+    await send("Log.enable", {}, sessionId);
+    await send("Page.enable", {}, sessionId);
+    const page: Page = {
+      errors,
+      async goto(url) {
+        const loaded = new Promise<void>((resolve) => {
+          listeners.push((m) => {
+            if (m.sessionId === sessionId && m.method === "Page.loadEventFired") resolve();
+          });
+        });
+        await send("Page.navigate", { url }, sessionId);
+        await Promise.race([loaded, exited]);
+      },
+      async evaluate<R>(expression: string) {
+        const r = (await send("Runtime.evaluate", { expression, returnByValue: true }, sessionId)) as {
+          result?: { value?: unknown };
+          exceptionDetails?: unknown;
+        };
+        if (r.exceptionDetails) throw new Error(`evaluate failed: ${JSON.stringify(r.exceptionDetails)}`);
+        return r.result?.value as R;
+      },
+      async screenshot() {
+        const metrics = (await send("Page.getLayoutMetrics", {}, sessionId)) as {
+          cssContentSize?: { width: number; height: number };
+        };
+        const size = metrics.cssContentSize ?? { width, height: 900 };
+        const r = (await send(
+          "Page.captureScreenshot",
+          {
+            format: "png",
+            captureBeyondViewport: true,
+            clip: { x: 0, y: 0, width: Math.ceil(size.width), height: Math.ceil(size.height), scale: 1 },
+          },
+          sessionId,
+        )) as { data: string };
+        return Buffer.from(r.data, "base64");
+      },
+    };
+    return await fn(page);
+  } finally {
+    try {
+      toBrowser.write(`${JSON.stringify({ id: nextId++, method: "Browser.close", params: {} })}\0`);
+    } catch {
+      // already gone
+    }
+    const gone = new Promise<void>((resolve) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) resolve();
+      else proc.once("exit", () => resolve());
+    });
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 3000);
+    await gone;
+    clearTimeout(timer);
+    // Chromium's helper processes may still be writing to the profile for a moment.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  }
+}
