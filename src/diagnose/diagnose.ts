@@ -52,6 +52,20 @@ export function taskIdOf(task: Task): string {
   return id === "" ? "(task without ARN)" : id;
 }
 
+/** `139 (SIGSEGV, a crash signature)`, `1 (not a crash signature)`. */
+function withNote(exitCode: number, note: string): string {
+  const text = formatExit(exitCode);
+  return text.endsWith(")") ? `${text.slice(0, -1)}, ${note})` : `${text} (${note})`;
+}
+
+/** `OutOfMemoryError` from `OutOfMemoryError: Container killed…`; `probe result` for the probe's JSON line. */
+function reasonLabel(reason: string | undefined): string | undefined {
+  if (reason === undefined) return undefined;
+  const name = /^\s*([A-Z][A-Za-z]*(?:Error|Exception))\b/.exec(reason)?.[1];
+  if (name !== undefined) return name;
+  return reason.trim().startsWith("{") ? "probe result in reason" : undefined;
+}
+
 function q(name: string): string {
   return `'${name}'`;
 }
@@ -143,7 +157,9 @@ function trafficFacts(
 ): TrafficFacts {
   const evidence: EvidenceLine[] = [];
   const id = taskIdOf(task);
-  const from = task.startedAt ?? task.createdAt;
+  // ECS registers the target while the task is ACTIVATING, before it reports RUNNING (reference/ecs.md §6),
+  // so the window opens at creation.
+  const from = task.createdAt ?? task.pullStartedAt ?? task.startedAt;
   const until = task.stoppedAt ?? task.executionStoppedAt;
   let registered = false;
   if (service !== undefined) {
@@ -180,21 +196,27 @@ function isVictim(c: ContainerFacts): boolean {
   );
 }
 
+/**
+ * How strongly a container's own exit looks like the start of the chain: 0 crash signature, 1 OOM,
+ * 2 failed preflight, 3 agent dependency stop, 4 other non-zero exit; 5 a clean exit of an essential
+ * container (it stops the task too, but a graceful shutdown after SIGTERM looks the same); 99 a victim.
+ */
+function initiatorRank(c: ContainerFacts): number {
+  if (isCrashSignature(c.exitCode)) return 0;
+  if (isOutOfMemory(c.reason)) return 1;
+  if (c.role === "preflight" && c.exitCode !== undefined && c.exitCode !== 0) return 2;
+  if (isDependencyStop(c.exitCode, c.reason)) return 3;
+  if (c.exitCode !== undefined && c.exitCode !== 0 && !isVictim(c)) return 4;
+  if (c.exitCode === 0 && c.role !== "preflight" && c.essential !== false) return 5;
+  if (c.exitCode === 0 && c.role === "preflight" && c.essential === true) return 5;
+  return 99;
+}
+
 /** Containers that exited on their own, most telling first. */
 function initiators(containers: readonly ContainerFacts[]): ContainerFacts[] {
-  const rank = (c: ContainerFacts): number => {
-    if (isCrashSignature(c.exitCode)) return 0;
-    if (isOutOfMemory(c.reason)) return 1;
-    if (c.role === "preflight" && c.exitCode !== undefined && c.exitCode !== 0) return 2;
-    if (isDependencyStop(c.exitCode, c.reason)) return 3;
-    if (c.exitCode !== undefined && c.exitCode !== 0 && !isVictim(c)) return 4;
-    if (c.exitCode === 0 && c.essential !== false && c.role !== "preflight") return 5;
-    if (c.exitCode === 0 && c.role === "preflight" && c.essential === true) return 5;
-    return 99;
-  };
   return containers
-    .filter((c) => rank(c) < 99)
-    .map((c) => ({ c, r: rank(c) }))
+    .map((c) => ({ c, r: initiatorRank(c) }))
+    .filter((x) => x.r < 99)
     .sort((a, b) => a.r - b.r)
     .map((x) => x.c);
 }
@@ -332,8 +354,18 @@ export function diagnoseTask(task: Task, options: DiagnoseOptions = {}): TaskDia
   const culprit = first[0];
   const chain: EvidenceLine[] = [];
   if (stopped && culprit !== undefined) {
-    const victims = containers.filter((c) => c !== culprit && isVictim(c));
-    let text = `${q(culprit.name)} exited first (${culprit.exitCode === undefined ? "no exit code" : `exit ${formatExit(culprit.exitCode)}`}${culprit.reason === undefined ? "" : `, ${culprit.reason.split(":")[0]}`})`;
+    const ownFailure = initiatorRank(culprit) <= 4;
+    const victims = containers.filter(
+      (c) => c !== culprit && (isVictim(c) || (ownFailure && c.exitCode === 0 && c.role !== "preflight")),
+    );
+    const label = reasonLabel(culprit.reason);
+    const exit =
+      culprit.exitCode === undefined ? "without an exit code" : `with ${formatExit(culprit.exitCode)}`;
+    let text = `${q(culprit.name)} exited first ${exit}${label === undefined ? "" : `, ${label}`}`;
+    const neverStarted = heldBack.filter((c) => c !== culprit);
+    if (neverStarted.length > 0) {
+      text += `; ${names(neverStarted)} never started (exit 143, CannotStartContainerError)`;
+    }
     if (victims.length > 0) {
       text += `; ${names(victims)} then exited ${[...new Set(victims.map((v) => v.exitCode))].join("/")}: stopped by ECS as the task stopped`;
     }
@@ -381,18 +413,19 @@ export function diagnoseTask(task: Task, options: DiagnoseOptions = {}): TaskDia
 
   function classify(): Verdict {
     if (!stopped) return running();
-    const others = first
-      .slice(1)
-      .filter((c) => !isDependencyStop(c.exitCode, c.reason) && c.role !== "preflight");
+    // Other containers that failed on their own; a clean exit (rank 5) may be a graceful shutdown.
+    const others = first.slice(1).filter((c) => {
+      const rank = initiatorRank(c);
+      return rank <= 4 && rank !== 3 && c.role !== "preflight";
+    });
 
     // 1. The router crashed.
     if (router !== undefined && isCrashSignature(router.exitCode) && culprit === router) {
-      const exit = formatExit(router.exitCode ?? 0);
       const prevention: Prevention[] = [];
       if (router.essential === false) {
         return verdict(
           "router-crash",
-          `The log router ${q(router.name)} crashed (exit ${exit}, a crash signature) but is not essential, so it did not stop the task: logs sent through it after the crash are lost.`,
+          `The log router ${q(router.name)} crashed (exit ${withNote(router.exitCode ?? 0, "a crash signature")}) but is not essential, so it did not stop the task: logs sent through it after the crash are lost.`,
           {
             prevention: [
               {
@@ -426,11 +459,11 @@ export function diagnoseTask(task: Task, options: DiagnoseOptions = {}): TaskDia
       prevention.push(...crashTriggerRules(td, router.name));
       const gateNote =
         gateFailed !== undefined
-          ? ` The gate ${q(gateFailed.name)} failed (exit ${formatExit(gateFailed.exitCode ?? 0)}) and held the apps back.`
+          ? `; the gate ${q(gateFailed.name)} had failed (exit ${formatExit(gateFailed.exitCode ?? 0)}) and held the apps back`
           : "";
       return verdict(
         "router-crash",
-        `The log router crashed and stopped the task: ${q(router.name)} exited ${exit} (a crash signature) and, ${essentialWording(router, task, others)}, took the task down ${trafficPhrase(window.window)}.${gateNote}`,
+        `The log router crashed and stopped the task: ${q(router.name)} exited ${withNote(router.exitCode ?? 0, "a crash signature")} and, ${essentialWording(router, task, others)}, took the task down ${trafficPhrase(window.window)}${gateNote}.`,
         { prevention },
       );
     }
@@ -444,7 +477,7 @@ export function diagnoseTask(task: Task, options: DiagnoseOptions = {}): TaskDia
       const prevention: Prevention[] = [
         {
           kind: "advice",
-          why: `raise ${q(culprit.name)}'s memory limit (container \`memory\`, or the task's memory) or lower its usage${culprit.role === "router" ? "; for the router, bound Fluent Bit's buffers (Mem_Buf_Limit) as in the FireLens oomkill-prevention example" : ""}`,
+          why: `raise the memory limit of ${q(culprit.name)} (container \`memory\`, or the task's memory) or lower its usage${culprit.role === "router" ? "; for the router, bound Fluent Bit's buffers (Mem_Buf_Limit) as in the FireLens oomkill-prevention example" : ""}`,
         },
       ];
       if (culprit.role === "router" && !(gateFailed !== undefined || heldBack.length > 0)) {
@@ -510,14 +543,14 @@ export function diagnoseTask(task: Task, options: DiagnoseOptions = {}): TaskDia
       const reasonText =
         probe === undefined
           ? ""
-          : `: ${probe.reason}${probe.level === undefined ? "" : ` (level reached: ${probe.level})`}`;
+          : ` with "${probe.reason}"${probe.level === undefined ? "" : ` (level reached: ${probe.level})`}`;
       const routerCrashed =
         router !== undefined && isCrashSignature(router.exitCode)
-          ? ` The router ${q(router.name)} exited ${formatExit(router.exitCode ?? 0)} (a crash signature) during the check.`
+          ? `; the router ${q(router.name)} exited ${withNote(router.exitCode ?? 0, "a crash signature")} during the check`
           : "";
       return verdict(
         "gate-failed",
-        `${lead}: the preflight ${q(gateFailed.name)} exited ${formatExit(code)} (${meaning}${reasonText})${heldText}, and the task stopped ${trafficPhrase(window.window)}.${routerCrashed}`,
+        `${lead}: the preflight ${q(gateFailed.name)} exited ${formatExit(code)} (${meaning})${reasonText}${heldText}, and the task stopped ${trafficPhrase(window.window)}${routerCrashed}.`,
         { prevention, culprit: gateFailed.name },
       );
     }
@@ -555,7 +588,7 @@ export function diagnoseTask(task: Task, options: DiagnoseOptions = {}): TaskDia
       const gated = window.window === "before";
       return verdict(
         "router-exited",
-        `The log router ${q(router.name)} exited ${formatExit(router.exitCode)} (not a crash signature: look at its own logs, a configuration error is common) and, ${essentialWording(router, task, others)}, stopped the task ${trafficPhrase(window.window)}.`,
+        `The log router ${q(router.name)} exited ${withNote(router.exitCode, "not a crash signature")} and, ${essentialWording(router, task, others)}, stopped the task ${trafficPhrase(window.window)}.`,
         {
           prevention: gated
             ? [
@@ -675,18 +708,18 @@ export function diagnoseTask(task: Task, options: DiagnoseOptions = {}): TaskDia
   }
 
   function running(): Verdict {
+    const health = task.healthStatus ?? "UNKNOWN";
     const gatePassed = preflights.find((p) => p.exitCode === 0);
     const problems = containers.filter(
       (c) => c.exitCode !== undefined && c.exitCode !== 0 && c.role !== "preflight" && c.essential === false,
     );
-    const health = task.healthStatus ?? "UNKNOWN";
-    let summary = `The task is ${task.lastStatus ?? "in an unknown state"}`;
-    summary += gatePassed === undefined ? "" : `; the gate ${q(gatePassed.name)} passed (exit 0)`;
-    summary +=
+    const state = `${task.lastStatus ?? "in an unknown state"}${health === "UNKNOWN" ? "" : ` and ${health}`}`;
+    const gate = gatePassed === undefined ? "" : `the gate ${q(gatePassed.name)} passed (exit 0) and `;
+    const rest =
       problems.length > 0
-        ? `; non-essential ${names(problems)} exited non-zero without stopping it`
-        : "; no container has failed";
-    summary += health === "UNKNOWN" ? "." : ` and its health is ${health}.`;
+        ? `non-essential ${names(problems)} exited non-zero without stopping it`
+        : "no container has failed";
+    const summary = `The task is ${state}; ${gate}${rest}.`;
     const prevention: Prevention[] = [];
     if (router !== undefined && preflights.length === 0 && router.essential !== false) {
       prevention.push({
