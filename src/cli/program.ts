@@ -9,6 +9,7 @@ import { registerFix } from "./commands/fix.js";
 import { registerLint } from "./commands/lint.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerProbe, runProbeCommand } from "./commands/probe.js";
+import { registerSimulate } from "./commands/simulate.js";
 import { ExitCode, UsageError } from "./errors.js";
 import { errorLine, wantsColor } from "./io.js";
 
@@ -29,6 +30,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerPlan(program, setExit);
   registerFix(program, setExit);
   registerProbe(program);
+  registerSimulate(program, setExit);
   program.addHelpText(
     "after",
     "\nStart with:\n  firelens-preflight check examples/seed/before.json   the seed's task: the hazard, found\n  firelens-preflight check examples/seed/after.json    the same task with the gate: clean\n\nExit codes: 0 clean, 1 findings at or above --fail-on (or a failed probe), 2 bad input or usage, 3 internal error.",

@@ -1,0 +1,177 @@
+import { readFile, writeFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { applyGate, FixError } from "../../fix/index.js";
+import {
+  defaultScenario,
+  loadScenario,
+  renderReport,
+  renderSummary,
+  type Scenario,
+  ScenarioError,
+  SimulationInputError,
+  simulateAsync,
+} from "../../simulate/index.js";
+import { loadDocument, parseDocument, type TaskDefinitionView } from "../../taskdef/index.js";
+import { ExitCode, UsageError } from "../errors.js";
+import { processStreams, type Streams } from "../io.js";
+
+export interface SimulateCommandOptions {
+  readonly scenario?: string;
+  readonly compare?: boolean;
+  readonly runs: string;
+  readonly seed: string;
+  readonly workers: string;
+  readonly json?: boolean;
+  readonly report?: string;
+  readonly taskDefinition?: string;
+}
+
+/** The image does not matter to the model; fix only needs one to build the container in memory. */
+const SIMULATED_PROBE_IMAGE = "firelens-preflight-probe:simulated";
+
+function wholeNumber(text: string, flag: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got "${text}")`);
+  }
+  return n;
+}
+
+function pickTaskDefinition(views: readonly TaskDefinitionView[], id: string | undefined, file: string) {
+  if (views.length === 0) throw new UsageError(`${file}: no task definition to simulate`);
+  if (id === undefined) {
+    if (views.length > 1) {
+      throw new UsageError(
+        `${file} has ${views.length} task definitions (${views.map((v) => v.id).join(", ")}); choose one with --task-definition`,
+      );
+    }
+    return views[0] as TaskDefinitionView;
+  }
+  const view = views.find((v) => v.id === id);
+  if (!view)
+    throw new UsageError(
+      `--task-definition ${id}: not in ${file} (has ${views.map((v) => v.id).join(", ")})`,
+    );
+  return view;
+}
+
+/** Progress only for runs that take over a second, and only as often as a person can read it. */
+function progressReporter(stream: Streams["stderr"]): (done: number, total: number) => void {
+  const started = Date.now();
+  let last = 0;
+  const tty = stream.isTTY === true;
+  return (done, total) => {
+    const now = Date.now();
+    if (now - started < 1000 || now - last < (tty ? 200 : 2000)) return;
+    last = now;
+    const line = `simulated ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} deploys`;
+    stream.write(tty ? `\r${line}` : `${line}\n`);
+  };
+}
+
+export async function runSimulate(
+  file: string,
+  opts: SimulateCommandOptions,
+  streams: Streams,
+): Promise<number> {
+  const runs = wholeNumber(opts.runs, "--runs", 1, 10_000_000);
+  const seed = wholeNumber(opts.seed, "--seed", 0, 2 ** 32 - 1);
+  const workers = wholeNumber(opts.workers, "--workers", 0, 64);
+  let scenario: Scenario;
+  try {
+    scenario = opts.scenario
+      ? loadScenario(await readFile(opts.scenario, "utf8"), opts.scenario)
+      : defaultScenario();
+  } catch (error) {
+    if (error instanceof ScenarioError) {
+      streams.stderr.write(`error: ${error.message}\n`);
+      return ExitCode.usage;
+    }
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      throw new UsageError(`--scenario ${opts.scenario}: no such file`);
+    throw error;
+  }
+  const doc = await loadDocument(file);
+  const given = pickTaskDefinition(doc.taskDefinitions, opts.taskDefinition, doc.file);
+  const views: [TaskDefinitionView] | [TaskDefinitionView, TaskDefinitionView] = [given];
+  if (opts.compare) {
+    let gated: ReturnType<typeof applyGate>;
+    try {
+      gated = applyGate(doc, { probeImage: SIMULATED_PROBE_IMAGE, gate: undefined });
+    } catch (error) {
+      if (error instanceof FixError)
+        throw new UsageError(`--compare needs fix to gate the task: ${error.message}`);
+      throw error;
+    }
+    if (!gated.changed) {
+      streams.stderr.write(
+        `note: --compare: fix leaves ${doc.file} unchanged (${gated.reason ?? "already gated"})\n`,
+      );
+    }
+    const gatedDoc = parseDocument(gated.text, `${doc.file} (gated)`);
+    views.push(pickTaskDefinition(gatedDoc.taskDefinitions, opts.taskDefinition ?? given.id, gatedDoc.file));
+  }
+
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  let result: Awaited<ReturnType<typeof simulateAsync>>;
+  try {
+    result = await simulateAsync(views, scenario, {
+      runs,
+      seed,
+      workers,
+      signal: controller.signal,
+      onProgress: progressReporter(streams.stderr),
+    });
+  } catch (error) {
+    if (error instanceof SimulationInputError) {
+      streams.stderr.write(`error: ${doc.file}: ${error.message}\n`);
+      return ExitCode.usage;
+    }
+    throw error;
+  } finally {
+    process.off("SIGINT", stop);
+    if (streams.stderr.isTTY) streams.stderr.write("\r\x1b[K");
+  }
+  if (result.interrupted) {
+    streams.stderr.write(`interrupted: results below cover ${result.completedRuns} of ${result.runs} runs\n`);
+  }
+  streams.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderSummary(result));
+  if (opts.report) {
+    await writeFile(opts.report, renderReport(result));
+    streams.stderr.write(`report written to ${opts.report}\n`);
+  }
+  return result.interrupted ? ExitCode.findings : ExitCode.ok;
+}
+
+export function registerSimulate(program: Command, setExit: (code: number) => void): void {
+  program
+    .command("simulate")
+    .summary("how many requests a deploy fails, with and without the gate")
+    .description(
+      "Simulate deployments of an ECS service running this task definition behind an ALB: container " +
+        "start order, health checks, essential exits, target registration and draining, client traffic, the " +
+        "circuit breaker; faults such as the router crashing on its first flush come from the scenario. " +
+        "Seeded and deterministic: the same seed gives the same result.",
+    )
+    .argument("<task-definition>", "task definition file (any supported format); - reads stdin")
+    .option(
+      "-s, --scenario <file>",
+      "scenario YAML (see examples/seed/scenario.yaml); default: built-in defaults",
+    )
+    .option("--compare", "also simulate the task as `fix` would gate it, on the same seeds")
+    .option("-n, --runs <n>", "deployments to simulate", "1000")
+    .option("--seed <n>", "random seed", "1")
+    .option("--workers <n>", "worker threads (0: this thread)", "0")
+    .option("--task-definition <id>", "which task definition, when the file has several")
+    .option("--json", "print the full result as JSON instead of the summary")
+    .option("--report <file>", "write a self-contained HTML report with timelines and histograms")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  firelens-preflight simulate examples/seed/before.json -s examples/seed/scenario.yaml --compare\n  firelens-preflight simulate task.json -s scenario.yaml -n 100000 --workers 2 --report deploy.html\n\nCtrl-C stops early and prints what was simulated so far.",
+    )
+    .action(async (file: string, opts: SimulateCommandOptions) => {
+      setExit(await runSimulate(file, opts, processStreams));
+    });
+}
