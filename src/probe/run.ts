@@ -96,6 +96,8 @@ export interface Tuning {
   /** The run ends this much before the deadline, leaving time to report. */
   readonly deadlineMarginMs: number;
   readonly aliveCheckTimeoutMs: number;
+  /** How long counters must stay below what they were before that counts as a restart. */
+  readonly restartConfirmMs: number;
   /** How long the final liveness ping may wait for its ack. */
   readonly pingTimeoutMs: number;
   readonly agentPollMs: number;
@@ -111,6 +113,7 @@ export const DEFAULT_TUNING: Tuning = {
   deadlineMarginMs: 100,
   aliveCheckTimeoutMs: 500,
   pingTimeoutMs: 1000,
+  restartConfirmMs: 1200,
   agentPollMs: 100,
 };
 
@@ -244,6 +247,7 @@ class ProbeRun {
   private sawSnapshot = false;
   private assessment: Assessment | null = null;
   private restarted: string | null = null;
+  private restartSuspectSince: number | null = null;
   private lastUptime: number | null = null;
   private readonly warnings: string[] = [];
   private outputFailureWarned = false;
@@ -561,11 +565,13 @@ class ProbeRun {
   private onMetrics(m: Answer<MetricsSnapshot>, issuedBeforeSend: boolean): void {
     if (m.kind === "not-yet") {
       if (this.sawSnapshot) {
-        // Snapshots do not un-publish themselves; a 404 after one is a new process.
-        this.restarted = "the metrics endpoint lost its snapshot (404 after data) — the router restarted";
+        // Snapshots do not un-publish themselves, so a lasting 404 after one is a new process. A passing one
+        // is not: Fluent Bit's HTTP server runs several workers, each with its own copy of the snapshot,
+        // and they receive a new one a moment apart.
+        this.suspectRestart("the metrics endpoint lost its snapshot (404 after data) — the router restarted");
         return;
       }
-      if (this.baseline === null) {
+      if (this.baseline === null || issuedBeforeSend) {
         this.baseline = zeroBaseline();
         this.baselineKind = "not-yet";
       }
@@ -580,19 +586,33 @@ class ProbeRun {
     this.sawSnapshot = true;
     this.metricsUnavailable = null;
     if (m.value.uptimeSec !== null) this.onUptime(m.value.uptimeSec);
-    if (this.baseline === null) {
-      if (issuedBeforeSend) {
-        this.baseline = m.value;
-        this.baselineKind = "snapshot";
-      } else {
-        // First heard after the send: the snapshot may already hold our records, so count from the router's start.
-        this.baseline = zeroBaseline();
-        this.baselineKind = "late";
-      }
+    if (issuedBeforeSend) {
+      // The latest answer before the send is the baseline: failures while the probe waited (for the agent,
+      // say) are not the probe's records' failures.
+      this.baseline = m.value;
+      this.baselineKind = "snapshot";
+    } else if (this.baseline === null) {
+      // First heard after the send: the snapshot may already hold our records, so count from the router's start.
+      this.baseline = zeroBaseline();
+      this.baselineKind = "late";
     }
-    if (this.sentAt !== null && this.baseline !== null)
-      this.assessment = assess(this.baseline, m.value, this.sent);
-    if (this.assessment?.kind === "restarted") this.restarted = this.assessment.reason;
+    if (this.sentAt !== null && this.baseline !== null) {
+      const a = assess(this.baseline, m.value, this.sent);
+      // Counters going backwards for a moment can be a worker still serving the previous snapshot; going
+      // backwards for good is a restart. Either way the earlier judgement stands meanwhile.
+      if (a.kind === "restarted") {
+        this.suspectRestart(a.reason);
+        return;
+      }
+      this.assessment = a;
+    }
+    this.restartSuspectSince = null;
+  }
+
+  private suspectRestart(reason: string): void {
+    const now = this.elapsed();
+    if (this.restartSuspectSince === null) this.restartSuspectSince = now;
+    else if (now - this.restartSuspectSince >= this.tuning.restartConfirmMs) this.restarted = reason;
   }
 
   private onUptime(sec: number): void {

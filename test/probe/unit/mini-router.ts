@@ -69,6 +69,16 @@ export class MiniRouter {
   private published: Record<string, Counters> | null = null;
   private firstFlushDone = false;
   uptimeOffset = 0;
+  /**
+   * Answers served before the current snapshot, one per metrics request: what a Fluent Bit HTTP worker
+   * that has not received the newest snapshot yet serves (null = its 404 before the first one).
+   */
+  readonly staleAnswers: (Record<string, Counters> | null)[] = [];
+
+  /** Counters as published now (for building stale answers). */
+  zeroOutputs(): Record<string, Counters> {
+    return Object.fromEntries(Object.keys(this.live).map((k) => [k, zero()]));
+  }
 
   constructor(private readonly opts: MiniRouterOptions = {}) {
     for (const o of opts.outputs ?? ["null.0", "datadog.1"]) this.live[o] = zero();
@@ -187,6 +197,12 @@ export class MiniRouter {
       return;
     }
     if (url === "/api/v1/metrics") {
+      const stale = this.staleAnswers.shift();
+      if (stale !== undefined) {
+        if (stale === null) res.statusCode = 404;
+        res.end(stale === null ? "" : JSON.stringify({ input: {}, filter: {}, output: stale }));
+        return;
+      }
       if (this.published === null) {
         res.statusCode = 404;
         res.end();

@@ -206,6 +206,26 @@ describe("runProbe against a tiny router", () => {
     expect(res.reason).toMatch(/restarted/);
   });
 
+  it("a worker serving an older snapshot for a moment (counters back, 404 after data) is not a restart", async () => {
+    const r = await router({ firstSnapshotMs: 0 });
+    const res = await runProbe(against(r), {
+      tuning: { ...TUNING, pollMs: 10 },
+      clock: (() => {
+        let injected = false;
+        return () => {
+          // Once records are out, let the next answers come from a lagging worker.
+          if (!injected && r.frames.length > 0) {
+            injected = true;
+            setTimeout(() => r.staleAnswers.push(r.zeroOutputs(), null, r.zeroOutputs()), 250);
+          }
+          return performance.now();
+        };
+      })(),
+    });
+    expect(res.exitCode).toBe(0);
+    expect(res.level).toBe("flushed");
+  });
+
   it("only a null output → exit 1: the records reach no destination", async () => {
     const r = await router({ outputs: ["null.0"] });
     const res = await runProbe(against(r), { tuning: TUNING });
