@@ -23,6 +23,8 @@ export interface MiniRouterOptions {
   readonly outputs?: readonly string[];
   /** Called after the first flush that processed records. */
   readonly onFirstFlush?: (router: MiniRouter) => void;
+  /** Records datadog.1 had already processed before the probe came (other containers' logs). */
+  readonly processedBefore?: number;
 }
 
 interface Counters {
@@ -82,6 +84,8 @@ export class MiniRouter {
 
   constructor(private readonly opts: MiniRouterOptions = {}) {
     for (const o of opts.outputs ?? ["null.0", "datadog.1"]) this.live[o] = zero();
+    const dd = this.live["datadog.1"];
+    if (dd) dd.proc_records = opts.processedBefore ?? 0;
     this.forwardServer = net.createServer((s) => this.onForward(s));
     this.httpServer = opts.monitor === false ? null : http.createServer((req, res) => this.onHttp(req, res));
     this.httpServer?.on("connection", (s) => {

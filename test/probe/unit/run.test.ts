@@ -207,7 +207,7 @@ describe("runProbe against a tiny router", () => {
   });
 
   it("a worker serving an older snapshot for a moment (counters back, 404 after data) is not a restart", async () => {
-    const r = await router({ firstSnapshotMs: 0 });
+    const r = await router({ firstSnapshotMs: 0, processedBefore: 10 });
     const res = await runProbe(against(r), {
       tuning: { ...TUNING, pollMs: 10 },
       clock: (() => {
