@@ -227,6 +227,7 @@ describe("YAML edits", () => {
     const { added } = changedLines(text, ed.text);
     expect(added).toContain("          DependsOn:");
     expect(ed.text).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub text
       "                ValueFrom: !Sub arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/dd\n          DependsOn:\n            - ContainerName: gate\n              Condition: SUCCESS\n  CronTaskDef:",
     );
     expect(ed.text).toContain('          Enable: "true"\n          Rollback: true\n');
@@ -245,6 +246,7 @@ describe("YAML edits", () => {
     ed.set(doc.rawPath(td, ["family"]), "plain");
     const { removed, added } = changedLines(text, ed.text);
     ed.set(doc.rawPath(td, ["executionRoleArn"]), intrinsic("Fn::GetAtt", ["Other", "Arn"]));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub text
     expect(removed).toEqual(['      Family: !Sub "${AWS::StackName}-app"']);
     expect(added).toEqual(["      Family: plain"]);
     expect(ed.text).toContain("      ExecutionRoleArn: !GetAtt Other.Arn\n");
