@@ -198,8 +198,9 @@ function isVictim(c: ContainerFacts): boolean {
 
 /**
  * How strongly a container's own exit looks like the start of the chain: 0 crash signature, 1 OOM,
- * 2 failed preflight, 3 agent dependency stop, 4 other non-zero exit; 5 a clean exit of an essential
- * container (it stops the task too, but a graceful shutdown after SIGTERM looks the same); 99 a victim.
+ * 2 failed preflight, 3 agent dependency stop, 4 other non-zero exit; 5 an essential preflight's exit 0;
+ * 6 a clean exit of another essential container (it stops the task too, but a graceful shutdown after
+ * SIGTERM looks the same); 99 a victim.
  */
 function initiatorRank(c: ContainerFacts): number {
   if (isCrashSignature(c.exitCode)) return 0;
@@ -207,8 +208,10 @@ function initiatorRank(c: ContainerFacts): number {
   if (c.role === "preflight" && c.exitCode !== undefined && c.exitCode !== 0) return 2;
   if (isDependencyStop(c.exitCode, c.reason)) return 3;
   if (c.exitCode !== undefined && c.exitCode !== 0 && !isVictim(c)) return 4;
-  if (c.exitCode === 0 && c.role !== "preflight" && c.essential !== false) return 5;
+  // An essential preflight's exit 0 is expected of it and still stops the task: more telling than a
+  // clean exit of anything else.
   if (c.exitCode === 0 && c.role === "preflight" && c.essential === true) return 5;
+  if (c.exitCode === 0 && c.role !== "preflight" && c.essential !== false) return 6;
   return 99;
 }
 
@@ -413,7 +416,7 @@ export function diagnoseTask(task: Task, options: DiagnoseOptions = {}): TaskDia
 
   function classify(): Verdict {
     if (!stopped) return running();
-    // Other containers that failed on their own; a clean exit (rank 5) may be a graceful shutdown.
+    // Other containers that failed on their own; a clean exit (rank 5, 6) may be a graceful shutdown.
     const others = first.slice(1).filter((c) => {
       const rank = initiatorRank(c);
       return rank <= 4 && rank !== 3 && c.role !== "preflight";
