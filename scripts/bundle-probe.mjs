@@ -1,9 +1,9 @@
 // Bundles the probe into one dependency-free file, dist/probe.mjs: it runs in every task on every deploy,
-// so it must start fast and carry nothing it does not use.
-import { statSync } from "node:fs";
+// so it must start fast and carry nothing it does not use. Usage: node scripts/bundle-probe.mjs [outfile]
+import { readFileSync, statSync } from "node:fs";
 import { build } from "esbuild";
 
-const outfile = "dist/probe.mjs";
+const outfile = process.argv[2] ?? "dist/probe.mjs";
 await build({
   entryPoints: ["src/probe/main.ts"],
   outfile,
@@ -19,5 +19,18 @@ const size = statSync(outfile).size;
 const limit = 100 * 1024;
 if (size > limit) {
   console.error(`${outfile} is ${size} bytes; the probe bundle must stay under ${limit} bytes`);
+  process.exit(1);
+}
+// Only Node built-ins may stay imports: the probe image has no node_modules.
+const text = readFileSync(outfile, "utf8");
+const foreign = [
+  ...text.matchAll(/\bfrom\s*"([^"]+)"|\bimport\s*\(\s*"([^"]+)"\s*\)|\brequire\(\s*"([^"]+)"\s*\)/g),
+]
+  .map((m) => m[1] ?? m[2] ?? m[3] ?? "")
+  .filter((spec) => !spec.startsWith("node:"));
+if (foreign.length > 0) {
+  console.error(
+    `${outfile} imports modules that are not Node built-ins: ${[...new Set(foreign)].join(", ")}`,
+  );
   process.exit(1);
 }
