@@ -113,6 +113,10 @@ interface Ev {
 
 class Task {
   readonly n: number;
+  id = 0;
+  serial = 0;
+  version = 0;
+  launchedAt = 0;
   state = 0; // 0 pending, 1 running (all essential started), 2 stopping, 3 stopped
   stopCause = -1;
   runningAt = Number.NaN;
@@ -165,33 +169,65 @@ class Task {
   targetLog: { t: number; state: TargetState }[] | null = null;
   failLog: { t: number; count: number }[] | null = null;
 
-  constructor(
-    readonly id: number,
-    readonly serial: number,
-    readonly version: number,
-    readonly plan: TaskPlan,
-    readonly launchedAt: number,
-    trace: boolean,
-  ) {
+  /** Allocated once per plan and reused across runs (allocation dominated the hot loop). */
+  constructor(readonly plan: TaskPlan) {
     const n = plan.containers.length;
     this.n = n;
     this.status = new Uint8Array(n);
     this.pulled = new Uint8Array(n);
     this.ready = new Uint8Array(n);
     this.healthy = new Uint8Array(n);
-    this.pulledAt = new Float64Array(n).fill(Number.NaN);
-    this.startedAt = new Float64Array(n).fill(Number.NaN);
-    this.readyAt = new Float64Array(n).fill(Number.NaN);
-    this.stoppedAt_ = new Float64Array(n).fill(Number.NaN);
-    this.exitCode = new Int16Array(n).fill(-1);
-    this.reason = new Int8Array(n).fill(-1);
+    this.pulledAt = new Float64Array(n);
+    this.startedAt = new Float64Array(n);
+    this.readyAt = new Float64Array(n);
+    this.stoppedAt_ = new Float64Array(n);
+    this.exitCode = new Int16Array(n);
+    this.reason = new Int8Array(n);
     this.signalled = new Uint8Array(n);
     this.boot = new Float64Array(n);
     this.sigtermExit = new Float64Array(n);
-    if (trace) {
-      this.targetLog = [];
-      this.failLog = [];
-    }
+  }
+
+  init(id: number, serial: number, version: number, launchedAt: number, trace: boolean): this {
+    this.id = id;
+    this.serial = serial;
+    this.version = version;
+    this.launchedAt = launchedAt;
+    this.state = 0;
+    this.stopCause = -1;
+    this.runningAt = Number.NaN;
+    this.stopInitiatedAt = Number.NaN;
+    this.stoppedAt = Number.NaN;
+    this.pending = 0;
+    this.status.fill(0);
+    this.pulled.fill(0);
+    this.ready.fill(0);
+    this.healthy.fill(0);
+    this.pulledAt.fill(Number.NaN);
+    this.startedAt.fill(Number.NaN);
+    this.readyAt.fill(Number.NaN);
+    this.stoppedAt_.fill(Number.NaN);
+    this.exitCode.fill(-1);
+    this.reason.fill(-1);
+    this.signalled.fill(0);
+    this.registered = false;
+    this.everRegistered = false;
+    this.registeredAt = Number.NaN;
+    this.tstate = "unregistered";
+    this.routable = false;
+    this.serving = false;
+    this.tookTraffic = false;
+    this.healthEpoch = 0;
+    this.hcC0 = 0;
+    this.recordsWaiting = false;
+    this.recordsAt = Number.NaN;
+    this.recordsSeen = false;
+    this.crashed = false;
+    this.gateFailed = false;
+    this.gateBusy = false;
+    this.targetLog = trace ? [] : null;
+    this.failLog = trace ? [] : null;
+    return this;
   }
 }
 
@@ -264,6 +300,11 @@ export class DeploymentSimulator {
   private now = 0;
   private lastT = 0;
   private tasks: Task[] = [];
+  private readonly poolNew: Task[] = [];
+  private readonly poolPrevious: Task[] = [];
+  /** Set when something the scheduler looks at changed (a task stopped, turned healthy, stopped routing). */
+  private dirty = true;
+  private readonly scratch: Task[] = [];
   private active: Task[] = [];
   private trace = false;
   private runSeed = 0;
@@ -352,7 +393,13 @@ export class DeploymentSimulator {
 
   // ---------------------------------------------------------------- setup
 
+  private acquire(version: number): Task {
+    const pool = version === VERSION_NEW ? this.poolNew : this.poolPrevious;
+    return pool.pop() ?? new Task(version === VERSION_NEW ? this.plan : this.previous);
+  }
+
   private reset(seed: number, run: number, trace: boolean): void {
+    for (const t of this.tasks) (t.version === VERSION_NEW ? this.poolNew : this.poolPrevious).push(t);
     this.runSeed = seedOf(seed >>> 0, run >>> 0);
     this.rng.reseed(this.runSeed ^ 0x5eed);
     this.heap.length = 0;
@@ -366,6 +413,7 @@ export class DeploymentSimulator {
     this.newSerial = 0;
     this.prevSerial = 0;
     this.deployVersion = VERSION_NEW;
+    this.dirty = true;
     this.failures = 0;
     this.tripped = false;
     this.rolledBack = false;
@@ -385,7 +433,13 @@ export class DeploymentSimulator {
     this.gateFailures = 0;
     // The service before the deploy: desiredCount tasks of the previous version, healthy and serving.
     for (let i = 0; i < this.desired; i++) {
-      const t = new Task(this.nextId++, this.prevSerial++, VERSION_PREVIOUS, this.previous, 0, trace);
+      const t = this.acquire(VERSION_PREVIOUS).init(
+        this.nextId++,
+        this.prevSerial++,
+        VERSION_PREVIOUS,
+        0,
+        trace,
+      );
       t.state = 1;
       t.runningAt = 0;
       t.status[0] = RUNNING;
@@ -607,6 +661,7 @@ export class DeploymentSimulator {
       case E_ROUTING_STOP:
         if (!task.routable) return;
         task.routable = false;
+        this.dirty = true;
         this.setTarget(task, task.state === 3 ? "gone" : "draining");
         this.prune();
         return;
@@ -621,9 +676,8 @@ export class DeploymentSimulator {
   }
 
   private launch(version: number): void {
-    const plan = version === VERSION_NEW ? this.plan : this.previous;
     const serial = version === VERSION_NEW ? this.newSerial++ : this.prevSerial++;
-    const t = new Task(this.nextId++, serial, version, plan, this.now, this.trace);
+    const t = this.acquire(version).init(this.nextId++, serial, version, this.now, this.trace);
     this.drawTask(t);
     this.tasks.push(t);
     this.active.push(t);
@@ -877,6 +931,7 @@ export class DeploymentSimulator {
   private stopTask(task: Task, cause: number): void {
     if (task.state >= 2) return;
     task.state = 2;
+    this.dirty = true;
     task.stopCause = cause;
     task.stopInitiatedAt = this.now;
     // Containers that never started never will (ecs.md §1 Runtime (d)).
@@ -935,6 +990,7 @@ export class DeploymentSimulator {
 
   private taskStopped(task: Task): void {
     task.state = 3;
+    this.dirty = true;
     task.stoppedAt = this.now;
     if (!task.routable) this.setTarget(task, "gone");
     if (task.version === VERSION_NEW && task.stopCause !== C_SCHEDULER) {
@@ -1002,6 +1058,7 @@ export class DeploymentSimulator {
   private onTargetHealthy(task: Task): void {
     task.routable = true;
     task.tookTraffic = true;
+    this.dirty = true;
     this.setTarget(task, "healthy");
     // ecs.md §6 [CB]: resetOnHealthyTask (default true) resets the failure count.
     if (
@@ -1039,7 +1096,8 @@ export class DeploymentSimulator {
    * minimumHealthyPercent. Circuit breaker and rollback: ecs.md §6 [CB].
    */
   private schedule(): void {
-    if (this.stalled) return;
+    if (this.stalled || !this.dirty) return;
+    this.dirty = false;
     if (
       this.deployVersion === VERSION_NEW &&
       this.scenario.service.circuitBreaker.enable &&
@@ -1077,7 +1135,9 @@ export class DeploymentSimulator {
       alive++;
     }
     // Stop other-version tasks while the healthy count allows (stopping may prune `active`: copy first).
-    const others = this.active.filter((t) => t.state < 2 && t.version !== v);
+    const others = this.scratch;
+    others.length = 0;
+    for (const t of this.active) if (t.state < 2 && t.version !== v) others.push(t);
     for (const t of others) {
       const isHealthy = t.tstate === "healthy" && t.routable;
       if (isHealthy && healthy - 1 < this.minHealthy) continue;
