@@ -20,15 +20,20 @@ export function hasCustomConfig(router: ContainerView | undefined): boolean {
   return option(opts, "config-file-value") !== undefined;
 }
 
+export interface ProviderEcsUse {
+  readonly container: ContainerView;
+  readonly where: "logConfiguration" | "firelensConfiguration";
+  /** The option key as spelled (`provider`, `Provider`). */
+  readonly key: string;
+}
+
+const providerMemo = new WeakMap<TaskAnalysis, readonly ProviderEcsUse[]>();
+
 /** Containers whose awsfirelens output is `datadog` with `provider ecs`, and the key holding it. */
-export function datadogProviderEcs(
-  a: TaskAnalysis,
-): Array<{ container: ContainerView; where: "logConfiguration" | "firelensConfiguration"; key: string }> {
-  const out: Array<{
-    container: ContainerView;
-    where: "logConfiguration" | "firelensConfiguration";
-    key: string;
-  }> = [];
+export function datadogProviderEcs(a: TaskAnalysis): readonly ProviderEcsUse[] {
+  const hit = providerMemo.get(a);
+  if (hit !== undefined) return hit;
+  const out: ProviderEcsUse[] = [];
   for (const c of a.firelensUsers) {
     const opts = optionsOf(c.definition.logConfiguration as unknown);
     const provider = option(opts, "provider");
@@ -47,6 +52,7 @@ export function datadogProviderEcs(
       out.push({ container: r, where: "firelensConfiguration", key: provider.key });
     }
   }
+  providerMemo.set(a, out);
   return out;
 }
 

@@ -4,7 +4,7 @@
  * stay in the loader. A rule that throws is our bug, not the user's: it becomes one internal-error finding
  * and the other rules still run (as cdk-nag's `applyRule` does).
  */
-import type { JsonPath, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
+import type { JsonPath, ServiceView, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
 import { rules as catalogue } from "./catalogue.js";
 import type { Finding, LintFileResult, Report, Rule, RuleContext, Severity } from "./types.js";
 
@@ -90,10 +90,18 @@ function enabledRules(options: LintOptions): readonly Rule[] {
   return all.filter((r) => !off.has(r.meta.id.toUpperCase()));
 }
 
+function servicesOf(doc: TaskDefinitionDocument, td: TaskDefinitionView): readonly ServiceView[] {
+  return doc.services.length === 0 ? [] : doc.services.filter((s) => s.taskDefinitionRef === td.id);
+}
+
 /** Run one rule over one task definition; returns its findings (or one internal-error finding). */
-export function runRule(doc: TaskDefinitionDocument, td: TaskDefinitionView, rule: Rule): Finding[] {
+export function runRule(
+  doc: TaskDefinitionDocument,
+  td: TaskDefinitionView,
+  rule: Rule,
+  services: readonly ServiceView[] = servicesOf(doc, td),
+): Finding[] {
   const out: Finding[] = [];
-  const services = doc.services.filter((s) => s.taskDefinitionRef === td.id);
   const context: RuleContext = {
     document: doc,
     taskDefinition: td,
@@ -155,8 +163,9 @@ export function lintDocument(doc: TaskDefinitionDocument, options: LintOptions =
   const active = enabledRules(options);
   const findings: Finding[] = [];
   for (const td of doc.taskDefinitions) {
+    const services = servicesOf(doc, td);
     for (const rule of active) {
-      for (const f of runRule(doc, td, rule)) findings.push(f);
+      for (const f of runRule(doc, td, rule, services)) findings.push(f);
     }
   }
   return findings.sort(compareByPosition);

@@ -96,8 +96,23 @@ function isMutableTag(tag: string | undefined, digest: string | undefined): bool
   return MUTABLE_TAGS.has(t) || t.endsWith("-latest") || t.endsWith("-stable");
 }
 
+/** Routers repeat across documents and rules ask several times per task: memoize by reference text. */
+const memo = new Map<string, RouterImage>();
+const MEMO_LIMIT = 4096;
+
 export function routerImage(image: unknown, firelensType?: string): RouterImage {
   const text = imageText(image);
+  if (text === undefined) return readRouterImage(text, firelensType);
+  const key = `${firelensType ?? ""}\u0000${text}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  const result = readRouterImage(text, firelensType);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, result);
+  return result;
+}
+
+function readRouterImage(text: string | undefined, firelensType: string | undefined): RouterImage {
   if (text === undefined) {
     return {
       ref: undefined,
