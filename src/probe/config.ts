@@ -89,7 +89,7 @@ export const OPTIONS = {
   monitor: {
     flag: "monitor",
     env: "FIRELENS_PREFLIGHT_MONITOR",
-    help: "Fluent Bit monitoring server (default http://127.0.0.1:2020), or off",
+    help: "Fluent Bit monitoring server, or off (default http://<forward host>:2020, i.e. http://127.0.0.1:2020)",
   },
   require: {
     flag: "require",
@@ -193,9 +193,7 @@ export function loadConfig(argv: readonly string[], env: Env): LoadResult {
   const records = recordsOpt ? parseRecords(recordsOpt.value, recordsOpt.source) : DEFAULT_RECORDS;
 
   const monitorOpt = pick("monitor");
-  const monitor = monitorOpt
-    ? parseMonitor(monitorOpt.value, monitorOpt.source)
-    : new URL(`${DEFAULT_MONITOR}/`);
+  const monitor = monitorOpt ? parseMonitor(monitorOpt.value, monitorOpt.source) : defaultMonitor(forward);
 
   const requireOpt = pick("require");
   const require = requireOpt ? parseRequire(requireOpt.value, requireOpt.source) : "auto";
@@ -283,6 +281,17 @@ function parseFlags(argv: readonly string[]): FlagValues {
     // parseArgs messages quote the offending flag, never a value of an env variable.
     throw new ConfigError("command line", "known options (see --help)", message.split("\n")[0]);
   }
+}
+
+/**
+ * The monitoring server lives with the forward input: in bridge mode ($FLUENT_HOST) the router is not on the
+ * probe's loopback, so port 2020 is looked for on the forward host (aws-for-fluent-bit's
+ * output-metrics-healthcheck.conf listens on 0.0.0.0). Over a unix socket it is the loopback.
+ */
+function defaultMonitor(forward: ForwardTarget): URL {
+  if (forward.kind !== "tcp") return new URL(`${DEFAULT_MONITOR}/`);
+  const host = forward.host.includes(":") ? `[${forward.host}]` : forward.host;
+  return new URL(`http://${host}:2020/`);
 }
 
 function defaultForward(env: Env): ForwardTarget {

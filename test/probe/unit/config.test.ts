@@ -67,6 +67,9 @@ describe("probe config", () => {
       host: "169.254.172.42",
       port: 24224,
     });
+    expect(
+      load(["--containers", "a"], { FLUENT_HOST: "169.254.172.42", FLUENT_PORT: "24224" }).monitor?.href,
+    ).toBe("http://169.254.172.42:2020/");
     expect(load(["--containers", "a"], { FLUENT_HOST: "10.0.0.1" }).forward).toMatchObject({
       host: "127.0.0.1",
     });
