@@ -1,0 +1,178 @@
+/**
+ * The rule pages under docs/rules/ (the SARIF `helpUri` targets), rendered from the catalogue so that
+ * wording, sources and the router version table live in one place. `test/rules/docs.test.ts` fails when
+ * the committed pages drift; `UPDATE_DOCS=1` rewrites them.
+ */
+import { rules as catalogue } from "./catalogue.js";
+import { formatVersion, KNOWN_BUGS, type VersionRange } from "./data/router-versions.js";
+import type { Rule } from "./types.js";
+
+const FAMILY: Readonly<Record<string, string>> = {
+  validity: "FLP1xx — what ECS rejects or can never satisfy",
+  "deploy-safety": "FLP2xx — deploy safety",
+  security: "FLP3xx — security and hygiene",
+};
+
+/** Short examples for the pages: a document fragment that is flagged and one that passes. */
+const EXAMPLES: Readonly<Record<string, { bad: string; good: string }>> = {
+  FLP104: {
+    bad: `{ "name": "log-router-preflight", "essential": true },
+{ "name": "app", "dependsOn": [{ "containerName": "log-router-preflight", "condition": "SUCCESS" }] }`,
+    good: `{ "name": "log-router-preflight", "essential": false },
+{ "name": "app", "dependsOn": [{ "containerName": "log-router-preflight", "condition": "SUCCESS" }] }`,
+  },
+  FLP201: {
+    bad: `{ "name": "log-router", "essential": true, "firelensConfiguration": { "type": "fluentbit" } },
+{ "name": "app", "essential": true, "logConfiguration": { "logDriver": "awsfirelens", "options": { "Name": "datadog" } } }`,
+    good: `{ "name": "log-router", "essential": true, "firelensConfiguration": { "type": "fluentbit" } },
+{ "name": "log-router-preflight", "essential": false,
+  "environment": [{ "name": "FIRELENS_PREFLIGHT_CONTAINERS", "value": "app" }],
+  "dependsOn": [{ "containerName": "log-router", "condition": "START" }] },
+{ "name": "app", "essential": true, "logConfiguration": { "logDriver": "awsfirelens", "options": { "Name": "datadog" } },
+  "dependsOn": [{ "containerName": "log-router-preflight", "condition": "SUCCESS" }] }`,
+  },
+  FLP203: {
+    bad: `"image": "amazon/aws-for-fluent-bit:stable"`,
+    good: `"image": "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.5"`,
+  },
+  FLP205: {
+    bad: `"dependsOn": [{ "containerName": "log-router-preflight", "condition": "START" }]`,
+    good: `"dependsOn": [{ "containerName": "log-router-preflight", "condition": "SUCCESS" }]`,
+  },
+  FLP206: {
+    bad: `{ "name": "log-router-preflight", "command": ["sh", "-c", "echo preflight alive"] }`,
+    good: `{ "name": "log-router-preflight", "environment": [{ "name": "FIRELENS_PREFLIGHT_CONTAINERS", "value": "app" }] }`,
+  },
+  FLP208: {
+    bad: `Service:
+  Type: AWS::ECS::Service
+  Properties:
+    TaskDefinition: !Ref Task`,
+    good: `Service:
+  Type: AWS::ECS::Service
+  Properties:
+    TaskDefinition: !Ref Task
+    DeploymentConfiguration:
+      DeploymentCircuitBreaker: { Enable: true, Rollback: true }`,
+  },
+  FLP210: {
+    bad: `"image": "amazon/aws-for-fluent-bit:2.19.0",
+"healthCheck": { "command": ["CMD-SHELL", "curl -f http://127.0.0.1:2020/api/v1/health || exit 1"] }`,
+    good: `"image": "amazon/aws-for-fluent-bit:2.19.0",
+"healthCheck": { "command": ["CMD-SHELL", "curl -f http://127.0.0.1:2020/api/v1/uptime || exit 1"] }`,
+  },
+  FLP211: {
+    bad: `{ "name": "log-router", "firelensConfiguration": { "type": "fluentbit" },
+  "dependsOn": [{ "containerName": "dd-agent", "condition": "START" }] }`,
+    good: `{ "name": "log-router", "firelensConfiguration": { "type": "fluentbit" } }`,
+  },
+  FLP212: {
+    bad: `"image": "amazon/aws-for-fluent-bit:2.19.0"   (router)
+"options": { "Name": "datadog", "provider": "ecs" }   (app)`,
+    good: `"image": "amazon/aws-for-fluent-bit:2.32.5"   (router)
+"options": { "Name": "datadog", "provider": "ecs" }   (app)`,
+  },
+  FLP301: {
+    bad: `"environment": [{ "name": "DD_API_KEY", "value": "<the key>" }]`,
+    good: `"secrets": [{ "name": "DD_API_KEY", "valueFrom": "arn:aws:secretsmanager:…:secret:dd-api-key" }]`,
+  },
+};
+
+function ranges(rs: readonly VersionRange[]): string {
+  if (rs.length === 0) return "—";
+  return rs
+    .map((r) =>
+      r.to === undefined
+        ? `≥ ${formatVersion(r.from)}`
+        : `${formatVersion(r.from)} – < ${formatVersion(r.to)}`,
+    )
+    .join(", ");
+}
+
+function bugTable(): string[] {
+  const lines = [
+    "## Known bugs table",
+    "",
+    "From `src/rules/data/router-versions.ts` (facts from aws/aws-for-fluent-bit's CHANGELOG and fluent/fluent-bit issues; items A and B and E reproduced on real Fluent Bit builds). `startup` and `first-flush` crashes the task can reach make this rule an error; runtime bugs make it a warning.",
+    "",
+    "| id | bug | kind | when | needs | Fluent Bit affected | aws-for-fluent-bit affected | links |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const b of KNOWN_BUGS) {
+    lines.push(
+      `| ${b.id} | ${b.summary.replace(/\|/g, "\\|")} | ${b.kind} | ${b.trigger} | ${b.condition ?? "—"} | ${ranges(b.fluentBit)} | ${b.awsForFluentBit ? ranges(b.awsForFluentBit) : "by its Fluent Bit version"} | ${b.links.map((l) => `<${l}>`).join(" ")} |`,
+    );
+  }
+  lines.push(
+    "",
+    "aws-for-fluent-bit releases map to Fluent Bit versions as in `reference/fluent-bit.md` §1: 2.17.0 → 1.8.1, 2.18.0 → 1.8.2, 2.19.0 → 1.8.3, 2.19.1–2.19.2 → 1.8.6, 2.20.0 → 1.8.7, … 2.23.x → 1.8.13–1.8.15, 2.24.0–2.28.x → 1.9.3–1.9.9, every 2.x from 2.29.0 → 1.9.10, 3.0.0 → 4.1.0, 3.0.1 → 4.1.1, 3.1.1 → 4.2.0, 3.2.0–3.2.1 → 4.2.2. Any other release, a moving tag, a digest without a tag, a custom image or an image only known at deploy time is reported as **unknown**, never as safe.",
+    "",
+  );
+  return lines;
+}
+
+export function renderRuleDoc(rule: Rule): string {
+  const m = rule.meta;
+  const lines = [
+    `# ${m.id}: ${m.title}`,
+    "",
+    `- **Severity:** ${m.severity}${
+      m.messageSeverities
+        ? ` (${Object.entries(m.messageSeverities)
+            .map(([id, s]) => `\`${id}\`: ${s}`)
+            .join(", ")})`
+        : ""
+    }`,
+    `- **Family:** ${FAMILY[m.family] ?? m.family}`,
+    `- **Fixed by \`firelens-preflight fix\`:** ${m.fixable === "gate" ? "yes" : "no"}`,
+    "",
+    "## Why",
+    "",
+    m.rationale,
+    "",
+    "## Messages",
+    "",
+    ...Object.entries(m.messages).map(([id, text]) => `- \`${id}\`: ${text}`),
+    "",
+  ];
+  const ex = EXAMPLES[m.id];
+  if (ex) {
+    lines.push(
+      "## Example",
+      "",
+      "Flagged:",
+      "",
+      "```",
+      ex.bad,
+      "```",
+      "",
+      "Passes:",
+      "",
+      "```",
+      ex.good,
+      "```",
+      "",
+    );
+  }
+  if (m.id === "FLP202") lines.push(...bugTable());
+  lines.push("## Fix", "", m.fixHint, "", "## Sources", "", ...m.sources.map((s) => `- <${s}>`), "");
+  lines.push(`Disable with \`--disable ${m.id}\`.`, "");
+  return lines.join("\n");
+}
+
+export function renderRulesIndex(list: readonly Rule[] = catalogue): string {
+  const lines = [
+    "# Lint rules",
+    "",
+    "Generated from the catalogue (`src/rules/`); each page says why the rule exists, its sources and the fix.",
+    "",
+    "| id | title | severity | fixed by `fix` |",
+    "|---|---|---|---|",
+    ...list.map(
+      (r) =>
+        `| [${r.meta.id}](${r.meta.id}.md) | ${r.meta.title} | ${r.meta.severity} | ${r.meta.fixable === "gate" ? "yes" : ""} |`,
+    ),
+    "",
+  ];
+  return lines.join("\n");
+}
