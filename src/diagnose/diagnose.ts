@@ -11,7 +11,7 @@
  * culprit, the ones with 143/137 were stopped by the agent afterwards.
  */
 import type { ContainerDefinition, TaskDefinitionView } from "../taskdef/model.js";
-import { containerFacts } from "./roles.js";
+import { containerFacts, familyOfArn } from "./roles.js";
 import { classifyEvent, diagnoseService, iso, serviceNameOf, shortTaskDefinition } from "./services.js";
 import {
   formatExit,
@@ -38,13 +38,42 @@ import type {
 export interface DiagnoseOptions {
   /** describe-services output for the tasks' services: events (target registration, rollbacks) and deployments. */
   readonly services?: readonly Service[];
-  /** The task definition the tasks ran, from the project's loader: roles and `essential` come from it. */
-  readonly taskDefinition?: TaskDefinitionView;
+  /**
+   * The task definition the tasks ran, from the project's loader (`parseDocument(...).taskDefinitions`):
+   * roles and `essential` come from it. Given several (a template), each task gets the one whose family
+   * matches its `taskDefinitionArn`.
+   */
+  readonly taskDefinition?: TaskDefinitionView | readonly TaskDefinitionView[];
   /** describe-tasks `failures` (tasks ECS could not describe), reported as they are. */
   readonly failures?: readonly Failure[];
 }
 
 const FIX_COMMAND = "firelens-preflight fix <task-definition>";
+
+/**
+ * The task definition a task ran, among those given: the one whose family matches the task's
+ * `taskDefinitionArn`, else the only one. A template's logical id stands in when it has no literal family.
+ */
+export function taskDefinitionFor(
+  task: Task,
+  given: TaskDefinitionView | readonly TaskDefinitionView[] | undefined,
+): TaskDefinitionView | undefined {
+  if (given === undefined) return undefined;
+  const list: readonly TaskDefinitionView[] = isViewList(given) ? given : [given];
+  if (list.length <= 1) return list[0];
+  const family = familyOfArn(task.taskDefinitionArn);
+  const match = list.find((td) => {
+    const f: unknown = td.taskDefinition.family;
+    return family !== undefined && (f === family || td.id === family);
+  });
+  return match ?? list[0];
+}
+
+function isViewList(
+  given: TaskDefinitionView | readonly TaskDefinitionView[],
+): given is readonly TaskDefinitionView[] {
+  return Array.isArray(given);
+}
 
 export function taskIdOf(task: Task): string {
   const arn = task.taskArn ?? "";
@@ -302,7 +331,7 @@ function essentialWording(c: ContainerFacts, task: Task, others: readonly Contai
 }
 
 export function diagnoseTask(task: Task, options: DiagnoseOptions = {}): TaskDiagnosis {
-  const td = options.taskDefinition;
+  const td = taskDefinitionFor(task, options.taskDefinition);
   const roles = containerFacts(task, td);
   const containers = roles.containers;
   const service = serviceFor(task, options.services ?? []);
@@ -714,16 +743,23 @@ export function diagnoseTask(task: Task, options: DiagnoseOptions = {}): TaskDia
     const health = task.healthStatus ?? "UNKNOWN";
     const gatePassed = preflights.find((p) => p.exitCode === 0);
     const problems = containers.filter(
-      (c) => c.exitCode !== undefined && c.exitCode !== 0 && c.role !== "preflight" && c.essential === false,
+      (c) => c.exitCode !== undefined && c.exitCode !== 0 && c.role !== "preflight" && c.essential !== true,
     );
     const state = `${task.lastStatus ?? "in an unknown state"}${health === "UNKNOWN" ? "" : ` and ${health}`}`;
     const gate = gatePassed === undefined ? "" : `the gate ${q(gatePassed.name)} passed (exit 0) and `;
     const rest =
       problems.length > 0
-        ? `non-essential ${names(problems)} exited non-zero without stopping it`
+        ? `${names(problems)} exited ${problems.map((p) => formatExit(p.exitCode ?? 0)).join("/")} without stopping it${problems.some((p) => p.role === "router") ? ": the router is down and logs sent through it are lost" : ""}`
         : "no container has failed";
     const summary = `The task is ${state}; ${gate}${rest}.`;
     const prevention: Prevention[] = [];
+    if (router !== undefined && problems.includes(router) && isCrashSignature(router.exitCode)) {
+      prevention.push({
+        kind: "rule",
+        id: "FLP202",
+        why: `router versions with known crash bugs (this one ran ${router.image ?? "an unknown image"})`,
+      });
+    }
     if (router !== undefined && preflights.length === 0 && router.essential !== false) {
       prevention.push({
         kind: "rule",

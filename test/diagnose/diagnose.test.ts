@@ -335,3 +335,39 @@ describe("other chains", () => {
     expect(t.notes.join(" ")).toContain("family 'backend' but the task definition given is 'frontend'");
   });
 });
+
+describe("several task definitions, and a non-essential router", () => {
+  it("picks the task definition by the task's family", () => {
+    const tasks = input(SEED_TASKS).tasks;
+    const seedTd = taskDefinition(SEED_TASKDEF);
+    const other = {
+      ...seedTd,
+      id: "frontend",
+      taskDefinition: { ...seedTd.taskDefinition, family: "frontend" },
+    };
+    const t = only(diagnose(tasks, { taskDefinition: [other, seedTd] }));
+    expect(t.notes).toEqual([]);
+    expect(t.containers.every((c) => c.roleSource === "task-definition")).toBe(true);
+  });
+
+  it("reports a running task whose non-essential router crashed", () => {
+    const task: Task = {
+      taskArn: "arn:aws:ecs:us-east-1:111122223333:task/c/vwx",
+      lastStatus: "RUNNING",
+      containers: [
+        {
+          name: "log-router",
+          image: "amazon/aws-for-fluent-bit:2.19.0",
+          lastStatus: "STOPPED",
+          exitCode: 139,
+        },
+        { name: "web", lastStatus: "RUNNING" },
+      ],
+    };
+    const t = diagnoseTask(task);
+    expect(t.kind).toBe("running");
+    expect(t.summary).toBe(
+      "The task is RUNNING; 'log-router' exited 139 (SIGSEGV) without stopping it: the router is down and logs sent through it are lost.",
+    );
+  });
+});
