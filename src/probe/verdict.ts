@@ -96,9 +96,11 @@ export function describeFailure(name: string, d: OutputDelta): string {
   if (d.droppedRecords > 0) parts.push(`${plural(d.droppedRecords, "record")} dropped`);
   parts.push(`${Math.max(0, d.procRecords)} processed`);
   let why: string;
-  if (d.droppedRecords > 0) why = "the router dropped records";
+  // FLB_ERROR counts an error and drops the chunk; a spent retry limit counts retries_failed and drops it:
+  // name the cause, not its consequence.
+  if (d.errors > 0) why = "the output's flush failed with an error (records rejected, not retried)";
   else if (d.retriesFailed > 0) why = "the output gave up on records after its retry limit";
-  else if (d.errors > 0) why = "the output's flush failed with an error (records rejected)";
+  else if (d.droppedRecords > 0) why = "the router dropped records";
   else why = "the first flush failed (destination refused or unreachable)";
   return `output ${name}: ${parts.join(", ")} — ${why}`;
 }
