@@ -236,6 +236,28 @@ describe("requests (DESIGN.md Simulation; ecs.md §6 [ALB502])", () => {
     expect(r.task.failures.length).toBeGreaterThan(0);
   });
 
+  it("a drain shorter than the ALB's propagation delay fails requests to the stopped app (ecs.md §6 [ALB502], [TG])", () => {
+    const base = { traffic: { requestsPerSecond: 200, durationSeconds: 300 } };
+    const short = runOnce(
+      [router(), app()],
+      fixedScenario({
+        ...base,
+        loadBalancer: { deregistrationDelaySeconds: 0, deregistrationLagSeconds: 5 },
+      }),
+    );
+    expect(short.trace.result.failed502).toBeGreaterThan(0);
+    const prev = short.trace.tasks.find((t) => t.version === "previous");
+    expect(prev?.failures.length).toBeGreaterThan(0);
+    const long = runOnce(
+      [router(), app()],
+      fixedScenario({
+        ...base,
+        loadBalancer: { deregistrationDelaySeconds: 10, deregistrationLagSeconds: 5 },
+      }),
+    );
+    expect(long.trace.result.failed).toBe(0);
+  });
+
   it("with the gate the same crash stops the task before registration, and nothing fails", () => {
     const sc = fixedScenario({
       router: { crash: { probability: 0.5 } },
