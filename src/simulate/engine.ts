@@ -93,7 +93,7 @@ export function sample(d: Distribution, rng: Rng): number {
       return d.min + (d.max - d.min) * rng.float();
     case "normal": {
       const x = d.mean + d.sd * rng.normal();
-      return x > 0 ? x : 0;
+      return Math.max(x, 0);
     }
     case "lognormal":
       return d.median * Math.exp(d.sigma * rng.normal());
@@ -568,7 +568,7 @@ export class DeploymentSimulator {
   private integrate(t: number): void {
     const from = this.lastT;
     this.lastT = t;
-    const to = t < this.trafficEnd ? t : this.trafficEnd;
+    const to = Math.min(t, this.trafficEnd);
     if (to <= from || this.rate <= 0) return;
     const lambda = this.rate * (to - from);
     let k = 0;

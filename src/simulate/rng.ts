@@ -98,6 +98,6 @@ export class Rng {
       return k;
     }
     const n = Math.round(lambda + Math.sqrt(lambda) * this.normal());
-    return n < 0 ? 0 : n;
+    return Math.max(n, 0);
   }
 }
