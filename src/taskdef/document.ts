@@ -4,6 +4,7 @@
  */
 import { toCamel, toPascal, USER_MAP_KEYS } from "./casing.js";
 import { TaskDefError } from "./errors.js";
+import { locateJson, type Span } from "./locate-json.js";
 import type {
   ContainerDefinition,
   ContainerView,
@@ -16,15 +17,7 @@ import type {
   TaskDefinitionDocument,
   TaskDefinitionView,
 } from "./model.js";
-import {
-  getProp,
-  LineIndex,
-  parseJsonTree,
-  parseYamlTree,
-  type RawArray,
-  type RawNode,
-  type RawObject,
-} from "./raw.js";
+import { getProp, LineIndex, parseJsonTree, parseYamlTree, type RawNode } from "./raw.js";
 import { intrinsic } from "./values.js";
 
 export const EXPECTED_DOCUMENT =
@@ -57,31 +50,52 @@ export function looksLikeJson(text: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Plain values and the camelCase view
+// Plain data and the camelCase view
 
-/** Raw node as plain data; YAML short tags become their long JSON form (`{"Fn::Sub": …}`). */
+type Obj = Record<string, unknown>;
+
+function isObj(value: unknown): value is Obj {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Assign even `__proto__` as an own property (JSON.parse does; plain assignment would not). */
+function put(out: Obj, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    out[key] = value;
+  }
+}
+
+/** YAML raw tree as plain data; short tags become their long JSON form (`{"Fn::Sub": …}`). */
 export function plain(node: RawNode): unknown {
   switch (node.type) {
     case "scalar":
       return node.value;
     case "array":
       return node.items.map(plain);
-    case "tagged":
-      return { [node.fn]: plain(node.argument) };
+    case "tagged": {
+      const out: Obj = {};
+      put(out, node.fn, plain(node.argument));
+      return out;
+    }
     case "object": {
-      const out: Record<string, unknown> = {};
-      for (const p of node.props) out[p.key] = plain(p.value);
+      const out: Obj = {};
+      for (const p of node.props) put(out, p.key, plain(p.value));
       return out;
     }
   }
 }
 
 /** Single-key `{"Ref": …}` / `{"Fn::…": …}` objects in a template. */
-function jsonIntrinsicKey(node: RawObject): string | undefined {
-  if (node.props.length !== 1) return undefined;
-  const key = node.props[0]?.key;
-  if (key === undefined) return undefined;
-  return key === "Ref" || key.startsWith("Fn::") ? key : undefined;
+function intrinsicKey(value: Obj): string | undefined {
+  let only: string | undefined;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (only !== undefined) return undefined;
+    only = key;
+  }
+  return only !== undefined && (only === "Ref" || only.startsWith("Fn::")) ? only : undefined;
 }
 
 /** Fields CloudFormation accepts as strings (`"true"`, `"30"`) that the API types as boolean / integer. */
@@ -134,32 +148,30 @@ function normaliseScalar(key: string | undefined, value: unknown, taskLevel: boo
 }
 
 /**
- * camelCase view of a template node. `userMap`: the node's own keys are user data. `taskLevel`: direct
+ * camelCase view of template data. `userMap`: the value's own keys are user data. `taskLevel`: direct
  * fields of the task definition (where cpu/memory are strings).
  */
-function templateView(node: RawNode, key: string | undefined, userMap: boolean, taskLevel: boolean): unknown {
-  switch (node.type) {
-    case "scalar":
-      return normaliseScalar(key, node.value, taskLevel);
-    case "tagged":
-      return intrinsic(node.fn, plain(node.argument));
-    case "array":
-      return node.items.map((item) => templateView(item, key, false, false));
-    case "object": {
-      const fn = jsonIntrinsicKey(node);
-      if (fn !== undefined) return intrinsic(fn, plain(node.props[0]?.value ?? nullNode(node)));
-      const out: Record<string, unknown> = {};
-      for (const p of node.props) {
-        const k = userMap ? p.key : toCamel(p.key);
-        out[k] = templateView(p.value, userMap ? undefined : k, !userMap && USER_MAP_KEYS.has(k), taskLevel);
-      }
-      return out;
-    }
+function templateView(
+  value: unknown,
+  key: string | undefined,
+  userMap: boolean,
+  taskLevel: boolean,
+): unknown {
+  if (Array.isArray(value)) return value.map((item) => templateView(item, key, false, false));
+  if (!isObj(value)) return normaliseScalar(key, value, taskLevel);
+  const fn = intrinsicKey(value);
+  if (fn !== undefined) return intrinsic(fn, value[fn]);
+  const out: Obj = {};
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    const ck = userMap ? k : toCamel(k);
+    put(
+      out,
+      ck,
+      templateView(value[k], userMap ? undefined : ck, !userMap && USER_MAP_KEYS.has(ck), taskLevel),
+    );
   }
-}
-
-function nullNode(at: RawNode): RawNode {
-  return { type: "scalar", offset: at.offset, length: 0, value: null };
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -174,12 +186,12 @@ interface Built {
 class Builder {
   constructor(
     readonly file: string,
-    readonly lines: LineIndex,
+    readonly position: (path: JsonPath) => { line: number; column: number },
     readonly template: boolean,
   ) {}
 
-  fail(node: RawNode, detail: string, expected: string): never {
-    const { line, column } = this.lines.position(node.offset);
+  fail(path: JsonPath, detail: string, expected: string): never {
+    const { line, column } = this.position(path);
     throw new TaskDefError({
       kind: "not-a-task-definition",
       file: this.file,
@@ -190,54 +202,60 @@ class Builder {
     });
   }
 
-  view(node: RawNode, taskLevel: boolean): unknown {
-    return this.template ? templateView(node, undefined, false, taskLevel) : plain(node);
-  }
-
-  containers(list: RawArray, base: JsonPath): ContainerView[] {
+  containers(list: readonly unknown[], base: JsonPath): ContainerView[] {
     const out: ContainerView[] = [];
-    list.items.forEach((item, index) => {
-      if (item.type !== "object" || (this.template && jsonIntrinsicKey(item) !== undefined)) {
-        // A container chosen by `Fn::If` is unknown at lint time; anything else is not a container.
-        if (this.template && (item.type === "tagged" || item.type === "object")) return;
-        this.fail(item, "expected a container definition (an object)", "a container definition object");
+    for (let index = 0; index < list.length; index++) {
+      const item = list[index];
+      if (!isObj(item)) {
+        this.fail(
+          [...base, index],
+          "expected a container definition (an object)",
+          "a container definition object",
+        );
       }
-      const definition = this.view(item, false) as ContainerDefinition;
+      let definition: ContainerDefinition;
+      if (this.template) {
+        // A container chosen by `Fn::If` is unknown at lint time: skip it, keep the others' indexes.
+        if (intrinsicKey(item) !== undefined) continue;
+        definition = templateView(item, undefined, false, false) as ContainerDefinition;
+      } else {
+        definition = item as ContainerDefinition;
+      }
       const name = typeof definition.name === "string" ? definition.name : undefined;
       out.push({ name, index, definition, path: [...base, index] });
-    });
+    }
     return out;
   }
 
   /** A task definition object (API shape or CloudFormation `Properties`). */
-  taskDefinition(node: RawObject, path: JsonPath, id: string | undefined): TaskDefinitionView {
+  taskDefinition(node: Obj, path: JsonPath, id: string | undefined): TaskDefinitionView {
     const containersKey = this.template ? "ContainerDefinitions" : "containerDefinitions";
-    const list = getProp(node, containersKey)?.value;
+    const list = Object.hasOwn(node, containersKey) ? node[containersKey] : undefined;
     let containers: ContainerView[] = [];
     if (list !== undefined) {
-      if (list.type === "array") {
+      if (Array.isArray(list)) {
         containers = this.containers(list, [...path, containersKey]);
-      } else if (
-        !(this.template && (list.type === "tagged" || (list.type === "object" && jsonIntrinsicKey(list))))
-      ) {
+      } else if (!(this.template && isObj(list) && intrinsicKey(list) !== undefined)) {
         this.fail(
-          list,
+          [...path, containersKey],
           `expected ${containersKey} to be an array`,
           `${containersKey} as an array of container definitions`,
         );
       }
     }
-    const task: Record<string, unknown> = {};
-    for (const p of node.props) {
-      if (p.key === containersKey) continue;
-      if (this.template) {
-        const k = toCamel(p.key);
-        task[k] = templateView(p.value, k, USER_MAP_KEYS.has(k), true);
-      } else {
-        task[p.key] = plain(p.value);
+    let task: Obj;
+    if (this.template) {
+      task = {};
+      for (const k in node) {
+        if (!Object.hasOwn(node, k) || k === containersKey) continue;
+        const ck = toCamel(k);
+        put(task, ck, templateView(node[k], ck, USER_MAP_KEYS.has(ck), true));
       }
+      task.containerDefinitions = containers.map((c) => c.definition);
+    } else {
+      // ECS JSON: the parsed object is the view (no copy); every container was checked to be an object.
+      task = node;
     }
-    task.containerDefinitions = containers.map((c) => c.definition);
     const family = typeof task.family === "string" ? task.family : undefined;
     return {
       id: id ?? family ?? "task definition",
@@ -248,11 +266,9 @@ class Builder {
     };
   }
 
-  build(root: RawNode, json: boolean): Built {
-    if (root.type === "array" && json) {
-      if (root.items.length === 0) {
-        this.fail(root, "empty array: no container definitions", EXPECTED_DOCUMENT);
-      }
+  build(root: unknown, json: boolean): Built {
+    if (Array.isArray(root) && json) {
+      if (root.length === 0) this.fail([], "empty array: no container definitions", EXPECTED_DOCUMENT);
       const containers = this.containers(root, []);
       return {
         format: "container-definitions",
@@ -262,24 +278,23 @@ class Builder {
             id: "task definition",
             path: [],
             containersKey: null,
-            taskDefinition: { containerDefinitions: containers.map((c) => c.definition) },
+            taskDefinition: { containerDefinitions: root as ContainerDefinition[] },
             containers,
           },
         ],
       };
     }
-    if (root.type !== "object") {
-      this.fail(root, `expected ${EXPECTED_DOCUMENT}`, EXPECTED_DOCUMENT);
-    }
-    const resources = getProp(root, "Resources")?.value;
-    if (resources !== undefined && resources.type === "object") {
-      return this.buildTemplate(resources, json);
-    }
+    if (!isObj(root)) this.fail([], `expected ${EXPECTED_DOCUMENT}`, EXPECTED_DOCUMENT);
+    if (this.template) return this.buildTemplate(root.Resources as Obj, json);
     if (json) {
-      const wrapped = getProp(root, "taskDefinition")?.value;
-      if (wrapped !== undefined) {
-        if (wrapped.type !== "object") {
-          this.fail(wrapped, "expected taskDefinition to be an object", "a task definition object");
+      if (Object.hasOwn(root, "taskDefinition")) {
+        const wrapped = root.taskDefinition;
+        if (!isObj(wrapped)) {
+          this.fail(
+            ["taskDefinition"],
+            "expected taskDefinition to be an object",
+            "a task definition object",
+          );
         }
         return {
           format: "describe-task-definition",
@@ -287,7 +302,7 @@ class Builder {
           taskDefinitions: [this.taskDefinition(wrapped, ["taskDefinition"], undefined)],
         };
       }
-      if (getProp(root, "containerDefinitions") !== undefined) {
+      if (Object.hasOwn(root, "containerDefinitions")) {
         return {
           format: "ecs-json",
           services: [],
@@ -296,7 +311,7 @@ class Builder {
       }
     }
     this.fail(
-      root,
+      [],
       json
         ? `expected ${EXPECTED_DOCUMENT}`
         : "expected a CloudFormation template with AWS::ECS::TaskDefinition (YAML is read as CloudFormation)",
@@ -304,7 +319,7 @@ class Builder {
     );
   }
 
-  buildTemplate(resources: RawObject, json: boolean): Built {
+  buildTemplate(resources: Obj, json: boolean): Built {
     const taskDefinitions: TaskDefinitionView[] = [];
     const services: Array<{
       id: string;
@@ -312,41 +327,36 @@ class Builder {
       ref: string | undefined;
       dc: DeploymentConfiguration | undefined;
     }> = [];
-    for (const res of resources.props) {
-      if (res.value.type !== "object") continue;
-      const typeNode = getProp(res.value, "Type")?.value;
-      const type = typeNode?.type === "scalar" ? typeNode.value : undefined;
+    for (const key in resources) {
+      if (!Object.hasOwn(resources, key)) continue;
+      const res = resources[key];
+      if (!isObj(res)) continue;
+      const type = res.Type;
       if (type !== "AWS::ECS::TaskDefinition" && type !== "AWS::ECS::Service") continue;
-      const path: JsonPath = ["Resources", res.key, "Properties"];
-      const props = getProp(res.value, "Properties")?.value;
-      if (props !== undefined && props.type !== "object") {
-        this.fail(props, `expected ${res.key}.Properties to be an object`, "a Properties object");
+      const path: JsonPath = ["Resources", key, "Properties"];
+      const props = Object.hasOwn(res, "Properties") ? res.Properties : undefined;
+      if (props !== undefined && !isObj(props)) {
+        this.fail(path, `expected ${key}.Properties to be an object`, "a Properties object");
       }
-      const properties: RawObject = props ?? {
-        type: "object",
-        offset: res.value.offset,
-        length: 0,
-        props: [],
-      };
+      const properties: Obj = props ?? {};
       if (type === "AWS::ECS::TaskDefinition") {
-        taskDefinitions.push(this.taskDefinition(properties, path, res.key));
+        taskDefinitions.push(this.taskDefinition(properties, path, key));
       } else {
-        const td = getProp(properties, "TaskDefinition")?.value;
-        const dcNode = getProp(properties, "DeploymentConfiguration")?.value;
+        const dc = properties.DeploymentConfiguration;
         services.push({
-          id: res.key,
+          id: key,
           path,
-          ref: td === undefined ? undefined : refTarget(td),
+          ref: refTarget(properties.TaskDefinition),
           dc:
-            dcNode === undefined
+            dc === undefined
               ? undefined
-              : (templateView(dcNode, "deploymentConfiguration", false, false) as DeploymentConfiguration),
+              : (templateView(dc, "deploymentConfiguration", false, false) as DeploymentConfiguration),
         });
       }
     }
     if (taskDefinitions.length === 0 && services.length === 0) {
       this.fail(
-        resources,
+        ["Resources"],
         "no AWS::ECS::TaskDefinition or AWS::ECS::Service resource in Resources",
         EXPECTED_DOCUMENT,
       );
@@ -365,59 +375,80 @@ class Builder {
   }
 }
 
-function refTarget(node: RawNode): string | undefined {
-  if (node.type === "tagged" && node.fn === "Ref" && node.argument.type === "scalar") {
-    return typeof node.argument.value === "string" ? node.argument.value : undefined;
-  }
-  if (node.type === "object" && node.props.length === 1 && node.props[0]?.key === "Ref") {
-    const v = node.props[0].value;
-    return v.type === "scalar" && typeof v.value === "string" ? v.value : undefined;
-  }
-  return undefined;
+function refTarget(value: unknown): string | undefined {
+  if (!isObj(value) || intrinsicKey(value) !== "Ref") return undefined;
+  return typeof value.Ref === "string" ? value.Ref : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // The document
 
-/** Internal access to the raw tree for `edit.ts` and `fix/`. */
-export interface ParsedDocument extends TaskDefinitionDocument {
-  readonly root: RawNode;
+/** The span of a path in a YAML raw tree (nearest existing ancestor). */
+function locateTree(root: RawNode, path: JsonPath): Span {
+  let node: RawNode = root;
+  let offset = root.offset;
+  let length = root.length;
+  let valueOffset = root.offset;
+  for (const seg of path) {
+    let next: RawNode | undefined;
+    let start: number | undefined;
+    if (typeof seg === "number" && node.type === "array") {
+      next = node.items[seg];
+      start = next?.offset;
+    } else if (typeof seg === "string" && node.type === "object") {
+      const p = getProp(node, seg);
+      next = p?.value;
+      start = p?.keyOffset;
+    }
+    if (next === undefined || start === undefined) break;
+    node = next;
+    offset = start;
+    valueOffset = next.offset;
+    length = Math.max(0, next.offset + next.length - start);
+  }
+  return { offset, length, valueOffset };
+}
+
+/** JSON.parse's own position for input jsonc-parser accepted (they should agree; this is the fallback). */
+function jsonParseFailure(text: string, file: string, lines: LineIndex, cause: unknown): TaskDefError {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const at = /position (\d+)/.exec(message);
+  const { line, column } = lines.position(at?.[1] === undefined ? 0 : Number(at[1]));
+  return new TaskDefError({ kind: "syntax", file, line, column, detail: message, cause });
 }
 
 export function parseDocument(text: string, file: string): TaskDefinitionDocument {
-  return parseDocumentInternal(text, file);
-}
-
-export function parseDocumentInternal(text: string, file: string): ParsedDocument {
-  const lines = new LineIndex(text);
   const json = looksLikeJson(text);
   // A BOM is not JSON; blank it out (same length, so offsets stay true).
   const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
-  const root = json ? parseJsonTree(source, file, lines) : parseYamlTree(source, file, lines);
-  const template = root.type === "object" && getProp(root, "Resources")?.value.type === "object";
-  const built = new Builder(file, lines, template).build(root, json);
+  let lineIndex: LineIndex | undefined;
+  const lines = (): LineIndex => {
+    lineIndex ??= new LineIndex(text);
+    return lineIndex;
+  };
+  let data: unknown;
+  let span: (path: JsonPath) => Span;
+  if (json) {
+    try {
+      data = JSON.parse(source);
+    } catch (cause) {
+      parseJsonTree(source, file, lines());
+      throw jsonParseFailure(source, file, lines(), cause);
+    }
+    span = (path) => locateJson(source, path);
+  } else {
+    const tree = parseYamlTree(source, file, lines());
+    data = plain(tree);
+    span = (path) => locateTree(tree, path);
+  }
+  const template = isObj(data) && isObj(data.Resources);
+  // Shape errors point at the offending value, not at its key.
+  const position = (path: JsonPath) => lines().position(span(path).valueOffset);
+  const built = new Builder(file, position, template).build(data, json);
 
   const locate = (path: JsonPath): SourceLocation => {
-    let node: RawNode = root;
-    let offset = root.offset;
-    let length = root.length;
-    for (const seg of path) {
-      let next: RawNode | undefined;
-      let start: number | undefined;
-      if (typeof seg === "number" && node.type === "array") {
-        next = node.items[seg];
-        start = next?.offset;
-      } else if (typeof seg === "string" && node.type === "object") {
-        const p = getProp(node, seg);
-        next = p?.value;
-        start = p?.keyOffset;
-      }
-      if (next === undefined || start === undefined) break;
-      node = next;
-      offset = start;
-      length = Math.max(0, next.offset + next.length - start);
-    }
-    const { line, column } = lines.position(offset);
+    const { offset, length } = span(path);
+    const { line, column } = lines().position(offset);
     return { file, line, column, offset, length };
   };
 
@@ -429,29 +460,26 @@ export function parseDocumentInternal(text: string, file: string): ParsedDocumen
       return [...td.path, ...viewPath];
     }
     const out: Array<string | number> = [...td.path];
-    let node: RawNode | undefined = root;
+    let node: unknown = data;
     for (const seg of td.path) node = step(node, seg);
     let userMap = false;
     for (const seg of viewPath) {
       if (typeof seg === "number") {
         out.push(seg);
-        node = node?.type === "array" ? node.items[seg] : undefined;
+        node = Array.isArray(node) ? node[seg] : undefined;
         continue;
       }
       let rawKey: string | undefined;
-      if (node?.type === "object") {
-        for (let i = node.props.length - 1; i >= 0; i--) {
-          const p = node.props[i];
-          if (p !== undefined && (userMap ? p.key === seg : toCamel(p.key) === seg)) {
-            rawKey = p.key;
-            node = p.value;
-            break;
-          }
+      if (isObj(node)) {
+        for (const k in node) {
+          if (Object.hasOwn(node, k) && (userMap ? k === seg : toCamel(k) === seg)) rawKey = k;
         }
       }
       if (rawKey === undefined) {
         rawKey = userMap ? seg : toPascal(seg);
         node = undefined;
+      } else {
+        node = (node as Obj)[rawKey];
       }
       out.push(rawKey);
       userMap = !userMap && USER_MAP_KEYS.has(seg);
@@ -467,14 +495,12 @@ export function parseDocumentInternal(text: string, file: string): ParsedDocumen
     services: built.services,
     locate,
     rawPath,
-    root,
   };
 }
 
-function step(node: RawNode | undefined, seg: string | number): RawNode | undefined {
-  if (node === undefined) return undefined;
-  if (typeof seg === "number") return node.type === "array" ? node.items[seg] : undefined;
-  return node.type === "object" ? getProp(node, seg)?.value : undefined;
+function step(node: unknown, seg: string | number): unknown {
+  if (typeof seg === "number") return Array.isArray(node) ? node[seg] : undefined;
+  return isObj(node) && Object.hasOwn(node, seg) ? node[seg] : undefined;
 }
 
 export function serialize(doc: TaskDefinitionDocument): string {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
+import { findNodeAtLocation, parseTree } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
 import { parseDocument, serialize, TaskDefError } from "../../src/taskdef/index.js";
 
@@ -93,6 +94,47 @@ describe("never throws anything but TaskDefError", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 60 }), (s) => parseOrTyped(s)),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("locating paths in JSON", () => {
+  /** Every path into a value, with the value at it. */
+  function paths(value: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
+    const out = [prefix];
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => {
+        out.push(...paths(v, [...prefix, i]));
+      });
+    } else if (typeof value === "object" && value !== null) {
+      for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
+    }
+    return out;
+  }
+
+  it("agrees with jsonc-parser's tree for every path of random documents", () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 4 }), { maxKeys: 5 }),
+        fc.constantFrom<string | number | undefined>(undefined, 2, 4, "\t"),
+        (value, indent) => {
+          const text = JSON.stringify({ containerDefinitions: [], extra: value }, null, indent);
+          const doc = parseDocument(text, "loc.json");
+          const tree = parseTree(text);
+          if (tree === undefined) throw new Error("jsonc-parser failed");
+          for (const path of paths(JSON.parse(text))) {
+            const node = findNodeAtLocation(tree, path);
+            if (node === undefined) throw new Error(`no node at ${JSON.stringify(path)}`);
+            const holder = node.parent?.type === "property" ? node.parent : node;
+            const loc = doc.locate(path);
+            expect([loc.offset, loc.length]).toEqual([
+              holder.offset,
+              node.offset + node.length - holder.offset,
+            ]);
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

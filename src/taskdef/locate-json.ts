@@ -1,0 +1,124 @@
+/**
+ * Locating a path in JSON text that is already known to be valid (JSON.parse accepted it). A forward scan
+ * that skips values without building them: `parseDocument` stays close to `JSON.parse` in cost, and only
+ * the findings that are reported pay for a location.
+ */
+import type { JsonPath } from "./model.js";
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+
+function skipWs(text: string, i: number): number {
+  let j = i;
+  for (;;) {
+    const c = text.charCodeAt(j);
+    if (c === 32 || c === 10 || c === 13 || c === 9 || c === 0xfeff) j++;
+    else return j;
+  }
+}
+
+/** Index just after the string starting at `i` (a quote). */
+function stringEnd(text: string, i: number): number {
+  let j = i + 1;
+  for (;;) {
+    const k = text.indexOf('"', j);
+    if (k < 0) return text.length;
+    let backslashes = 0;
+    while (text.charCodeAt(k - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return k + 1;
+    j = k + 1;
+  }
+}
+
+/** Index just after the value starting at `i`. */
+function skipValue(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c === QUOTE) return stringEnd(text, i);
+  if (c === 123 || c === 91) {
+    let depth = 0;
+    let j = i;
+    while (j < text.length) {
+      const ch = text.charCodeAt(j);
+      if (ch === QUOTE) {
+        j = stringEnd(text, j);
+        continue;
+      }
+      if (ch === 123 || ch === 91) depth++;
+      else if (ch === 125 || ch === 93) {
+        depth--;
+        if (depth === 0) return j + 1;
+      }
+      j++;
+    }
+    return j;
+  }
+  let j = i;
+  while (j < text.length) {
+    const ch = text.charCodeAt(j);
+    if (ch === 44 || ch === 125 || ch === 93 || ch === 32 || ch === 10 || ch === 13 || ch === 9) break;
+    j++;
+  }
+  return j;
+}
+
+export interface Span {
+  /** Key offset for a property, value offset for an array item or the root. */
+  readonly offset: number;
+  readonly length: number;
+  /** Where the value itself starts (after the key and colon for a property). */
+  readonly valueOffset: number;
+}
+
+/** The span of `path`, or of its nearest existing ancestor. Duplicate keys: the last wins, as in JSON.parse. */
+export function locateJson(text: string, path: JsonPath): Span {
+  let pos = skipWs(text, 0);
+  let start = pos;
+  let valueOffset = pos;
+  let end = skipValue(text, pos);
+  for (const seg of path) {
+    const c = text.charCodeAt(pos);
+    let foundStart = -1;
+    let foundValue = -1;
+    let foundEnd = -1;
+    if (c === 123 && typeof seg === "string") {
+      let i = skipWs(text, pos + 1);
+      while (text.charCodeAt(i) === QUOTE) {
+        const keyEnd = stringEnd(text, i);
+        const raw = text.slice(i + 1, keyEnd - 1);
+        const key = raw.includes("\\") ? (JSON.parse(text.slice(i, keyEnd)) as string) : raw;
+        const valueStart = skipWs(text, skipWs(text, keyEnd) + 1);
+        const valueEnd = skipValue(text, valueStart);
+        if (key === seg) {
+          foundStart = i;
+          foundValue = valueStart;
+          foundEnd = valueEnd;
+        }
+        i = skipWs(text, valueEnd);
+        if (text.charCodeAt(i) !== 44) break;
+        i = skipWs(text, i + 1);
+      }
+    } else if (c === 91 && typeof seg === "number") {
+      let i = skipWs(text, pos + 1);
+      let index = 0;
+      while (i < text.length && text.charCodeAt(i) !== 93) {
+        const valueEnd = skipValue(text, i);
+        if (index === seg) {
+          foundStart = i;
+          foundValue = i;
+          foundEnd = valueEnd;
+          break;
+        }
+        index++;
+        i = skipWs(text, valueEnd);
+        if (text.charCodeAt(i) !== 44) break;
+        i = skipWs(text, i + 1);
+      }
+    }
+    if (foundStart < 0) break;
+    pos = foundValue;
+    valueOffset = foundValue;
+    start = foundStart;
+    end = foundEnd;
+  }
+  return { offset: start, length: end - start, valueOffset };
+}
