@@ -26,26 +26,29 @@ import { FireLensPreflightError } from "./errors.js";
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /**
+ * What the probe's Dockerfile reads from its build context: it compiles and bundles `dist/probe.mjs`, and the
+ * probe imports nothing outside `src/probe/` (DESIGN.md). Everything else is excluded, so staging stays small
+ * and the asset hash (hence a rebuild on deploy) only moves when the probe itself changes.
+ */
+export const PROBE_BUILD_CONTEXT: readonly string[] = [
+  "Dockerfile",
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "scripts",
+  "src/probe",
+];
+
+/**
  * The probe image built from this package's own Dockerfile. Synthesis only stages and hashes the files (no
- * Docker); the image is built when the asset is published (`cdk deploy`). Everything but what a build can need
- * is excluded, so staging stays small inside a repository checkout too.
+ * Docker); the image is built when the asset is published (`cdk deploy`).
  */
 export function defaultProbeImage(): ecs.ContainerImage {
   return ecs.ContainerImage.fromAsset(PACKAGE_ROOT, {
     file: "Dockerfile",
     ignoreMode: IgnoreMode.DOCKER,
-    exclude: [
-      "node_modules",
-      "**/node_modules",
-      ".git",
-      "**/cdk.out",
-      "coverage",
-      "examples",
-      "test",
-      "bench",
-      "docs",
-      "*.tsbuildinfo",
-    ],
+    exclude: ["*", ...PROBE_BUILD_CONTEXT.map((p) => `!${p}`)],
   });
 }
 
