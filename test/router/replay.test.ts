@@ -228,13 +228,16 @@ async function replay(version: RouterVersion, rec: Recording): Promise<Replay> {
     }
     return { ...(await get(mon, s.url ?? "/")), atMs: s.atMs, step: s.step };
   };
-  const runs = rec.timeline.map(async (s) => {
-    await sleepUntil(t0 + s.atMs - (s.step.startsWith("forward trigger") ? 300 : 0));
+  // Steps run one after another, as the capture ran them, each no earlier than its recorded offset: on a loaded
+  // machine a late step must still not overtake the one before it (answers then see records not yet sent).
+  const timeline: Step[] = [];
+  for (const s of rec.timeline) {
+    const lead = s.step.startsWith("forward trigger") ? 300 : 0;
+    await sleepUntil(t0 + s.atMs - lead);
     const ranFromMs = Date.now() - t0;
     const done = await runStep(s);
-    return { ...done, ranFromMs, ranToMs: Date.now() - t0 };
-  });
-  const timeline = await Promise.all(runs);
+    timeline.push({ ...done, ranFromMs, ranToMs: Date.now() - t0 });
+  }
   if (only !== undefined) console.log(JSON.stringify(timeline, null, 1).slice(0, 20000));
   const exit = await router.stop();
   await intake.close();
@@ -285,16 +288,19 @@ function compareMetrics(where: string, rec: V1Metrics, got: V1Metrics): void {
     for (const f of ["proc_records", "proc_bytes", "errors", "retries_failed", "dropped_records"]) {
       expect(g[f], `${where}: ${name}.${f}`).toBe(c[f]);
     }
-    // The real scheduler's back-off is random (6–11 s seen for a first retry), so a recording 6.5 s after the
-    // send may or may not include one more retry of the first chunk. Everything before that is deterministic.
-    const slack = where.includes("6.5 s") ? 1 : 0;
-    expect(g.retries, `${where}: ${name}.retries`).toBeGreaterThanOrEqual((c.retries ?? 0) - slack);
-    expect(g.retries, `${where}: ${name}.retries`).toBeLessThanOrEqual(c.retries ?? 0);
+    // `retries` counts chunks, and how records fall into chunks depends on where the flush tick lands between
+    // two sends (the 1.8.3 and 1.9.10 sink-accepts recordings flushed 3 + 2 records as one request, the others
+    // as two), so a replay may see one retry where the recording saw two. `retried_records` counts records and
+    // must match. The real scheduler's back-off is random too (6–11 s seen for a first retry), so 6.5 s after
+    // the send a recording may hold one more retry of the first chunk than a replay.
+    const late = where.includes("6.5 s");
+    const recRetries = c.retries ?? 0;
+    const recRetried = c.retried_records ?? 0;
+    expect(g.retries, `${where}: ${name}.retries`).toBeLessThanOrEqual(recRetries);
+    expect(g.retries, `${where}: ${name}.retries`).toBeGreaterThanOrEqual(recRetries > 0 ? 1 : 0);
+    expect(g.retried_records, `${where}: ${name}.retried_records`).toBeLessThanOrEqual(recRetried);
     expect(g.retried_records, `${where}: ${name}.retried_records`).toBeGreaterThanOrEqual(
-      (c.retried_records ?? 0) - slack * 3,
-    );
-    expect(g.retried_records, `${where}: ${name}.retried_records`).toBeLessThanOrEqual(
-      c.retried_records ?? 0,
+      late ? Math.min(recRetried, 5) : recRetried,
     );
   }
 }
@@ -346,11 +352,13 @@ function compareAnswer(where: string, rec: Answer, got: Answer | undefined): voi
     compareMetrics(where, r as unknown as V1Metrics, gb as V1Metrics);
     return;
   }
-  // /api/v1/storage on 4.x: same fields, same chunk counts.
+  // /api/v1/storage on 4.x: same fields; chunks pending or not (their number follows the chunking, see above).
   expect(shape(gb), `${where}: field sets`).toEqual(shape(rb));
-  expect(JSON.stringify(gb).replace(/"\d+b"/g, '"nb"'), `${where}: storage counts`).toBe(
-    JSON.stringify(rb).replace(/"\d+b"/g, '"nb"'),
-  );
+  const pending = (v: unknown) =>
+    JSON.stringify(v)
+      .replace(/"[1-9]\d*b"/g, '"some"')
+      .replace(/:[1-9]\d*/g, ":some");
+  expect(pending(gb), `${where}: storage: chunks pending`).toBe(pending(rb));
 }
 
 /** One record as the destination sees it, without the timestamp (times differ between runs). */
@@ -359,15 +367,20 @@ function recordKey(r: unknown): string {
   return JSON.stringify(rest);
 }
 
-function deathWindow(rec: Recording): [number, number] {
+/**
+ * When the recorded router died, between which steps: the last one that started before the death (less the
+ * trigger's 300 ms hold) and the first one that started at or after it. The replayed death must fall between the
+ * same steps as they really ran in the replay (a loaded machine shifts them all).
+ */
+function deathWindow(rec: Recording, replayed: readonly Step[]): [number, number] {
   const at = rec.routerExit.atMs;
-  // A step that starts at the very moment of death is one that saw it.
-  const before = rec.timeline.filter((s) => s.atMs < at).map((s) => s.atMs);
-  const after = rec.timeline.filter((s) => s.atMs >= at).map((s) => s.atMs);
-  return [
-    Math.max(0, ...before.map((t) => t - 350)),
-    after.length ? Math.min(...after) : Number.POSITIVE_INFINITY,
-  ];
+  const before = rec.timeline.map((s, i) => [s, i] as const).filter(([s]) => s.atMs < at);
+  const after = rec.timeline.map((s, i) => [s, i] as const).filter(([s]) => s.atMs >= at);
+  const last = before[before.length - 1];
+  const next = after[0];
+  const from = last ? (replayed[last[1]]?.ranFromMs ?? 0) - 350 : 0;
+  const to = next ? (replayed[next[1]]?.ranToMs ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
+  return [Math.max(0, from), to];
 }
 
 /** A step that was still running when the router died may have seen either side of the death. */
@@ -456,13 +469,13 @@ describe.each(recordings)("$version $rec.scenario", ({ version, rec }) => {
   });
 
   test("how it ends: signal and when", () => {
-    const { exit } = result();
+    const { exit, timeline } = result();
     expect(exit.signal, "signal").toBe(rec.routerExit.signal);
     expect(exit.code, "exit code").toBe(rec.routerExit.code);
     if (rec.routerExit.signal !== null && rec.scenario !== "health-check-on") {
-      const [from, to] = deathWindow(rec);
+      const [from, to] = deathWindow(rec, timeline);
       expect(exit.atMs, "died after the step that killed it").toBeGreaterThanOrEqual(from);
-      expect(exit.atMs, "died before the next step").toBeLessThan(to);
+      expect(exit.atMs, "died before the next step ended").toBeLessThanOrEqual(to);
     }
   });
 });
