@@ -2,10 +2,9 @@
  * Passes when every essential app container that logs through an essential FireLens router waits, with
  * SUCCESS, for a non-essential preflight container (directly or through a container that does).
  */
-import type { ContainerView } from "../taskdef/model.js";
 import { SRC } from "./sources.js";
 import type { Rule } from "./types.js";
-import { analyze, cpath, essentialOf, label, reaches } from "./util.js";
+import { analyze, cpath, essentialOf, label, ungatedApps } from "./util.js";
 
 export const FLP201: Rule = {
   meta: {
@@ -30,16 +29,7 @@ export const FLP201: Rule = {
     const a = analyze(ctx.taskDefinition);
     const router = a.router;
     if (router === undefined || essentialOf(router.definition) !== true) return;
-    const gates = a.preflights.filter((p) => essentialOf(p.definition) === false);
-    // Containers that start only after a gate exited 0; anything ordered after them is gated too.
-    const opened: ContainerView[] = a.containers.filter((c) =>
-      (a.deps[c.index] ?? []).some(
-        (d) =>
-          d.condition === "SUCCESS" && gates.some((g) => g.name !== undefined && g.name === d.containerName),
-      ),
-    );
-    for (const app of a.apps) {
-      if (opened.includes(app) || opened.some((o) => reaches(a, app, o))) continue;
+    for (const app of ungatedApps(a)) {
       const hasDeps = (a.deps[app.index] ?? []).length > 0;
       ctx.report({
         messageId: a.preflights.length === 0 ? "noGate" : "notGated",

@@ -4,7 +4,7 @@ import { bugLabel, bugsFor, describeVersion } from "./data/router-versions.js";
 import { routerImage } from "./image.js";
 import { SRC } from "./sources.js";
 import type { Rule } from "./types.js";
-import { analyze, cpath, firelensTypeOf, label } from "./util.js";
+import { analyze, cpath, firelensTypeOf, label, ungatedApps } from "./util.js";
 
 export const FLP202: Rule = {
   meta: {
@@ -25,12 +25,14 @@ export const FLP202: Rule = {
     messages: {
       knownCrash:
         "Router '{{container}}' runs {{version}}, which has known startup / first-flush crash bugs this task can reach: {{bugs}}.",
+      knownCrashGated:
+        "Router '{{container}}' runs {{version}}, which has known startup / first-flush crash bugs this task can reach: {{bugs}}. The preflight gate stops such a task before it takes traffic, but every crash is a failed deployment: upgrade.",
       knownBugs:
         "Router '{{container}}' runs {{version}}, which has known runtime crash or hang bugs: {{bugs}}.",
       unknownVersion:
         "Router '{{container}}' image '{{image}}': Fluent Bit version unknown ({{reason}}); it is not known to be safe.",
     },
-    messageSeverities: { knownBugs: "warning", unknownVersion: "warning" },
+    messageSeverities: { knownCrashGated: "warning", knownBugs: "warning", unknownVersion: "warning" },
   },
   check(ctx) {
     const a = analyze(ctx.taskDefinition);
@@ -60,8 +62,10 @@ export const FLP202: Rule = {
       const rest = reachable.filter((b) => !severe.includes(b));
       const data = { container: label(router), version: describeVersion(img) };
       if (severe.length > 0) {
+        // A gated task fails its deployment instead of dropping requests: still worth fixing, no longer an outage.
+        const gated = a.apps.length > 0 && ungatedApps(a).length === 0;
         ctx.report({
-          messageId: "knownCrash",
+          messageId: gated ? "knownCrashGated" : "knownCrash",
           data: { ...data, bugs: severe.map(bugLabel).join(", ") },
           path,
           container: router.name,

@@ -243,3 +243,17 @@ export function firelensTypeOf(def: ContainerDefinition): string | undefined {
   const f: unknown = def.firelensConfiguration;
   return isObject(f) ? str(f.type)?.toLowerCase() : undefined;
 }
+
+/**
+ * Essential awsfirelens apps that can start before a non-essential preflight exited 0: neither they nor a
+ * container they wait for (transitively) depends on such a preflight with SUCCESS.
+ */
+export function ungatedApps(a: TaskAnalysis): ContainerView[] {
+  const gates = a.preflights.filter((p) => essentialOf(p.definition) === false && p.name !== undefined);
+  const opened = a.containers.filter((c) =>
+    (a.deps[c.index] ?? []).some(
+      (d) => d.condition === "SUCCESS" && gates.some((g) => g.name === d.containerName),
+    ),
+  );
+  return a.apps.filter((app) => !opened.includes(app) && !opened.some((o) => reaches(a, app, o)));
+}

@@ -1,5 +1,5 @@
 import { FLP202 } from "../../src/rules/FLP202-router-known-crash.js";
-import { app, ecs, router, testRule } from "../support/rule-tester.js";
+import { app, ecs, gate, preflight, router, testRule } from "../support/rule-tester.js";
 
 const img = (image: string, extra: object = {}) => router({ image, ...extra });
 const datadog = app({
@@ -40,6 +40,28 @@ testRule(FLP202, {
             bugs: "A (fluent-bit#5929)",
           },
           path: "$.containerDefinitions[0].image",
+        },
+      ],
+    },
+    {
+      name: "the seed after the gate: still a crash, no longer an outage",
+      code: ecs([
+        img("amazon/aws-for-fluent-bit:2.19.0"),
+        preflight(),
+        app({
+          ...gate,
+          logConfiguration: { logDriver: "awsfirelens", options: { Name: "datadog", provider: "ecs" } },
+        }),
+      ]),
+      errors: [
+        {
+          messageId: "knownCrashGated",
+          severity: "warning",
+          data: {
+            container: "log-router",
+            version: "aws-for-fluent-bit 2.19.0 (Fluent Bit 1.8.3)",
+            bugs: "A (fluent-bit#5929)",
+          },
         },
       ],
     },
