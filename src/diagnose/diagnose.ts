@@ -345,10 +345,15 @@ export function diagnoseTask(task: Task, options: DiagnoseOptions = {}): TaskDia
 
   // Did an app process run? An exit code that is not the agent's synthesised dependency stop means a
   // process existed and ended; HEALTHY means it answered its health check.
-  const ranApps = apps.filter(
-    (a) =>
-      (a.exitCode !== undefined && !isDependencyStop(a.exitCode, a.reason)) || a.healthStatus === "HEALTHY",
-  );
+  const ranBecause = (a: ContainerFacts): string | undefined => {
+    if (a.exitCode !== undefined && !isDependencyStop(a.exitCode, a.reason)) {
+      return `${q(a.name)} exited ${formatExit(a.exitCode)}, so its process had started`;
+    }
+    if (a.healthStatus === "HEALTHY") return `${q(a.name)} reported HEALTHY`;
+    if (a.lastStatus === "RUNNING") return `${q(a.name)} was still RUNNING`;
+    return undefined;
+  };
+  const ranApps = apps.filter((a) => ranBecause(a) !== undefined);
   const appRan = ranApps.length > 0;
   const gateFailed = preflights.find((p) => p.exitCode !== undefined && p.exitCode !== 0);
   const window = ((): { window: TrafficWindow; basis: string } => {
@@ -365,14 +370,14 @@ export function diagnoseTask(task: Task, options: DiagnoseOptions = {}): TaskDia
       }
       return { window: "unknown", basis: "no app container shows that its process ran" };
     }
-    const ran = `${names(ranApps)} ran (exit code recorded)`;
+    const ran = ranApps.map(ranBecause).join("; ");
     if (traffic.registered) {
       return {
         window: "after",
         basis: `${ran} and a load-balancer target was registered while the task was up`,
       };
     }
-    if (traffic.healthy) return { window: "after", basis: `${ran} and reported HEALTHY` };
+    if (traffic.healthy) return { window: "after", basis: `${ran}; the task or an app reported HEALTHY` };
     return {
       window: "likely-after",
       basis:

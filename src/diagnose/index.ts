@@ -7,6 +7,7 @@ export {
   DiagnoseInputError,
   type DiagnoseInputErrorKind,
   EXPECTED_DIAGNOSE_INPUT,
+  loadDiagnoseInput,
   mergeDiagnoseInputs,
   parseDiagnoseInput,
 } from "./input.js";

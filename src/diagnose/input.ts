@@ -8,6 +8,7 @@
  * Errors are `TaskDefError`s (the subclass below), so the CLI reports them as it reports a bad task
  * definition: located, one line, exit 2.
  */
+import { readFile } from "node:fs/promises";
 import {
   findNodeAtLocation,
   getNodeValue,
@@ -22,7 +23,7 @@ import type { Deployment, DiagnoseInput, Failure, Service, ServiceEvent, Task } 
 export const EXPECTED_DIAGNOSE_INPUT =
   'aws ecs describe-tasks output ({"tasks": [...], "failures": [...]}), a task object or an array of tasks, or aws ecs describe-services output ({"services": [...]})';
 
-export type DiagnoseInputErrorKind = "syntax" | "unexpected-shape";
+export type DiagnoseInputErrorKind = "syntax" | "unexpected-shape" | "io";
 
 /**
  * A bad diagnose input. It extends the task-definition core's error so every command reports bad input
@@ -37,14 +38,16 @@ export class DiagnoseInputError extends TaskDefError {
     detail: string;
     line?: number;
     column?: number;
+    cause?: unknown;
   }) {
     super({
-      kind: init.inputKind === "syntax" ? "syntax" : "not-a-task-definition",
+      kind: init.inputKind === "unexpected-shape" ? "not-a-task-definition" : init.inputKind,
       file: init.file,
       detail: init.detail,
       line: init.line,
       column: init.column,
-      expected: init.inputKind === "syntax" ? undefined : EXPECTED_DIAGNOSE_INPUT,
+      cause: init.cause,
+      expected: init.inputKind === "unexpected-shape" ? EXPECTED_DIAGNOSE_INPUT : undefined,
     });
     this.name = "DiagnoseInputError";
     this.inputKind = init.inputKind;
@@ -368,4 +371,38 @@ export function mergeDiagnoseInputs(inputs: readonly DiagnoseInput[]): DiagnoseI
     failures: inputs.flatMap((i) => i.failures),
     services: inputs.flatMap((i) => i.services),
   };
+}
+
+/**
+ * Read a file (or stdin for `-`, shown as `<stdin>`) and parse it. I/O failures are `DiagnoseInputError`
+ * kind `io`, like the task-definition loader's.
+ */
+export async function loadDiagnoseInput(pathOrDash: string): Promise<DiagnoseInput> {
+  const file = pathOrDash === "-" ? "<stdin>" : pathOrDash;
+  let text: string;
+  try {
+    text = pathOrDash === "-" ? await readStdin() : await readFile(pathOrDash, "utf8");
+  } catch (cause) {
+    const code = (cause as { code?: unknown }).code;
+    const reason =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : cause instanceof Error
+              ? cause.message
+              : String(cause);
+    throw new DiagnoseInputError({ inputKind: "io", file, detail: `cannot read: ${reason}`, cause });
+  }
+  return parseDiagnoseInput(text, file);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }

@@ -128,3 +128,16 @@ describe("parseDiagnoseInput: bad input", () => {
     expect(e.line).toBe(1);
   });
 });
+
+describe("loadDiagnoseInput", () => {
+  it("reads a file and reports a missing one as an io error", async () => {
+    const { loadDiagnoseInput } = await import("../../src/diagnose/index.js");
+    const ok = await loadDiagnoseInput(`${FIX}oom-tasks.json`);
+    expect(ok.tasks).toHaveLength(1);
+    await expect(loadDiagnoseInput(`${FIX}nope.json`)).rejects.toMatchObject({
+      inputKind: "io",
+      kind: "io",
+      message: `${FIX}nope.json: cannot read: no such file`,
+    });
+  });
+});
