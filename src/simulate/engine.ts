@@ -1128,6 +1128,8 @@ export class DeploymentSimulator {
       if (t.version === v) ofV++;
       if (t.tstate === "healthy" && t.routable) healthy++;
     }
+    // Tasks still draining count against maximumPercent until they are STOPPED: ECS counts RUNNING and
+    // PENDING tasks, and a draining task is still RUNNING (DEACTIVATING) (ecs.md §6 lifecycle table).
     const cap = this.scenario.limits.maxTaskLaunches;
     while (ofV < this.desired && alive < this.maxTotal && this.launches < cap) {
       this.launch(v);

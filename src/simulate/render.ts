@@ -108,8 +108,12 @@ const ROLE_COLORS: Record<ContainerTrace["role"], string> = {
   other: "#64748b",
 };
 
+const MAX_TASKS = 40;
+
 function timeline(trace: RunTrace, label: string): string {
-  const tasks = trace.tasks;
+  // A deploy that relaunches failing tasks for a long time would draw a page-long picture; the first tasks
+  // tell the story.
+  const tasks = trace.tasks.slice(0, MAX_TASKS);
   const end = Math.max(trace.endTime, trace.doneAt ?? 0, ...tasks.map((t) => t.stoppedAt ?? 0), 1);
   const left = 190;
   const width = 1100;
@@ -165,6 +169,12 @@ function timeline(trace: RunTrace, label: string): string {
       y += rowH;
     }
     y += 6;
+  }
+  if (trace.tasks.length > tasks.length) {
+    parts.push(
+      `<text class="task-label more" x="4" y="${y + 10}">… and ${trace.tasks.length - tasks.length} more tasks not drawn</text>`,
+    );
+    y += rowH + 6;
   }
   const height = y + 8;
   return `<svg class="timeline" data-variant="${esc(label)}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="timeline ${esc(label)}">${parts.join("")}</svg>`;

@@ -112,3 +112,20 @@ describe("HTML report", () => {
     60_000,
   );
 });
+
+describe("report edge cases", () => {
+  it("renders zero runs and a long deploy without failing", () => {
+    const zero = simulate(given, seedScenario(), { runs: 0, seed: 1 });
+    expect(renderSummary(zero)).toMatch(/Simulated 0 deploys/);
+    expect(renderReport(zero)).toMatch(/<\/html>/);
+    const slow = loadScenario(
+      "containers:\n  app: { bootSeconds: 200 }\nlimits: { maxTaskLaunches: 60 }\n",
+      "slow.yaml",
+    );
+    const r = simulate(given, slow, { runs: 1, seed: 1 });
+    expect(r.variants[0]?.trace?.tasks.length).toBeGreaterThan(40);
+    const html = renderReport(r);
+    expect(html).toMatch(/more tasks not drawn/);
+    expect(html.match(/class="task-label"/g)?.length).toBe(40);
+  });
+});
