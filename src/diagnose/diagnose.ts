@@ -374,7 +374,7 @@ export function diagnoseTask(task: Task, options: DiagnoseOptions = {}): TaskDia
     if (traffic.registered) {
       return {
         window: "after",
-        basis: `${ran} and a load-balancer target was registered while the task was up`,
+        basis: `${ran}; a load-balancer target was registered while the task was up`,
       };
     }
     if (traffic.healthy) return { window: "after", basis: `${ran}; the task or an app reported HEALTHY` };
@@ -383,7 +383,7 @@ export function diagnoseTask(task: Task, options: DiagnoseOptions = {}): TaskDia
       basis:
         task.startedAt === undefined
           ? `${ran}; no service events or health status show it receiving traffic`
-          : `${ran} and the task reached RUNNING (startedAt ${iso(task.startedAt)}); no service events show a target registration`,
+          : `${ran}; the task reached RUNNING (startedAt ${iso(task.startedAt)}); no service events show a target registration`,
     };
   })();
 
