@@ -379,15 +379,16 @@ function parseMonitor(value: string, source: string): URL | null {
 }
 
 function parseHttpUrl(value: string, source: string): URL {
-  const expected = "an http:// or https:// URL";
+  // Fluent Bit's monitoring server and the Datadog Agent's health port speak plain HTTP; leaving TLS out
+  // keeps node:https (and OpenSSL's start-up) out of a probe that runs in every task.
+  const expected = "an http:// URL";
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
     throw new ConfigError(source, expected, safeEcho(value));
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw new ConfigError(source, expected, safeEcho(value));
+  if (url.protocol !== "http:") throw new ConfigError(source, expected, safeEcho(value));
   if (url.username !== "" || url.password !== "") {
     throw new ConfigError(source, `${expected} without credentials`, "a URL with user info");
   }

@@ -11,7 +11,6 @@
  * anything older or unknown.
  */
 import http from "node:http";
-import https from "node:https";
 
 export interface OutputCounters {
   readonly procRecords: number;
@@ -248,8 +247,7 @@ export class MonitorClient {
     options: MonitorOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 500;
-    const Agent = base.protocol === "https:" ? https.Agent : http.Agent;
-    this.agent = new Agent({ keepAlive: true, maxSockets: 2, keepAliveMsecs: 1000 });
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: 2, keepAliveMsecs: 1000 });
   }
 
   /** Raw GET; a reset on a reused keep-alive socket is retried once on a fresh one, so it is never mistaken for a crash. */
@@ -267,7 +265,6 @@ export class MonitorClient {
       path.replace(/^\//, ""),
       this.base.href.endsWith("/") ? this.base : `${this.base.href}/`,
     );
-    const mod = url.protocol === "https:" ? https : http;
     return new Promise((resolve) => {
       let done = false;
       const finish = (v: RawAnswer | { error: string; refused: boolean; reused: boolean }) => {
@@ -277,7 +274,7 @@ export class MonitorClient {
         signal?.removeEventListener("abort", onAbort);
         resolve(v);
       };
-      const req = mod.get(
+      const req = http.get(
         url,
         { agent: this.agent, headers: { accept: "application/json, text/plain" } },
         (res) => {

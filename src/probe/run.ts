@@ -16,9 +16,7 @@
  * at the first flush and up to ~0.5 s after it) and (b) 300 ms after `flushed` was observed (covers a crash
  * shortly after a late flush, which the metrics may show before the crash happens).
  */
-import { randomBytes } from "node:crypto";
 import http from "node:http";
-import https from "node:https";
 import { describeForward, type ForwardTarget, type ProbeConfig, type RequireSetting } from "./config.js";
 import {
   canConnect,
@@ -31,6 +29,7 @@ import {
   type ForwardConnection,
   newChunkId,
   raceAbort,
+  randomBytes,
   sleep,
 } from "./forward.js";
 import { type Answer, type MetricsSnapshot, MonitorClient } from "./monitor.js";
@@ -178,7 +177,7 @@ type Outcome =
   | { readonly ok: false; readonly reason: string };
 
 export function newRunId(): string {
-  return randomBytes(6).toString("hex");
+  return Buffer.from(randomBytes(6)).toString("hex");
 }
 
 /** The records for one tag: uniform and short (see `recordsFor`). */
@@ -716,9 +715,8 @@ function round(v: number | null): number | null {
 
 /** Status of a GET, or 0 when there was no answer. */
 function httpStatus(url: URL, timeoutMs: number, signal: AbortSignal): Promise<number> {
-  const mod = url.protocol === "https:" ? https : http;
   return new Promise((resolve) => {
-    const req = mod.get(url, { agent: false, timeout: timeoutMs, signal }, (res) => {
+    const req = http.get(url, { agent: false, timeout: timeoutMs, signal }, (res) => {
       res.resume();
       res.on("end", () => resolve(res.statusCode ?? 0));
       res.on("error", () => resolve(0));
