@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { TaskDefError } from "../taskdef/index.js";
 import { registerCheck } from "./commands/check.js";
+import { registerDiagnose } from "./commands/diagnose.js";
 import { registerFix } from "./commands/fix.js";
 import { registerLint } from "./commands/lint.js";
 import { registerPlan } from "./commands/plan.js";
@@ -31,6 +32,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerFix(program, setExit);
   registerProbe(program);
   registerSimulate(program, setExit);
+  registerDiagnose(program, setExit);
   program.addHelpText(
     "after",
     "\nStart with:\n  firelens-preflight check examples/seed/before.json   the seed's task: the hazard, found\n  firelens-preflight check examples/seed/after.json    the same task with the gate: clean\n\nExit codes: 0 clean, 1 findings at or above --fail-on (or a failed probe), 2 bad input or usage, 3 internal error.",

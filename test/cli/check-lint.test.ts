@@ -114,3 +114,28 @@ describe("help", () => {
     expect(run.stdout).toContain("Exit codes");
   });
 });
+
+describe("diagnose", () => {
+  it("names the seed's incident: the router crashed after the task could take traffic", () => {
+    const run = cli([
+      "diagnose",
+      "examples/seed/incident/describe-tasks.json",
+      "--services",
+      "examples/seed/incident/describe-services.json",
+      "-t",
+      "examples/seed/before.json",
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      "The log router crashed and stopped the task: 'log-router' exited 139 (SIGSEGV",
+    );
+    expect(run.stdout).toContain("after it could take traffic");
+    expect(run.stdout).toMatch(/^ {4}FLP201 /m);
+  });
+
+  it("locates bad input and exits 2", () => {
+    const run = cli(["diagnose", "-"], '{"tasks": [}');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/<stdin>:1:\d+/);
+  });
+});
