@@ -115,6 +115,38 @@ describe("dependsOn (ecs.md §1)", () => {
   });
 });
 
+describe("the gate (DESIGN.md 'The gate'; seed article)", () => {
+  const sleeper = probe({ environment: [], command: ["sh", "-c", "sleep 30"] });
+
+  it("is found from the task definition: a probe when it carries FIRELENS_PREFLIGHT_* settings, else the seed's sleep", () => {
+    const withProbe = runOnce([router(), probe(), gatedApp()], fixedScenario());
+    expect(withProbe.plan.gateKind).toBe("probe");
+    const withSleep = runOnce([router(), sleeper, gatedApp()], fixedScenario());
+    expect(withSleep.plan.gateKind).toBe("sleep");
+    // The sleep opens after its fixed 30 s, whatever the router did.
+    expect(withSleep.container("log-router-preflight").stoppedAt).toBe(1 + 30);
+    expect(withSleep.container("app").startedAt).toBe(31);
+  });
+
+  it("the sleep verifies nothing: with a non-essential router that crashed, it still exits 0 and the app starts", () => {
+    const sc = fixedScenario({ router: { crash: { probability: 1 } } });
+    const r = runOnce([router({ essential: false }), sleeper, gatedApp()], sc);
+    expect(r.container("log-router").reason).toBe("crashed");
+    expect(r.container("log-router-preflight").exitCode).toBe(0);
+    expect(r.container("app").startedAt).toBe(31);
+    // The probe in the same place fails the task instead (see the SUCCESS test above).
+    const p = runOnce([router({ essential: false }), probe(), gatedApp()], sc);
+    expect(p.container("log-router-preflight").exitCode).toBe(1);
+  });
+
+  it("a probe that misses the crash (false negative) lets the app start", () => {
+    const sc = fixedScenario({ router: { crash: { probability: 1 } }, gate: { missProbability: 1 } });
+    const r = runOnce([router({ essential: false }), probe(), gatedApp()], sc);
+    expect(r.container("log-router-preflight").exitCode).toBe(0);
+    expect(r.container("app").startedAt).toBe(3);
+  });
+});
+
 describe("essential (ecs.md §2) and stop signals (ecs.md §1 Timeouts)", () => {
   const agent: ContainerDefinition = { name: "dd-agent", image: "agent", essential: true, stopTimeout: 30 };
 
