@@ -22,8 +22,17 @@ export class SeedStack extends Stack {
       desiredCount: 2,
       preflight: { image: props.probeImage },
     });
-    for (const [id, reason] of Object.entries(NAG_ACKNOWLEDGEMENTS))
+    for (const [id, reason] of Object.entries(NAG_ACKNOWLEDGEMENTS)) {
       Validations.of(this).acknowledge({ id, reason });
+    }
+    const executionRole = this.system.taskDefinition.executionRole;
+    if (executionRole !== undefined) {
+      Validations.of(executionRole).acknowledge({
+        id: "AwsSolutions-IAM5[Resource::*]",
+        reason:
+          "ecr:GetAuthorizationToken (to pull the probe image asset) only accepts Resource '*'; every other grant is scoped.",
+      });
+    }
   }
 }
 

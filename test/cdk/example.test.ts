@@ -1,10 +1,12 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
-import * as ecs from "aws-cdk-lib/aws-ecs";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SeedStack } from "../../examples/cdk-app/stack.js";
 import { FireLensChecks } from "../../src/cdk/index.js";
+import { PROBE_BUILD_CONTEXT } from "../../src/cdk/log-router-preflight.js";
 import { lintDocument } from "../../src/rules/engine.js";
 import { parseDocument } from "../../src/taskdef/index.js";
 
@@ -14,9 +16,8 @@ describe("examples/cdk-app", { timeout: 120_000 }, () => {
   let template: Template;
   beforeAll(() => {
     app = new App();
-    stack = new SeedStack(app, "Seed", {
-      probeImage: ecs.ContainerImage.fromRegistry("example.com/probe:1"),
-    });
+    // As shipped: the probe image is the package's Dockerfile as an asset (staged, never built).
+    stack = new SeedStack(app, "Seed");
     template = Template.fromStack(stack);
   }, 120_000);
 
@@ -26,6 +27,23 @@ describe("examples/cdk-app", { timeout: 120_000 }, () => {
     const findings = lintDocument(doc).map((f) => `${f.ruleId} ${f.severity} ${f.message}`);
     expect(findings.filter((f) => /^FLP[12]/.test(f))).toEqual([]);
     expect(findings).toEqual([]);
+  });
+
+  it("uses the probe Dockerfile as an image asset, staged without Docker", () => {
+    const assembly = app.synth();
+    const manifest = JSON.parse(readFileSync(join(assembly.directory, "Seed.assets.json"), "utf8")) as {
+      dockerImages?: Record<string, { source?: { directory?: string; dockerFile?: string } }>;
+    };
+    const images = Object.values(manifest.dockerImages ?? {});
+    expect(images).toHaveLength(1);
+    expect(images[0]?.source?.dockerFile).toBe("Dockerfile");
+    // Only the probe's build context is staged, not the repository.
+    const staged = readdirSync(join(assembly.directory, images[0]?.source?.directory ?? "")).sort();
+    expect(staged).toEqual([...PROBE_BUILD_CONTEXT.map((p) => p.split("/")[0] ?? p)].sort());
+    const preflight = JSON.stringify(template.toJSON()).match(
+      /"Image":\{"Fn::Sub":"[^"]*container-assets[^"]*"\}/,
+    );
+    expect(preflight).not.toBeNull();
   });
 
   it("FireLensChecks reports nothing on it", () => {
