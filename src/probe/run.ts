@@ -312,21 +312,22 @@ class ProbeRun {
     });
     this.connectedAt = this.elapsed();
     this.level = "alive";
-    this.conn.onClose((e) => {
-      this.forwardClosed = e;
-      this.wake.notify();
-    });
-    this.conn.onAck((chunk) => {
-      if (!this.chunkIds.has(chunk) || this.ackedIds.has(chunk)) return;
-      this.ackedIds.add(chunk);
-      this.acked++;
-      if (this.acked >= this.chunks && this.chunks > 0 && this.ackedAt === null)
-        this.ackedAt = this.elapsed();
-      this.wake.notify();
-    });
+    this.watch(this.conn);
 
     if (agentReady) await agentReady;
-    if (this.forwardClosed) return this.evaluateNow() ?? { ok: false, reason: this.forwardClosed.message };
+    if (this.forwardClosed) {
+      // Closed while the probe waited for the agent, before it sent anything: a router may drop an idle
+      // connection. Reconnect once; a refusal means it is gone.
+      const again = await raceAbort(canConnect(target, this.tuning.aliveCheckTimeoutMs), this.signal);
+      if (!again.ok) return this.evaluateNow() ?? { ok: false, reason: this.forwardClosed.message };
+      this.forwardClosed = null;
+      this.conn = await connectWithRetry(target, {
+        signal: this.signal,
+        intervalMs: this.tuning.connectRetryMs,
+        attemptTimeoutMs: this.tuning.connectTimeoutMs,
+      });
+      this.watch(this.conn);
+    }
 
     // No waiting for the monitor: its first metrics request went out when the run started, before this send,
     // so its answer is a valid baseline whenever it arrives (a flush and a snapshot take far longer than the
@@ -341,6 +342,22 @@ class ProbeRun {
       }
       await this.wake.wait(this.nextDueMs(), this.signal);
     }
+  }
+
+  private watch(conn: ForwardConnection): void {
+    conn.onClose((e) => {
+      if (conn !== this.conn) return;
+      this.forwardClosed = e;
+      this.wake.notify();
+    });
+    conn.onAck((chunk) => {
+      if (!this.chunkIds.has(chunk) || this.ackedIds.has(chunk)) return;
+      this.ackedIds.add(chunk);
+      this.acked++;
+      if (this.acked >= this.chunks && this.chunks > 0 && this.ackedAt === null)
+        this.ackedAt = this.elapsed();
+      this.wake.notify();
+    });
   }
 
   private async send(conn: ForwardConnection): Promise<void> {

@@ -123,8 +123,12 @@ export class MiniRouter {
     return `http://127.0.0.1:${this.monitorPort}`;
   }
 
+  private readonly forwardSockets = new Set<net.Socket>();
+
   private onForward(socket: net.Socket): void {
     this.sockets.add(socket);
+    this.forwardSockets.add(socket);
+    socket.on("close", () => this.forwardSockets.delete(socket));
     socket.on("close", () => this.sockets.delete(socket));
     socket.on("error", () => {});
     void (async () => {
@@ -222,6 +226,11 @@ export class MiniRouter {
   /** Drops the published snapshot, as a restarted process would have none yet. */
   forgetSnapshot(): void {
     this.published = null;
+  }
+
+  /** Closes every forward connection but keeps listening (a router letting idle clients go). */
+  dropForwardConnections(): void {
+    for (const s of this.forwardSockets) s.end();
   }
 
   /** Every listener and connection gone at once, as when the process dies. */

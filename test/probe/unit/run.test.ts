@@ -283,6 +283,33 @@ describe("runProbe against a tiny router", () => {
     expect(calls).toBe(3);
   });
 
+  it("a forward connection dropped while waiting for the agent is reopened; a dead router is not", async () => {
+    const r = await router();
+    let calls = 0;
+    const agent = http.createServer((_q, res) => {
+      calls++;
+      res.statusCode = calls < 6 ? 503 : 200;
+      res.end();
+    });
+    servers.push(agent);
+    await new Promise<void>((ok) => agent.listen(0, "127.0.0.1", ok));
+    const url = `http://127.0.0.1:${(agent.address() as net.AddressInfo).port}/ready`;
+    setTimeout(() => r.dropForwardConnections(), 40);
+    const res = await runProbe(against(r, ["--agent-ready-url", url]), {
+      tuning: { ...TUNING, agentPollMs: 20 },
+    });
+    expect(res.exitCode).toBe(0);
+
+    const dead = await router();
+    calls = 0;
+    setTimeout(() => dead.crash(), 40);
+    const res2 = await runProbe(against(dead, ["--agent-ready-url", url]), {
+      tuning: { ...TUNING, agentPollMs: 20 },
+    });
+    expect(res2.exitCode).toBe(1);
+    expect(res2.reason).toMatch(/crashed or restarted/);
+  });
+
   it("sends every tag: containers (repeated flags add up) and raw tags", async () => {
     const r = await router();
     const res = await runProbe(
