@@ -652,8 +652,18 @@ export function applyGate(doc: TaskDefinitionDocument, options: GateOptions = {}
   }
   const editor = new DocumentEditor(doc);
   for (const e of plan.edits) {
-    if (e.op === "set") editor.set(e.path, e.value);
-    else editor.append(e.path, e.value);
+    try {
+      if (e.op === "set") editor.set(e.path, e.value);
+      else editor.append(e.path, e.value);
+    } catch (cause) {
+      // E.g. a YAML alias in the way: the node to change is shared, so we will not rewrite it.
+      const why = cause instanceof Error ? cause.message : String(cause);
+      throw new FixError(
+        "unsupported",
+        doc.file,
+        `cannot edit ${JSON.stringify(e.path)} (${why}); nothing was written`,
+      );
+    }
   }
   try {
     editor.document();

@@ -21,7 +21,7 @@ import { getProp, LineIndex, parseJsonTree, parseYamlTree, type RawNode } from "
 import { intrinsic } from "./values.js";
 
 export const EXPECTED_DOCUMENT =
-  "an ECS task definition (containerDefinitions), describe-task-definition output, a containerDefinitions array, or a CloudFormation template with AWS::ECS::TaskDefinition";
+  "an ECS task definition (containerDefinitions, JSON or YAML), describe-task-definition output, a containerDefinitions array, or a CloudFormation template with AWS::ECS::TaskDefinition";
 
 const FORMAT_LABELS: Readonly<Record<DocumentFormat, string>> = {
   "ecs-json": "ECS RegisterTaskDefinition JSON",
@@ -29,6 +29,7 @@ const FORMAT_LABELS: Readonly<Record<DocumentFormat, string>> = {
   "container-definitions": "containerDefinitions array (Terraform container_definitions)",
   "cloudformation-json": "CloudFormation template (JSON)",
   "cloudformation-yaml": "CloudFormation template (YAML)",
+  "ecs-yaml": "ECS task definition (YAML)",
 };
 
 export function describeFormat(format: DocumentFormat): string {
@@ -267,11 +268,11 @@ class Builder {
   }
 
   build(root: unknown, json: boolean): Built {
-    if (Array.isArray(root) && json) {
+    if (Array.isArray(root)) {
       if (root.length === 0) this.fail([], "empty array: no container definitions", EXPECTED_DOCUMENT);
       const containers = this.containers(root, []);
       return {
-        format: "container-definitions",
+        format: json ? "container-definitions" : "ecs-yaml",
         services: [],
         taskDefinitions: [
           {
@@ -286,37 +287,25 @@ class Builder {
     }
     if (!isObj(root)) this.fail([], `expected ${EXPECTED_DOCUMENT}`, EXPECTED_DOCUMENT);
     if (this.template) return this.buildTemplate(root.Resources as Obj, json);
-    if (json) {
-      if (Object.hasOwn(root, "taskDefinition")) {
-        const wrapped = root.taskDefinition;
-        if (!isObj(wrapped)) {
-          this.fail(
-            ["taskDefinition"],
-            "expected taskDefinition to be an object",
-            "a task definition object",
-          );
-        }
-        return {
-          format: "describe-task-definition",
-          services: [],
-          taskDefinitions: [this.taskDefinition(wrapped, ["taskDefinition"], undefined)],
-        };
+    if (Object.hasOwn(root, "taskDefinition")) {
+      const wrapped = root.taskDefinition;
+      if (!isObj(wrapped)) {
+        this.fail(["taskDefinition"], "expected taskDefinition to be an object", "a task definition object");
       }
-      if (Object.hasOwn(root, "containerDefinitions")) {
-        return {
-          format: "ecs-json",
-          services: [],
-          taskDefinitions: [this.taskDefinition(root, [], undefined)],
-        };
-      }
+      return {
+        format: json ? "describe-task-definition" : "ecs-yaml",
+        services: [],
+        taskDefinitions: [this.taskDefinition(wrapped, ["taskDefinition"], undefined)],
+      };
     }
-    this.fail(
-      [],
-      json
-        ? `expected ${EXPECTED_DOCUMENT}`
-        : "expected a CloudFormation template with AWS::ECS::TaskDefinition (YAML is read as CloudFormation)",
-      EXPECTED_DOCUMENT,
-    );
+    if (Object.hasOwn(root, "containerDefinitions")) {
+      return {
+        format: json ? "ecs-json" : "ecs-yaml",
+        services: [],
+        taskDefinitions: [this.taskDefinition(root, [], undefined)],
+      };
+    }
+    this.fail([], `expected ${EXPECTED_DOCUMENT}`, EXPECTED_DOCUMENT);
   }
 
   buildTemplate(resources: Obj, json: boolean): Built {

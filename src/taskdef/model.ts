@@ -22,7 +22,12 @@ export type DocumentFormat =
   /** CloudFormation / CDK-synthesized template, JSON. */
   | "cloudformation-json"
   /** CloudFormation template, YAML (short-form intrinsic tags such as `!Ref` kept intact). */
-  | "cloudformation-yaml";
+  | "cloudformation-yaml"
+  /**
+   * An ECS task definition written in YAML (camelCase): ecspresso's YAML task definitions, or
+   * `aws ecs describe-task-definition --output yaml` (wrapped in `taskDefinition:`), or a bare container list.
+   */
+  | "ecs-yaml";
 
 /** A path into the raw document, with keys spelled as in the file. */
 export type JsonPath = ReadonlyArray<string | number>;

@@ -244,6 +244,49 @@ describe("templates", () => {
 });
 
 describe("other formats", () => {
+  it("gates an ecspresso YAML task definition in camelCase, keeping comments and templates", () => {
+    const path = "test/fixtures/taskdef/ecspresso.yaml";
+    const text = read(path);
+    const r = fixText(text, path, OPTS);
+    expect(r.text.startsWith(text.slice(0, text.indexOf("  memoryReservation: 256")))).toBe(true);
+    expect(r.text.slice(text.indexOf("  memoryReservation: 256"))).toBe(
+      [
+        "  memoryReservation: 256 # leaves room for the router",
+        "  dependsOn:",
+        "  - containerName: log-router-preflight",
+        "    condition: SUCCESS",
+        "- name: log-router-preflight",
+        `  image: ${IMAGE}`,
+        "  essential: false",
+        "  cpu: 32",
+        "  memoryReservation: 32",
+        "  environment:",
+        "  - name: FIRELENS_PREFLIGHT_CONTAINERS",
+        "    value: shop",
+        "  - name: FIRELENS_PREFLIGHT_MONITOR",
+        '    value: "off"',
+        "  - name: FIRELENS_PREFLIGHT_REQUIRE",
+        "    value: auto",
+        "  - name: FIRELENS_PREFLIGHT_DEADLINE",
+        "    value: 60s",
+        "  - name: FIRELENS_PREFLIGHT_RECORDS",
+        '    value: "3"',
+        "  dependsOn:",
+        "  - containerName: log_router",
+        "    condition: START",
+        "  logConfiguration:",
+        "    logDriver: awsfirelens",
+        "    options:",
+        "      Name: cloudwatch_logs",
+        "      region: eu-west-1",
+        "      log_group_name: /ecs/shop",
+        '      auto_create_group: "true"',
+        "",
+      ].join("\n"),
+    );
+    expect(fixText(r.text, path, {}).text).toBe(r.text);
+  });
+
   it("gates describe-task-definition output inside taskDefinition", () => {
     const path = "test/fixtures/taskdef/describe.json";
     const text = read(path);

@@ -89,13 +89,7 @@ describe("valid files that are no task definition", () => {
       15,
       /no AWS::ECS::TaskDefinition/,
     ],
-    [
-      "a YAML mapping that is no template",
-      "family: x\ncontainerDefinitions: []\n",
-      1,
-      1,
-      /CloudFormation template/,
-    ],
+    ["a YAML mapping that is no task definition", "family: x\ncpu: 256\n", 1, 1, /CloudFormation template/],
     ["an empty file", "", 1, 1, /CloudFormation template/],
   ];
   for (const [name, text, line, column, detail] of cases) {

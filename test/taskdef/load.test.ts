@@ -293,6 +293,40 @@ describe("CloudFormation YAML", () => {
   });
 });
 
+describe("ECS task definitions in YAML", () => {
+  it("reads ecspresso's YAML form as ecs-yaml, camelCase, without template conversions", () => {
+    const path = join(FIXTURES, "ecspresso.yaml");
+    const text = readFileSync(path, "utf8");
+    const doc = parseDocument(text, path);
+    expect(doc.format).toBe("ecs-yaml");
+    expect(describeFormat(doc.format)).toBe("ECS task definition (YAML)");
+    expect(serialize(doc)).toBe(text);
+    const [td] = doc.taskDefinitions;
+    expect(td?.id).toBe("shop");
+    expect(td?.containers.map((c) => c.name)).toEqual(["log_router", "shop"]);
+    expect(td?.containers[1]?.definition.logConfiguration?.options?.auto_create_group).toBe("true");
+    expect(doc.rawPath(td ?? fail(), ["containerDefinitions", 1, "memoryReservation"])).toEqual([
+      "containerDefinitions",
+      1,
+      "memoryReservation",
+    ]);
+    expect(doc.locate(["containerDefinitions", 1, "memoryReservation"])).toMatchObject({
+      line: 25,
+      column: 3,
+    });
+  });
+
+  it("reads describe-task-definition --output yaml and a bare YAML container list", () => {
+    const wrapped = parseDocument(
+      "taskDefinition:\n  family: x\n  containerDefinitions:\n    - name: a\n",
+      "d.yaml",
+    );
+    expect([wrapped.format, wrapped.taskDefinitions[0]?.path]).toEqual(["ecs-yaml", ["taskDefinition"]]);
+    const list = parseDocument("- name: a\n  image: b\n", "l.yaml");
+    expect([list.format, list.taskDefinitions[0]?.containersKey]).toEqual(["ecs-yaml", null]);
+  });
+});
+
 describe("other inputs", () => {
   it("keeps CRLF and tabs byte-identical", async () => {
     const path = join(FIXTURES, "crlf-tabs.json");
