@@ -49,6 +49,8 @@ export interface RouterFaults {
   readonly restartAfterFirstFlushMs?: number;
   /** Each datadog flush waits this long before its request goes out (a slow network or destination). */
   readonly slowFlushMs?: number;
+  /** The monitoring server answers this late (a CPU-starved router at start-up answers in hundreds of ms). */
+  readonly monitorDelayMs?: number;
   /** The `provider ecs` remapped-tags bug (README item 2): 1.8.3 SIGSEGV, 1.9.10 SIGABRT, 4.2.8 delivers. */
   readonly crashOnProviderEcsTrigger?: boolean;
 }
@@ -456,7 +458,10 @@ class Router implements TestRouter {
     const chunks = [...this.openChunks.values()];
     this.openChunks.clear();
     const toDatadog = chunks.filter((c) => this.datadogMatch.test(c.tag));
-    if (this.faults.crashOnProviderEcsTrigger && toDatadog.some((c) => isProviderEcsTrigger(c.events))) {
+    if (
+      this.faults.crashOnProviderEcsTrigger &&
+      toDatadog.some((c) => isProviderEcsTrigger(c.events, this.version !== "1.8.3"))
+    ) {
       const death = this.p.providerEcsTriggerDeath;
       if (death !== null) {
         if (death.afterMs === 0) {
@@ -641,6 +646,19 @@ class Router implements TestRouter {
 
   private serveMonitor(req: http.IncomingMessage, res: http.ServerResponse, gen: number): void {
     if (gen !== this.generation || !this.live) {
+      res.destroy();
+      return;
+    }
+    const delay = this.faults.monitorDelayMs ?? 0;
+    if (delay > 0) {
+      setTimeout(() => this.respond(req, res, gen), delay);
+      return;
+    }
+    this.respond(req, res, gen);
+  }
+
+  private respond(req: http.IncomingMessage, res: http.ServerResponse, gen: number): void {
+    if (gen !== this.generation || !this.live || res.destroyed) {
       res.destroy();
       return;
     }
