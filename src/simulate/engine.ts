@@ -47,17 +47,20 @@ export type TaskStopCause =
   | "EssentialContainerExited"
   | "ServiceSchedulerInitiated"
   | "UnhealthyTarget"
-  | "UnableToTransition";
+  | "UnableToTransition"
+  | "UnhealthyContainer";
 const CAUSES: readonly TaskStopCause[] = [
   "EssentialContainerExited",
   "ServiceSchedulerInitiated",
   "UnhealthyTarget",
   "UnableToTransition",
+  "UnhealthyContainer",
 ];
 const C_ESSENTIAL = 0;
 const C_SCHEDULER = 1;
 const C_UNHEALTHY = 2;
 const C_UNABLE = 3;
+const C_UNHEALTHY_CONTAINER = 4;
 
 /** ALB target states as the timeline shows them. */
 export type TargetState = "unregistered" | "initial" | "healthy" | "unhealthy" | "draining" | "gone";
@@ -76,6 +79,7 @@ const E_DRAIN_DONE = 9;
 const E_FIRST_REQUEST = 10;
 const E_CRASH = 11;
 const E_VERDICT = 12;
+const E_CUNHEALTHY = 13;
 
 const VERSION_NEW = 0;
 const VERSION_PREVIOUS = 1;
@@ -626,6 +630,10 @@ export class DeploymentSimulator {
         task.healthy[c] = 1;
         this.tryStart(task);
         return;
+      case E_CUNHEALTHY:
+        if (task.status[c] !== RUNNING || task.healthy[c] || task.state >= 2) return;
+        this.stopTask(task, C_UNHEALTHY_CONTAINER);
+        return;
       case E_EXIT:
         if (task.status[c] !== RUNNING) return;
         this.containerStopped(
@@ -773,9 +781,21 @@ export class DeploymentSimulator {
     if (cp.health !== null) {
       // ecs.md §3: checks every `interval` from the container's start; the first success marks HEALTHY
       // (inside startPeriod failures do not count). The first check runs one interval after start.
-      const iv = cp.health.interval;
+      const h = cp.health;
+      const iv = h.interval;
       const k = Math.max(1, Math.ceil((readyAt - now) / iv));
       this.push(now + k * iv, E_CHEALTHY, task, c);
+      // Checks 1..k-1 fail; those after startPeriod count, and `retries` of them in a row make the
+      // container UNHEALTHY. An essential UNHEALTHY container makes the task UNHEALTHY, and the service
+      // replaces it, though not inside the grace period (ecs.md §3 roll-up; §6 [HC], [SVC]).
+      if (cp.essential) {
+        const firstCounted = Math.max(1, Math.floor(h.startPeriod / iv) + 1);
+        const nth = firstCounted + h.retries - 1;
+        if (nth < k) {
+          const graceEnd = task.launchedAt + this.scenario.service.healthCheckGracePeriodSeconds;
+          this.push(Math.max(now + nth * iv, graceEnd), E_CUNHEALTHY, task, c);
+        }
+      }
     }
     if (task.state === 0) {
       // Task RUNNING once every essential container (and the load-balanced one) has started.

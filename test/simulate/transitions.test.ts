@@ -147,6 +147,33 @@ describe("the gate (DESIGN.md 'The gate'; seed article)", () => {
   });
 });
 
+describe("container health checks (ecs.md §3)", () => {
+  const slowRouter = { containers: { "log-router": { bootSeconds: 20 } } };
+  const hc = (startPeriod: number) => ({
+    command: ["CMD-SHELL", "curl -f http://127.0.0.1:2020/api/v1/uptime || exit 1"],
+    interval: 5,
+    retries: 2,
+    startPeriod,
+  });
+
+  it("`retries` failed checks after startPeriod make an essential container UNHEALTHY: the task is replaced", () => {
+    const r = runOnce([router({ healthCheck: hc(0) }), app()], fixedScenario(slowRouter));
+    expect(r.task.stopCause).toBe("UnhealthyContainer");
+    expect(r.task.containers[0]?.stoppedAt).toBeGreaterThanOrEqual(10);
+    expect(r.newTasks.length).toBeGreaterThan(1);
+  });
+
+  it("failures inside startPeriod do not count; nor does UNHEALTHY inside the grace period (ecs.md §6 [SVC])", () => {
+    const withStart = runOnce([router({ healthCheck: hc(30) }), app()], fixedScenario(slowRouter));
+    expect(withStart.task.stopCause).toBeNull();
+    const withGrace = runOnce(
+      [router({ healthCheck: hc(0) }), app()],
+      fixedScenario({ ...slowRouter, service: { healthCheckGracePeriodSeconds: 60 } }),
+    );
+    expect(withGrace.task.stopCause).toBeNull();
+  });
+});
+
 describe("essential (ecs.md §2) and stop signals (ecs.md §1 Timeouts)", () => {
   const agent: ContainerDefinition = { name: "dd-agent", image: "agent", essential: true, stopTimeout: 30 };
 
