@@ -127,6 +127,18 @@ async function personality(version: RouterVersion): Promise<BenchFigure[]> {
   return figures;
 }
 
+/** Node's own start on this machine right now: what any probe pays before its first line runs. */
+function bareNodeStartMs(): number {
+  const samples = Array.from({ length: 7 }, () =>
+    Number(
+      execFileSync(process.execPath, ["-e", "process.stdout.write(String(performance.now()))"], {
+        encoding: "utf8",
+      }),
+    ),
+  ).sort((a, b) => a - b);
+  return quantile(samples, 0.5);
+}
+
 export async function run(): Promise<BenchSection> {
   execFileSync(process.execPath, [join(root, "scripts/bundle-probe.mjs")], { cwd: root, stdio: "inherit" });
   const size = statSync(bundle).size;
@@ -140,6 +152,12 @@ export async function run(): Promise<BenchSection> {
     },
   ];
   const loadBefore = loadavg()[0] ?? 0;
+  const bare = bareNodeStartMs();
+  figures.push({
+    name: "bare Node start to its first line (baseline for the cold start below)",
+    value: `${Math.round(bare)} ms`,
+    how: "median of 7 × node -e printing performance.now(); the probe's cold start includes this",
+  });
   for (const version of ROUTER_VERSIONS) figures.push(...(await personality(version)));
   figures.push({
     name: "machine load while measuring (1-min load average, start → end)",
