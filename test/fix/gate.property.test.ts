@@ -1,9 +1,10 @@
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { FixError, fixText } from "../../src/fix/index.js";
 import { lintDocument } from "../../src/rules/index.js";
-import { parseDocument, toPascal } from "../../src/taskdef/index.js";
+import { parseDocument, TaskDefError, toPascal } from "../../src/taskdef/index.js";
 
 type Json = Record<string, unknown>;
 const PRE = "log-router-preflight";
@@ -184,5 +185,64 @@ describe("fix over generated task definitions", () => {
       { numRuns: 100 },
     );
     expect(changedRuns).toBeGreaterThan(50);
+  });
+});
+
+describe("fix over mutated real documents", () => {
+  const sources = [
+    "examples/seed/before.json",
+    "test/fixtures/taskdef/template.yaml",
+    "test/fixtures/taskdef/template.json",
+    "test/fixtures/taskdef/ecspresso.yaml",
+    "test/fixtures/taskdef/describe.json",
+    "test/fixtures/firelens-examples/fluent-bit__datadog__task-definition.json",
+  ].map((f) => readFileSync(f, "utf8"));
+  const mutation = fc.record({
+    at: fc.nat(),
+    cut: fc.nat({ max: 6 }),
+    insert: fc.constantFrom(
+      "",
+      " ",
+      "\n",
+      "# c\n",
+      ",",
+      "[]",
+      "{}",
+      "- ",
+      "  ",
+      "!Ref x ",
+      "null",
+      '"',
+      "true",
+    ),
+  });
+
+  it("only ever returns a readable, idempotent document or throws a typed error", () => {
+    let fixedRuns = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...sources), fc.array(mutation, { maxLength: 3 }), (text, edits) => {
+        let t = text;
+        for (const { at, cut, insert } of edits) {
+          const i = at % (t.length + 1);
+          t = t.slice(0, i) + insert + t.slice(i + cut);
+        }
+        const file = t.trimStart().startsWith("{") || t.trimStart().startsWith("[") ? "m.json" : "m.yaml";
+        let r: ReturnType<typeof fixText>;
+        try {
+          r = fixText(t, file, { probeImage: IMAGE, routerMonitoring: true });
+        } catch (e) {
+          if (e instanceof TaskDefError || e instanceof FixError) return;
+          throw e;
+        }
+        if (!r.changed) {
+          expect(r.text).toBe(t);
+          return;
+        }
+        fixedRuns++;
+        expect(fixText(r.text, file, { routerMonitoring: true }).text).toBe(r.text);
+      }),
+      { numRuns: 300 },
+    );
+    expect(fixedRuns).toBeGreaterThan(50);
   });
 });
