@@ -601,7 +601,9 @@ class ProbeRun {
     if (m.kind !== "ok") return;
     this.sawSnapshot = true;
     this.metricsUnavailable = null;
-    if (m.value.uptimeSec !== null) this.onUptime(m.value.uptimeSec);
+    // A snapshot's uptime is up to a second old: never compared with the live /api/v1/uptime (it would look
+    // like going backwards); it only stands in while no live answer came.
+    if (m.value.uptimeSec !== null && this.lastUptime === null) this.lastUptime = m.value.uptimeSec;
     if (issuedBeforeSend) {
       // The latest answer before the send is the baseline: failures while the probe waited (for the agent,
       // say) are not the probe's records' failures.

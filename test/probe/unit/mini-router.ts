@@ -228,6 +228,25 @@ export class MiniRouter {
     this.published = null;
   }
 
+  /** The live counters, as cmetrics text (`/api/v2/metrics` on 4.x). */
+  v2Text(uptimeSec: number): string {
+    const t = new Date().toISOString();
+    const names: [keyof Counters, string][] = [
+      ["proc_records", "proc_records"],
+      ["proc_bytes", "proc_bytes"],
+      ["errors", "errors"],
+      ["retries", "retries"],
+      ["retries_failed", "retries_failed"],
+      ["dropped_records", "dropped_records"],
+      ["retried_records", "retried_records"],
+    ];
+    const lines = [`${t} fluentbit_uptime{hostname="vm"} = ${uptimeSec}`];
+    for (const [out, c] of Object.entries(this.live)) {
+      for (const [k, n] of names) lines.push(`${t} fluentbit_output_${n}_total{name="${out}"} = ${c[k]}`);
+    }
+    return `${lines.join("\n")}\n`;
+  }
+
   /** Closes every forward connection but keeps listening (a router letting idle clients go). */
   dropForwardConnections(): void {
     for (const s of this.forwardSockets) s.end();

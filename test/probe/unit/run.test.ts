@@ -310,6 +310,31 @@ describe("runProbe against a tiny router", () => {
     expect(res2.reason).toMatch(/crashed or restarted/);
   });
 
+  it("falls back to /api/v2/metrics text when /api/v1/metrics never publishes", async () => {
+    const r = await router({ monitor: false });
+    const seen: string[] = [];
+    const mon = http.createServer((req, res) => {
+      seen.push(req.url ?? "");
+      if (req.url === "/")
+        res.end(JSON.stringify({ "fluent-bit": { version: "4.2.8", edition: "Community" } }));
+      else if (req.url === "/api/v1/uptime") res.end(JSON.stringify({ uptime_sec: 10, uptime_hr: "x" }));
+      else if (req.url === "/api/v2/metrics") res.end(r.v2Text(10));
+      else {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+    servers.push(mon);
+    await new Promise<void>((ok) => mon.listen(0, "127.0.0.1", ok));
+    const monitor = `http://127.0.0.1:${(mon.address() as net.AddressInfo).port}`;
+    const res = await runProbe(config(["--forward", r.forwardAddress, "--monitor", monitor]), {
+      tuning: TUNING,
+    });
+    expect(res).toMatchObject({ exitCode: 0, level: "flushed", metricsSource: "v2", version: "4.2.8" });
+    expect(seen).toContain("/api/v2/metrics");
+    expect(seen.some((u) => u.includes("health"))).toBe(false);
+  });
+
   it("sends every tag: containers (repeated flags add up) and raw tags", async () => {
     const r = await router();
     const res = await runProbe(
