@@ -1,8 +1,9 @@
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Duration, IgnoreMode } from "aws-cdk-lib";
 import * as ecs from "aws-cdk-lib/aws-ecs";
-import { Construct } from "constructs";
+import { Construct, type IConstruct } from "constructs";
 import {
   DEFAULT_PREFLIGHT_NAME,
   PREFLIGHT_ENV,
@@ -42,9 +43,15 @@ export const PROBE_BUILD_CONTEXT: readonly string[] = [
 
 /**
  * The probe image built from this package's own Dockerfile. Synthesis only stages and hashes the files (no
- * Docker); the image is built when the asset is published (`cdk deploy`).
+ * Docker); the image is built when the asset is published (`cdk deploy`). Throws when the build context is
+ * incomplete (a package installed without the probe sources), rather than failing later at `docker build`.
  */
-export function defaultProbeImage(): ecs.ContainerImage {
+export function defaultProbeImage(scope?: IConstruct): ecs.ContainerImage {
+  const missing = PROBE_BUILD_CONTEXT.filter((p) => !existsSync(join(PACKAGE_ROOT, p)));
+  if (missing.length > 0) {
+    const message = `the probe image cannot be built from ${PACKAGE_ROOT}: ${missing.join(", ")} missing; pass a published probe image as \`image\``;
+    throw scope === undefined ? new Error(message) : new FireLensPreflightError(message, scope);
+  }
   return ecs.ContainerImage.fromAsset(PACKAGE_ROOT, {
     file: "Dockerfile",
     ignoreMode: IgnoreMode.DOCKER,
@@ -220,7 +227,7 @@ export class LogRouterPreflight extends Construct {
         : new BoundLogDriver(firstGated.logDriverConfig));
     this.container = taskDefinition.addContainer(containerName, {
       containerName,
-      image: props.image ?? defaultProbeImage(),
+      image: props.image ?? defaultProbeImage(this),
       essential: false,
       cpu: definition.cpu,
       memoryReservationMiB: definition.memoryReservation,
