@@ -25,6 +25,20 @@ if (isEntry()) {
   // RSS budget) to a run that lasts two seconds. --no-opt is read each time a function would be optimised,
   // so it takes effect though the VM has already started.
   v8.setFlagsFromString("--no-opt");
+  // Whatever happens, the gate says so in one JSON line and fails closed: a probe that dies silently
+  // would read as a crash of the router's side in the task's events.
+  const die = (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stdout.write(
+      `${JSON.stringify({ probe: "firelens-preflight", ok: false, exitCode: 1, level: "none", reason: `internal error: ${message}` })}\n`,
+    );
+    process.exit(1);
+  };
+  process.on("uncaughtException", die);
+  process.on("unhandledRejection", die);
+  // A closed stdout (EPIPE) must not turn into an uncaught error.
+  process.stdout.on("error", () => {});
+  process.stderr.on("error", () => {});
   const code = await probeMain(
     process.argv.slice(2),
     process.env,
