@@ -1,10 +1,9 @@
 /** Passes when the router image's Fluent Bit version has no known crash or hang bug that the task can reach. */
 import { conditionPresence } from "./conditions.js";
 import { bugLabel, bugsFor, describeVersion } from "./data/router-versions.js";
-import { routerImage } from "./image.js";
 import { SRC } from "./sources.js";
 import type { Rule } from "./types.js";
-import { analyze, cpath, firelensTypeOf, label, ungatedApps } from "./util.js";
+import { analyze, cpath, label, routerImageOf, ungatedApps } from "./util.js";
 
 export const FLP202: Rule = {
   meta: {
@@ -37,7 +36,7 @@ export const FLP202: Rule = {
   check(ctx) {
     const a = analyze(ctx.taskDefinition);
     for (const router of a.routers) {
-      const img = routerImage(router.definition.image as unknown, firelensTypeOf(router.definition));
+      const img = routerImageOf(router);
       if (img.kind === "fluentd") continue;
       const path = cpath(router, "image");
       if (img.fluentBit === undefined) {

@@ -1,8 +1,7 @@
 /** Passes when the router image is pinned to a release tag or a digest. */
-import { routerImage } from "./image.js";
 import { SRC } from "./sources.js";
 import type { Rule } from "./types.js";
-import { analyze, cpath, firelensTypeOf, label } from "./util.js";
+import { analyze, cpath, label, routerImageOf } from "./util.js";
 
 export const FLP203: Rule = {
   meta: {
@@ -24,7 +23,7 @@ export const FLP203: Rule = {
   check(ctx) {
     const a = analyze(ctx.taskDefinition);
     for (const router of a.routers) {
-      const img = routerImage(router.definition.image as unknown, firelensTypeOf(router.definition));
+      const img = routerImageOf(router);
       if (!img.mutable || img.ref === undefined) continue;
       ctx.report({
         messageId: img.ref.tag === undefined ? "noTag" : "mutableTag",

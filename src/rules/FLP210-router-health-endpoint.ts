@@ -1,10 +1,9 @@
 /** Passes when the router's healthCheck does not ask /api/v1/health of a Fluent Bit older than 1.8.7 (or unknown). */
 import { healthCheckHitsHealthEndpoint } from "./conditions.js";
 import { compareVersions, describeVersion, HEALTH_ENDPOINT_SAFE_FROM } from "./data/router-versions.js";
-import { routerImage } from "./image.js";
 import { SRC } from "./sources.js";
 import type { Rule } from "./types.js";
-import { analyze, cpath, firelensTypeOf, label } from "./util.js";
+import { analyze, cpath, label, routerImageOf } from "./util.js";
 
 export const FLP210: Rule = {
   meta: {
@@ -34,7 +33,7 @@ export const FLP210: Rule = {
     const a = analyze(ctx.taskDefinition);
     for (const router of a.routers) {
       if (!healthCheckHitsHealthEndpoint(router)) continue;
-      const img = routerImage(router.definition.image as unknown, firelensTypeOf(router.definition));
+      const img = routerImageOf(router);
       if (img.kind === "fluentd") continue;
       const path = cpath(router, "healthCheck", "command");
       if (img.fluentBit === undefined) {

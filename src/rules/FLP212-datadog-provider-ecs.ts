@@ -1,10 +1,9 @@
 /** Passes when no datadog output uses `provider ecs` on a router version with the remapping crashes. */
 import { datadogProviderEcs } from "./conditions.js";
 import { bugLabel, bugsFor, describeVersion } from "./data/router-versions.js";
-import { routerImage } from "./image.js";
 import { SRC } from "./sources.js";
 import type { Rule } from "./types.js";
-import { analyze, cpath, firelensTypeOf, label } from "./util.js";
+import { analyze, cpath, label, routerImageOf } from "./util.js";
 
 export const FLP212: Rule = {
   meta: {
@@ -36,7 +35,7 @@ export const FLP212: Rule = {
     if (router === undefined) return;
     const users = datadogProviderEcs(a);
     if (users.length === 0) return;
-    const img = routerImage(router.definition.image as unknown, firelensTypeOf(router.definition));
+    const img = routerImageOf(router);
     if (img.kind === "fluentd") return;
     const bugs =
       img.fluentBit === undefined && img.aws === undefined

@@ -22,8 +22,21 @@ function harmless(value: unknown): boolean {
   return HARMLESS_VALUE.test(v) || /^\$\{[^}]+\}$/.test(v) || v.startsWith("arn:");
 }
 
+/** Key names repeat across files (`Name`, `region`, `DD_API_KEY`): judge each spelling once. */
+const keyMemo = new Map<string, boolean>();
+
+function secretKey(key: string): boolean {
+  let hit = keyMemo.get(key);
+  if (hit === undefined) {
+    hit = SECRET_KEY.test(key) && !REFERENCE_KEY.test(key);
+    if (keyMemo.size > 4096) keyMemo.clear();
+    keyMemo.set(key, hit);
+  }
+  return hit;
+}
+
 export function looksSecret(key: string, value: unknown): boolean {
-  return SECRET_KEY.test(key) && !REFERENCE_KEY.test(key) && !harmless(value);
+  return secretKey(key) && !harmless(value);
 }
 
 export const FLP301: Rule = {

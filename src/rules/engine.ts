@@ -59,15 +59,31 @@ export function compareByPosition(a: Finding, b: Finding): number {
   return a.location.offset - b.location.offset || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }
 
+/** Templates split once into literal text (even indexes) and placeholder names (odd indexes). */
+const compiled = new Map<string, readonly string[]>();
+
+function compile(template: string): readonly string[] {
+  let parts = compiled.get(template);
+  if (parts === undefined) {
+    parts = template.split(/\{\{\s*(\w+)\s*\}\}/);
+    compiled.set(template, parts);
+  }
+  return parts;
+}
+
 /** Fill `{{name}}` placeholders; a placeholder without data stays visible rather than vanishing. */
 export function formatMessage(
   template: string,
   data: Readonly<Record<string, string | number>> | undefined,
 ): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => {
+  const parts = compile(template);
+  let out = parts[0] ?? "";
+  for (let i = 1; i < parts.length; i += 2) {
+    const key = parts[i] as string;
     const v = data?.[key];
-    return v === undefined ? whole : String(v);
-  });
+    out += (v === undefined ? `{{${key}}}` : String(v)) + (parts[i + 1] ?? "");
+  }
+  return out;
 }
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
@@ -102,73 +118,96 @@ export function runRule(
   services: readonly ServiceView[] = servicesOf(doc, td),
 ): Finding[] {
   const out: Finding[] = [];
+  runRules(doc, td, [rule], services, out);
+  return out;
+}
+
+/**
+ * Run rules over one task definition, appending to `out`. One context serves every rule (linting is hot:
+ * `check` runs it per file), and a rule that throws loses its partial findings for one internal error.
+ */
+function runRules(
+  doc: TaskDefinitionDocument,
+  td: TaskDefinitionView,
+  list: readonly Rule[],
+  services: readonly ServiceView[],
+  out: Finding[],
+): void {
+  let current: Rule | undefined;
   const context: RuleContext = {
     document: doc,
     taskDefinition: td,
     services,
     report(report: Report) {
-      out.push(toFinding(doc, td, rule, report));
+      if (current !== undefined) out.push(toFinding(doc, td, current, report));
     },
   };
-  try {
-    rule.check(context);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    let location = { file: doc.file, line: 1, column: 1, offset: 0, length: 0 };
+  for (const rule of list) {
+    current = rule;
+    const mark = out.length;
     try {
-      location = doc.locate(td.path);
-    } catch {
-      // The document itself is broken; the file start is the best place left.
+      rule.check(context);
+    } catch (error) {
+      out.length = mark;
+      out.push(internalError(doc, td, rule, error));
     }
-    return [
-      {
-        ruleId: rule.meta.id,
-        severity: "error",
-        title: rule.meta.title,
-        message: `Internal error: rule ${rule.meta.id} failed on task definition '${td.id}' (${detail}); its verdict is unknown. Please report this.`,
-        messageId: "internalError",
-        taskDefinition: td.id,
-        location,
-        jsonPath: toJsonPath(td.path),
-        rawPath: td.path,
-        fixHint: "This is a bug in firelens-preflight, not in the task definition.",
-        internalError: true,
-      },
-    ];
   }
-  return out;
+}
+
+function internalError(
+  doc: TaskDefinitionDocument,
+  td: TaskDefinitionView,
+  rule: Rule,
+  error: unknown,
+): Finding {
+  const detail = error instanceof Error ? error.message : String(error);
+  let location = { file: doc.file, line: 1, column: 1, offset: 0, length: 0 };
+  try {
+    location = doc.locate(td.path);
+  } catch {
+    // The document itself is broken; the file start is the best place left.
+  }
+  return {
+    ruleId: rule.meta.id,
+    severity: "error",
+    title: rule.meta.title,
+    message: `Internal error: rule ${rule.meta.id} failed on task definition '${td.id}' (${detail}); its verdict is unknown. Please report this.`,
+    messageId: "internalError",
+    taskDefinition: td.id,
+    location,
+    jsonPath: toJsonPath(td.path),
+    rawPath: td.path,
+    fixHint: "This is a bug in firelens-preflight, not in the task definition.",
+    internalError: true,
+  };
 }
 
 function toFinding(doc: TaskDefinitionDocument, td: TaskDefinitionView, rule: Rule, report: Report): Finding {
-  const template = rule.meta.messages[report.messageId];
+  const { meta } = rule;
+  const template = meta.messages[report.messageId];
   if (template === undefined) throw new Error(`unknown messageId '${report.messageId}'`);
   const raw = report.rawPath ?? doc.rawPath(td, report.path ?? []);
-  const finding: Finding = {
-    ruleId: rule.meta.id,
-    severity: rule.meta.messageSeverities?.[report.messageId] ?? rule.meta.severity,
-    title: rule.meta.title,
+  return {
+    ruleId: meta.id,
+    severity: meta.messageSeverities?.[report.messageId] ?? meta.severity,
+    title: meta.title,
     message: formatMessage(template, report.data),
     messageId: report.messageId,
     taskDefinition: td.id,
+    container: report.container,
     location: doc.locate(raw),
     jsonPath: toJsonPath(raw),
     rawPath: raw,
-    fixHint: rule.meta.fixHint,
+    fixHint: meta.fixHint,
   };
-  return report.container === undefined ? finding : { ...finding, container: report.container };
 }
 
 /** Lint every task definition in a document (with the services that run it). Never throws for a rule's sake. */
 export function lintDocument(doc: TaskDefinitionDocument, options: LintOptions = {}): Finding[] {
   const active = enabledRules(options);
   const findings: Finding[] = [];
-  for (const td of doc.taskDefinitions) {
-    const services = servicesOf(doc, td);
-    for (const rule of active) {
-      for (const f of runRule(doc, td, rule, services)) findings.push(f);
-    }
-  }
-  return findings.sort(compareByPosition);
+  for (const td of doc.taskDefinitions) runRules(doc, td, active, servicesOf(doc, td), findings);
+  return findings.length > 1 ? findings.sort(compareByPosition) : findings;
 }
 
 /** `lintDocument` packaged with what the renderers need from the document. */

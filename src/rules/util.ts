@@ -8,6 +8,7 @@
  */
 import type { ContainerDefinition, ContainerView, JsonPath, TaskDefinitionView } from "../taskdef/model.js";
 import { isIntrinsic } from "../taskdef/values.js";
+import { type RouterImage, routerImage } from "./image.js";
 
 /** A plain string, or `undefined` for missing, intrinsic or non-string values. */
 export function str(value: unknown): string | undefined {
@@ -256,4 +257,16 @@ export function ungatedApps(a: TaskAnalysis): ContainerView[] {
     ),
   );
   return a.apps.filter((app) => !opened.includes(app) && !opened.some((o) => reaches(a, app, o)));
+}
+
+const imageMemo = new WeakMap<ContainerView, RouterImage>();
+
+/** The router image of a container, read once per lint however many rules ask. */
+export function routerImageOf(c: ContainerView): RouterImage {
+  let img = imageMemo.get(c);
+  if (img === undefined) {
+    img = routerImage(c.definition.image as unknown, firelensTypeOf(c.definition));
+    imageMemo.set(c, img);
+  }
+  return img;
 }
