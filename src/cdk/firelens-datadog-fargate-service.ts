@@ -114,6 +114,11 @@ export interface FireLensDatadogFargateServiceProps
   readonly circuitBreaker?: ecs.DeploymentCircuitBreaker;
   /** @default 100 */
   readonly minHealthyPercent?: number;
+  /**
+   * @default - the probe's deadline plus 60 s (120 s with the default deadline): ECS may health-check the target
+   * while the gate still holds the app back
+   */
+  readonly healthCheckGracePeriod?: Duration;
   /** @default 200 */
   readonly maxHealthyPercent?: number;
   /** @default - CDK generates one */
@@ -241,14 +246,39 @@ export class FireLensDatadogFargateService extends Construct {
       agent: this.agentContainer,
     });
 
+    // Only the pattern's own props go through, so ours can never collide with one it adds later.
     const {
       app: _app,
       sidecars: _sidecars,
       datadogApiKeySecret: _secret,
+      datadogApiKeySecretField: _field,
+      datadogSite: _site,
+      datadogTags: _tags,
+      agentImage: _agentImage,
+      agentContainerName: _agentName,
+      agentEnvironment: _agentEnv,
+      agentMemoryReservationMiB: _agentMemory,
+      routerImage: _routerImage,
+      routerContainerName: _routerName,
+      routerMonitoring: _monitoring,
+      routerHealthCheck: _routerHealthCheck,
+      routerMemoryReservationMiB: _routerMemory,
+      routerLogRetention: _retention,
       preflight: _preflight,
       targetHealthCheck,
+      family: _family,
+      executionRole: _executionRole,
+      taskRole: _taskRole,
       ...patternProps
     } = props;
+    // ECS starts health-checking the target while the gate still holds the app back: the grace period covers
+    // the router's start, the probe's whole deadline and the app's start, so a slow gate is not read as a dead app.
+    const deadline = props.preflight?.deadline ?? Duration.seconds(60);
+    const healthCheckGracePeriod =
+      props.healthCheckGracePeriod ??
+      (deadline.isUnresolved()
+        ? Duration.seconds(120)
+        : Duration.seconds(deadline.toSeconds({ integral: false }) + 60));
     // Our own cluster rather than the pattern's stack-wide default, so Container Insights is on (the deploy's
     // task failures and restarts are what an operator looks at when the gate holds a deployment back).
     const cluster =
@@ -263,6 +293,7 @@ export class FireLensDatadogFargateService extends Construct {
       vpc: undefined,
       taskDefinition: this.taskDefinition,
       circuitBreaker: props.circuitBreaker ?? { enable: true, rollback: true },
+      healthCheckGracePeriod,
       minHealthyPercent: props.minHealthyPercent ?? 100,
       maxHealthyPercent: props.maxHealthyPercent ?? 200,
     });

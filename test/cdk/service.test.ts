@@ -1,4 +1,4 @@
-import { App, Stack } from "aws-cdk-lib";
+import { App, AspectPriority, Aspects, Duration, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
@@ -8,6 +8,7 @@ import {
   FireLensDatadogFargateService,
   type FireLensDatadogFargateServiceProps,
   MONITORING_CONFIG,
+  PreflightAspect,
 } from "../../src/cdk/index.js";
 
 const PROBE = ecs.ContainerImage.fromRegistry("example.com/firelens-preflight:test");
@@ -136,6 +137,7 @@ describe("FireLensDatadogFargateService defaults", { timeout: 120_000 }, () => {
         MinimumHealthyPercent: 100,
         MaximumPercent: 200,
       }),
+      HealthCheckGracePeriodSeconds: 120,
       LoadBalancers: [Match.objectLike({ ContainerName: "app", ContainerPort: 80 })],
     });
   });
@@ -197,7 +199,7 @@ describe("FireLensDatadogFargateService overrides", { timeout: 120_000 }, () => 
       datadogTags: "env:test",
       cpu: 1024,
       memoryLimitMiB: 2048,
-      preflight: { image: PROBE, containerName: "gate", records: 5 },
+      preflight: { image: PROBE, containerName: "gate", records: 5, deadline: Duration.seconds(30) },
     });
     expect(system.preflight.gatedContainerNames).toEqual(["web", "worker"]);
     const byName = containers(Template.fromStack(stack));
@@ -219,6 +221,17 @@ describe("FireLensDatadogFargateService overrides", { timeout: 120_000 }, () => 
       Name: "FIRELENS_PREFLIGHT_CONTAINERS",
       Value: "web,worker",
     });
+    expect(byName.gate?.Environment).toContainEqual({ Name: "FIRELENS_PREFLIGHT_DEADLINE", Value: "30s" });
+    Template.fromStack(stack).hasResourceProperties("AWS::ECS::Service", {
+      HealthCheckGracePeriodSeconds: 90,
+    });
+  });
+
+  it("is left alone by PreflightAspect: it is gated already", () => {
+    const { stack } = build();
+    Aspects.of(stack).add(new PreflightAspect({ image: PROBE }), { priority: AspectPriority.MUTATING });
+    const names = Object.keys(containers(Template.fromStack(stack)));
+    expect(names.filter((n) => n.includes("preflight"))).toEqual(["log-router-preflight"]);
   });
 
   it.each([
