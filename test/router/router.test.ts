@@ -179,6 +179,47 @@ describe.concurrent("test router", () => {
     await intake.close();
   });
 
+  test.each(["1.8.3", "1.9.10", "4.2.8"] as const)(
+    "%s: a first flush shows in /api/v1/metrics 1–2 s after the send (README item 13)",
+    async (version) => {
+      const intake = await startFakeIntake({ mode: "accept" });
+      // Sends early and late in a flush interval: the next tick, then the next one-second snapshot.
+      const delays = await Promise.all(
+        [100, 850].map(async (sendAt) => {
+          const r = await startTestRouter({ version, intakeUrl: intake.url, apiKey: "k" });
+          await sleep(sendAt);
+          const sent = Date.now();
+          await send(r.forwardPort, encode(["app-firelens-a", [[now(), rec]]]), 10);
+          let seen = 0;
+          while (seen === 0 && Date.now() - sent < 3000) {
+            const body = await new Promise<string>((resolve) => {
+              http
+                .get(`${r.monitorUrl}/api/v1/metrics`, { agent: false }, (res) => {
+                  let b = "";
+                  res.on("data", (d: Buffer) => {
+                    b += d.toString();
+                  });
+                  res.on("end", () => resolve(b));
+                })
+                .on("error", () => resolve(""));
+            });
+            if (body.includes('"proc_records":1')) seen = Date.now();
+            else await sleep(20);
+          }
+          await r.stop();
+          return seen - sent;
+        }),
+      );
+      await intake.close();
+      for (const d of delays) {
+        expect(d).toBeGreaterThanOrEqual(1000 - 50);
+        expect(d).toBeLessThanOrEqual(2000 + 150);
+      }
+      // Sent 100 ms after start: tick at 1 s, published at the 2 s snapshot.
+      expect(delays[0]).toBeGreaterThan(1600);
+    },
+  );
+
   test("a delayed router refuses until it starts; one that never starts refuses throughout", async () => {
     const late = await startTestRouter({ version: "4.2.8", startDelayMs: 300 });
     const never = await startTestRouter({ version: "4.2.8", neverStarts: true });
