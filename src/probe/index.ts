@@ -55,6 +55,7 @@ export {
   DEFAULT_TUNING,
   type Level,
   newRunId,
+  PING_TAG,
   type ProbeResult,
   type ProbeTimings,
   type RunOptions,
