@@ -36,7 +36,7 @@ export const FLP202: Rule = {
   check(ctx) {
     const a = analyze(ctx.taskDefinition);
     for (const router of a.routers) {
-      const img = routerImageOf(router);
+      const img = routerImageOf(a, router);
       if (img.kind === "fluentd") continue;
       const path = cpath(router, "image");
       if (img.fluentBit === undefined) {

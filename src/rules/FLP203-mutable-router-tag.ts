@@ -23,7 +23,7 @@ export const FLP203: Rule = {
   check(ctx) {
     const a = analyze(ctx.taskDefinition);
     for (const router of a.routers) {
-      const img = routerImageOf(router);
+      const img = routerImageOf(a, router);
       if (!img.mutable || img.ref === undefined) continue;
       ctx.report({
         messageId: img.ref.tag === undefined ? "noTag" : "mutableTag",

@@ -33,7 +33,7 @@ export const FLP210: Rule = {
     const a = analyze(ctx.taskDefinition);
     for (const router of a.routers) {
       if (!healthCheckHitsHealthEndpoint(router)) continue;
-      const img = routerImageOf(router);
+      const img = routerImageOf(a, router);
       if (img.kind === "fluentd") continue;
       const path = cpath(router, "healthCheck", "command");
       if (img.fluentBit === undefined) {

@@ -35,7 +35,7 @@ export const FLP212: Rule = {
     if (router === undefined) return;
     const users = datadogProviderEcs(a);
     if (users.length === 0) return;
-    const img = routerImageOf(router);
+    const img = routerImageOf(a, router);
     if (img.kind === "fluentd") return;
     const bugs =
       img.fluentBit === undefined && img.aws === undefined

@@ -27,11 +27,9 @@ export interface ProviderEcsUse {
   readonly key: string;
 }
 
-const providerMemo = new WeakMap<TaskAnalysis, readonly ProviderEcsUse[]>();
-
 /** Containers whose awsfirelens output is `datadog` with `provider ecs`, and the key holding it. */
 export function datadogProviderEcs(a: TaskAnalysis): readonly ProviderEcsUse[] {
-  const hit = providerMemo.get(a);
+  const hit = a.memo.providerEcs as readonly ProviderEcsUse[] | undefined;
   if (hit !== undefined) return hit;
   const out: ProviderEcsUse[] = [];
   for (const c of a.firelensUsers) {
@@ -52,7 +50,7 @@ export function datadogProviderEcs(a: TaskAnalysis): readonly ProviderEcsUse[] {
       out.push({ container: r, where: "firelensConfiguration", key: provider.key });
     }
   }
-  providerMemo.set(a, out);
+  a.memo.providerEcs = out;
   return out;
 }
 

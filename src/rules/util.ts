@@ -182,13 +182,20 @@ export interface TaskAnalysis {
   readonly apps: readonly ContainerView[];
   /** Literal dependencies per container index. */
   readonly deps: ReadonlyArray<readonly Dependency[]>;
+  /** Lazily filled by `routerImageOf` and `datadogProviderEcs`; rules never touch these. */
+  readonly memo: { images: Array<RouterImage | undefined>; providerEcs?: unknown };
 }
 
-const cache = new WeakMap<TaskDefinitionView, TaskAnalysis>();
+/**
+ * The engine runs every rule on one task definition before the next, so a one-entry cache hits for all but
+ * the first rule. (A WeakMap did the same job at several times the cost: fresh keys per document are
+ * ephemerons the collector has to trace.)
+ */
+let lastTd: TaskDefinitionView | undefined;
+let lastAnalysis: TaskAnalysis | undefined;
 
 export function analyze(td: TaskDefinitionView): TaskAnalysis {
-  const hit = cache.get(td);
-  if (hit) return hit;
+  if (td === lastTd && lastAnalysis !== undefined) return lastAnalysis;
   const containers = td.containers;
   const byName = new Map<string, ContainerView>();
   for (const c of containers) if (c.name !== undefined && !byName.has(c.name)) byName.set(c.name, c);
@@ -201,8 +208,19 @@ export function analyze(td: TaskDefinitionView): TaskAnalysis {
       c !== router && !preflights.includes(c) && !isDatadogAgent(c) && essentialOf(c.definition) === true,
   );
   const deps = containers.map((c) => dependenciesOf(c.definition));
-  const result: TaskAnalysis = { containers, byName, routers, router, preflights, firelensUsers, apps, deps };
-  cache.set(td, result);
+  const result: TaskAnalysis = {
+    containers,
+    byName,
+    routers,
+    router,
+    preflights,
+    firelensUsers,
+    apps,
+    deps,
+    memo: { images: [] },
+  };
+  lastTd = td;
+  lastAnalysis = result;
   return result;
 }
 
@@ -259,14 +277,12 @@ export function ungatedApps(a: TaskAnalysis): ContainerView[] {
   return a.apps.filter((app) => !opened.includes(app) && !opened.some((o) => reaches(a, app, o)));
 }
 
-const imageMemo = new WeakMap<ContainerView, RouterImage>();
-
-/** The router image of a container, read once per lint however many rules ask. */
-export function routerImageOf(c: ContainerView): RouterImage {
-  let img = imageMemo.get(c);
+/** The router image of a container, read once per task however many rules ask. */
+export function routerImageOf(a: TaskAnalysis, c: ContainerView): RouterImage {
+  let img = a.memo.images[c.index];
   if (img === undefined) {
     img = routerImage(c.definition.image as unknown, firelensTypeOf(c.definition));
-    imageMemo.set(c, img);
+    a.memo.images[c.index] = img;
   }
   return img;
 }
