@@ -435,10 +435,17 @@ export function parseDocument(text: string, file: string): TaskDefinitionDocumen
   const position = (path: JsonPath) => lines().position(span(path).valueOffset);
   const built = new Builder(file, position, template).build(data, json);
 
+  // Rules often report several findings on one node (the router's image, a container's dependsOn).
+  const located = new Map<string, SourceLocation>();
   const locate = (path: JsonPath): SourceLocation => {
+    const key = path.map((seg) => (typeof seg === "number" ? `#${seg}` : `.${seg}`)).join("\u0000");
+    const hit = located.get(key);
+    if (hit !== undefined) return hit;
     const { offset, length } = span(path);
     const { line, column } = lines().position(offset);
-    return { file, line, column, offset, length };
+    const loc: SourceLocation = { file, line, column, offset, length };
+    located.set(key, loc);
+    return loc;
   };
 
   const rawPath = (td: TaskDefinitionView, viewPath: JsonPath): JsonPath => {

