@@ -152,8 +152,9 @@ export const PREFLIGHT_ENV_PREFIX = "FIRELENS_PREFLIGHT_";
 /** The gate container: named like the seed's, or configured with the probe's environment. */
 export function isPreflight(c: ContainerView): boolean {
   if (c.name === PREFLIGHT_NAME) return true;
-  for (const name of environmentOf(c.definition).keys())
-    if (name.startsWith(PREFLIGHT_ENV_PREFIX)) return true;
+  for (const e of arr(c.definition.environment as unknown)) {
+    if (isObject(e) && typeof e.name === "string" && e.name.startsWith(PREFLIGHT_ENV_PREFIX)) return true;
+  }
   return false;
 }
 
