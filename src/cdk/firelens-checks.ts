@@ -15,6 +15,11 @@ const LEVEL: Readonly<Record<Severity, NagMessageLevel>> = {
   note: NagMessageLevel.INFO,
 };
 
+interface StackIndex {
+  readonly taskDefinitions: Map<string, CfnResource>;
+  readonly services: Map<string, CfnResource[]>;
+}
+
 export interface FireLensChecksProps extends NagPackProps {
   /** Rule ids to leave out (`FLP203`). @default - none */
   readonly disable?: readonly string[];
@@ -59,6 +64,8 @@ export class FireLensChecks extends NagPack {
   private readonly active: readonly Rule[];
   /** Findings per task definition resource, for the current validation run. */
   private findings = new WeakMap<CfnResource, Finding[]>();
+  /** Task definitions by logical id and services by the task definition they run, per stack, for this run. */
+  private stacks = new WeakMap<Stack, StackIndex>();
 
   constructor(scope?: IConstruct, props: FireLensChecksProps = {}) {
     super(scope, props);
@@ -69,6 +76,7 @@ export class FireLensChecks extends NagPack {
 
   override validateScope(scope: IConstruct): PolicyValidationPluginReport {
     this.findings = new WeakMap();
+    this.stacks = new WeakMap();
     return super.validateScope(scope);
   }
 
@@ -99,7 +107,8 @@ export class FireLensChecks extends NagPack {
     let taskDefinition: CfnResource | undefined = resource;
     if (resource.cfnResourceType === SERVICE) {
       const ref = taskDefinitionRef(resource);
-      taskDefinition = ref === undefined ? undefined : this.taskDefinitionsOf(resource).get(ref);
+      taskDefinition =
+        ref === undefined ? undefined : this.index(Stack.of(resource)).taskDefinitions.get(ref);
       if (taskDefinition === undefined) return NagRuleCompliance.NOT_APPLICABLE;
     }
     const mine = this.lint(taskDefinition).filter(
@@ -115,12 +124,20 @@ export class FireLensChecks extends NagPack {
     return [...new Set(atLevel.map((f) => f.container ?? f.messageId))];
   }
 
-  private taskDefinitionsOf(resource: CfnResource): Map<string, CfnResource> {
-    const out = new Map<string, CfnResource>();
-    for (const c of Stack.of(resource).node.findAll()) {
-      if (c instanceof CfnResource && c.cfnResourceType === TASK_DEFINITION) out.set(logicalId(c), c);
+  private index(stack: Stack): StackIndex {
+    const cached = this.stacks.get(stack);
+    if (cached !== undefined) return cached;
+    const index: StackIndex = { taskDefinitions: new Map(), services: new Map() };
+    for (const c of stack.node.findAll()) {
+      if (!(c instanceof CfnResource) || Stack.of(c) !== stack) continue;
+      if (c.cfnResourceType === TASK_DEFINITION) index.taskDefinitions.set(logicalId(c), c);
+      if (c.cfnResourceType === SERVICE) {
+        const ref = taskDefinitionRef(c);
+        if (ref !== undefined) index.services.set(ref, [...(index.services.get(ref) ?? []), c]);
+      }
     }
-    return out;
+    this.stacks.set(stack, index);
+    return index;
   }
 
   private lint(taskDefinition: CfnResource): Finding[] {
@@ -129,10 +146,8 @@ export class FireLensChecks extends NagPack {
     const stack = Stack.of(taskDefinition);
     const id = logicalId(taskDefinition);
     const resources: Record<string, unknown> = { ...renderedResources(taskDefinition) };
-    for (const c of stack.node.findAll()) {
-      if (c instanceof CfnResource && c.cfnResourceType === SERVICE && taskDefinitionRef(c) === id) {
-        Object.assign(resources, renderedResources(c));
-      }
+    for (const service of this.index(stack).services.get(id) ?? []) {
+      Object.assign(resources, renderedResources(service));
     }
     const doc = parseDocument(JSON.stringify({ Resources: resources }, null, 1), stack.templateFile);
     const findings = lintDocument(doc, { rules: this.active });
