@@ -84,8 +84,9 @@ function scan(c: ContainerView, report: Parameters<Rule["check"]>[0]["report"]):
   ] as const) {
     const holder: unknown = c.definition[field];
     if (!isObject(holder) || !isObject(holder.options)) continue;
-    for (const [key, value] of Object.entries(holder.options)) {
-      if (!looksSecret(key, value)) continue;
+    const options = holder.options;
+    for (const key in options) {
+      if (!looksSecret(key, options[key])) continue;
       report({
         messageId,
         data: { container: label(c), key },

@@ -269,7 +269,9 @@ export function firelensTypeOf(def: ContainerDefinition): string | undefined {
  * container they wait for (transitively) depends on such a preflight with SUCCESS.
  */
 export function ungatedApps(a: TaskAnalysis): ContainerView[] {
+  if (a.apps.length === 0) return [];
   const gates = a.preflights.filter((p) => essentialOf(p.definition) === false && p.name !== undefined);
+  if (gates.length === 0) return [...a.apps];
   const opened = a.containers.filter((c) =>
     (a.deps[c.index] ?? []).some(
       (d) => d.condition === "SUCCESS" && gates.some((g) => g.name === d.containerName),
