@@ -355,6 +355,12 @@ export class FireLensDatadogFargateService extends Construct {
       }
       seen.set(name, prop);
     }
+    if (props.cluster !== undefined && props.vpc !== undefined) {
+      throw new FireLensPreflightError(
+        "vpc: pass either cluster or vpc; a cluster already has its VPC",
+        this,
+      );
+    }
     if (props.app.essential === false) {
       throw new FireLensPreflightError(
         "app.essential: false would let the task run without its app; the gate relies on the app being essential",

@@ -247,6 +247,7 @@ describe("FireLensDatadogFargateService overrides", { timeout: 120_000 }, () => 
       /preflight\.require/,
     ],
     [{ circuitBreaker: { enable: false } }, /circuitBreaker\.enable/],
+    [{ cluster: {} as never, vpc: {} as never }, /vpc: pass either cluster or vpc/],
     [{ datadogSite: "https://datadoghq.com/" }, /datadogSite/],
     [
       { preflight: { image: PROBE, records: 0 } },
