@@ -558,6 +558,13 @@ function planService(ctx: Ctx, s: ServiceView): void {
   const describe = `service '${s.id}' gets deployment circuit breaker rollback, so a deployment whose tasks the gate stops rolls back instead of retrying forever`;
   const push = (path: JsonPath) =>
     ctx.changes.push({ kind: "circuit-breaker", target: s.id, path, description: describe });
+  if (dc === null) {
+    // `DeploymentConfiguration:` written with no value.
+    const path = [...s.path, "DeploymentConfiguration"];
+    edit(ctx, "set", path, { deploymentCircuitBreaker: on });
+    push(path);
+    return;
+  }
   if (dc === undefined) {
     const props = ctx.doc.locate(s.path);
     const parent = ctx.doc.locate(s.path.slice(0, -1));

@@ -414,9 +414,21 @@ function appendItem(ctx: YamlContext, seq: YAMLSeq, value: unknown): string {
   const start = nodeStart(text, last);
   const dash = text.lastIndexOf("-", start);
   const col = dash - lineStart(text, dash);
-  const item = new YAMLSeq();
-  item.items.push(toYamlNode(value, false));
-  return insertLines(ctx, contentEnd(text, seq), " ".repeat(col), render(ctx, item));
+  const sameLine = !/[\r\n]/.test(text.slice(dash, start));
+  const gap = sameLine ? start - dash - 1 : 1;
+  if (gap <= 1 || isScalar(last)) {
+    const item = new YAMLSeq();
+    item.items.push(toYamlNode(value, false));
+    return insertLines(ctx, contentEnd(text, seq), " ".repeat(col), render(ctx, item));
+  }
+  // Items written `-   Name: x`: keep the file's gap after the dash, and align the item's lines with it.
+  const lines = render(ctx, toYamlNode(value, false));
+  const content = " ".repeat(col + 1 + gap);
+  const body = lines.map((l, i) =>
+    i === 0 ? `${" ".repeat(col)}-${" ".repeat(gap)}${l}` : l === "" ? l : content + l,
+  );
+  const pos = lineEnd(text, contentEnd(text, seq));
+  return splice(text, pos, 0, ctx.layout.eol + body.join(ctx.layout.eol));
 }
 
 function yamlSet(text: string, path: JsonPath, value: unknown): string {
@@ -434,7 +446,10 @@ function yamlSet(text: string, path: JsonPath, value: unknown): string {
     throw new Error(`not a mapping at ${JSON.stringify(path.slice(0, -1))}`);
   const pair = findPair(parent, key);
   const old = pair?.value as YamlNode | null | undefined;
-  if (pair !== undefined && old !== null && old !== undefined) return replace(ctx, old, value);
+  // `yaml` gives `Key:` with nothing after it an empty null scalar: that is "no value", not text to replace.
+  const empty =
+    old === null || old === undefined || (isScalar(old) && old.value === null && old.source === "");
+  if (pair !== undefined && !empty && old !== null && old !== undefined) return replace(ctx, old, value);
   if (pair !== undefined) {
     // `Key:` with an empty value: write the value after the colon.
     const k = pair.key as YamlNode;

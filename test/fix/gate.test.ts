@@ -240,6 +240,10 @@ describe("templates", () => {
       "      TaskDefinition: !Ref T # the task above\n      DeploymentConfiguration:\n        DeploymentCircuitBreaker:\n          Enable: true\n          Rollback: true\n",
     );
     expect(fixText(r.text, "s.yaml", {}).changed).toBe(false);
+    const empty = yaml.replace("# the task above\n", "# the task above\n      DeploymentConfiguration:\n");
+    expect(fixText(empty, "s.yaml", OPTS).text).toContain(
+      "      DeploymentConfiguration: {DeploymentCircuitBreaker: {Enable: true, Rollback: true}}\n",
+    );
   });
 });
 

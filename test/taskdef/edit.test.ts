@@ -268,6 +268,40 @@ describe("YAML edits", () => {
     );
   });
 
+  it("keeps a wide gap after the dash and fills a key written with no value", () => {
+    const yaml = [
+      "Resources:",
+      "    T:",
+      "        Type: AWS::ECS::TaskDefinition",
+      "        Properties:",
+      "            Family:",
+      "            ContainerDefinitions:",
+      "            -   Name: a",
+      "                Image: b",
+      "...",
+      "",
+    ].join("\n");
+    const ed = new DocumentEditor(parseDocument(yaml, "w.yaml"));
+    ed.append(["Resources", "T", "Properties", "ContainerDefinitions"], { Name: "c", Essential: false });
+    ed.set(["Resources", "T", "Properties", "Family"], "fam");
+    expect(ed.text).toBe(
+      [
+        "Resources:",
+        "    T:",
+        "        Type: AWS::ECS::TaskDefinition",
+        "        Properties:",
+        "            Family: fam",
+        "            ContainerDefinitions:",
+        "            -   Name: a",
+        "                Image: b",
+        "            -   Name: c",
+        "                Essential: false",
+        "...",
+        "",
+      ].join("\n"),
+    );
+  });
+
   it("keeps CRLF in YAML", () => {
     const yaml =
       "Resources:\r\n  T:\r\n    Type: AWS::ECS::TaskDefinition\r\n    Properties:\r\n      ContainerDefinitions:\r\n        - Name: a\r\n";
