@@ -6,6 +6,8 @@ import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { describe, expect, it } from "vitest";
 import { LogRouterPreflight, PreflightAspect } from "../../src/cdk/index.js";
 import { PROBE_DOCKERFILE } from "../../src/cdk/log-router-preflight.js";
+import { lintDocument } from "../../src/rules/engine.js";
+import { parseDocument } from "../../src/taskdef/index.js";
 
 const PROBE = ecs.ContainerImage.fromRegistry("example.com/firelens-preflight:test");
 const IMG = ecs.ContainerImage.fromRegistry("public.ecr.aws/nginx/nginx:1.27");
@@ -24,6 +26,14 @@ function containersOf(template: Template, logicalIdPrefix = ""): Record<string, 
   const defs =
     ((entry?.[1].Properties ?? {}) as { ContainerDefinitions?: Container[] }).ContainerDefinitions ?? [];
   return Object.fromEntries(defs.map((d) => [d.Name, d]));
+}
+
+/** FLP1xx/FLP2xx findings of our own linter on a synthesized template (convention 10). */
+function gateFindings(template: Template): string[] {
+  const doc = parseDocument(JSON.stringify(template.toJSON()), "template.json");
+  return lintDocument(doc)
+    .filter((f) => /^FLP[12]/.test(f.ruleId))
+    .map((f) => `${f.ruleId} ${f.taskDefinition}: ${f.message}`);
 }
 
 /** The seed's task: router, agent, app; plus a non-essential helper and an awslogs sidecar (neither gated). */
@@ -64,7 +74,9 @@ describe("LogRouterPreflight", { timeout: 120_000 }, () => {
     expect(gate.gatedContainerNames).toEqual(["app"]);
     expect(gate.agent?.containerName).toBe("dd-agent");
     expect(LogRouterPreflight.of(task)).toBe(gate);
-    const c = containersOf(Template.fromStack(stack));
+    const template = Template.fromStack(stack);
+    expect(gateFindings(template)).toEqual([]);
+    const c = containersOf(template);
     expect(c.app?.DependsOn).toEqual([{ Condition: "SUCCESS", ContainerName: "log-router-preflight" }]);
     expect(c.helper?.DependsOn).toBeUndefined();
     expect(c.metrics?.DependsOn).toBeUndefined();
@@ -240,6 +252,7 @@ describe("PreflightAspect", { timeout: 120_000 }, () => {
       priority: AspectPriority.MUTATING,
     });
     const t = template();
+    expect(gateFindings(t).filter((f) => !/ E[0-9A-F]+:/.test(f))).toEqual([]);
     for (const id of ["A", "B", "C"]) {
       const c = containersOf(t, id);
       expect(c.app?.DependsOn, id).toEqual([{ Condition: "SUCCESS", ContainerName: "log-router-preflight" }]);
