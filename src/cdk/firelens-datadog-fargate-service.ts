@@ -21,7 +21,7 @@ import { LogRouterPreflight, type PreflightOptions } from "./log-router-prefligh
 export const DEFAULT_ROUTER_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.34.2.20251210";
 /** Built-in config that turns on the monitoring server on port 2020 (aws-for-fluent-bit >= 2.29.1). */
 export const MONITORING_CONFIG = "/fluent-bit/configs/output-metrics-healthcheck.conf";
-/** Datadog Agent 7 on AWS's public gallery (pull-through free of Docker Hub limits). */
+/** Datadog Agent 7 from the Amazon ECR Public Gallery (no Docker Hub pull limits); a major tag, pin a full version in production. */
 export const DEFAULT_AGENT_IMAGE = "public.ecr.aws/datadog/agent:7";
 
 /**
