@@ -104,7 +104,7 @@ export const OPTIONS = {
   settle: {
     flag: "settle",
     env: "FIRELENS_PREFLIGHT_SETTLE",
-    help: "how long after the first record the router must stay up and clean (default 1500ms; also at least 300ms after the flush is seen)",
+    help: "how long after the first record the router must stay up and clean (default 1500ms)",
   },
   agentReadyUrl: {
     flag: "agent-ready-url",

@@ -42,8 +42,16 @@ export type Answer<T> =
   | { readonly kind: "not-yet" }
   /** The server answered, but not as this endpoint (build-info document, foreign shape, other status). */
   | { readonly kind: "not-this-endpoint"; readonly detail: string }
-  /** No HTTP answer at all. `refused` = nothing listens (a dead router), as opposed to a timeout. */
-  | { readonly kind: "unreachable"; readonly code: string; readonly refused: boolean };
+  /**
+   * No HTTP answer at all. `refused` = nothing listens (a dead router), as opposed to a timeout.
+   * `listening` = the TCP connection was made (a server is there, only slow or broken).
+   */
+  | {
+      readonly kind: "unreachable";
+      readonly code: string;
+      readonly refused: boolean;
+      readonly listening: boolean;
+    };
 
 export interface RawAnswer {
   readonly status: number;
@@ -237,37 +245,45 @@ export interface MonitorOptions {
   readonly timeoutMs?: number;
 }
 
+interface GetError {
+  readonly error: string;
+  readonly refused: boolean;
+  readonly reused: boolean;
+  readonly listening: boolean;
+}
+
 /** HTTP client for one monitoring server; keeps its connection alive between polls. */
 export class MonitorClient {
   private readonly agent: http.Agent;
-  private readonly timeoutMs: number;
+  private timeoutMs: number;
+  private readonly maxTimeoutMs: number;
 
   constructor(
     readonly base: URL,
     options: MonitorOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 500;
+    this.maxTimeoutMs = Math.max(this.timeoutMs, 4000);
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 2, keepAliveMsecs: 1000 });
   }
 
   /** Raw GET; a reset on a reused keep-alive socket is retried once on a fresh one, so it is never mistaken for a crash. */
-  async get(path: string, signal?: AbortSignal): Promise<RawAnswer | { error: string; refused: boolean }> {
+  async get(path: string, signal?: AbortSignal): Promise<RawAnswer | GetError> {
     const first = await this.getOnce(path, signal);
     if ("error" in first && first.reused && !signal?.aborted) return this.getOnce(path, signal);
     return first;
   }
 
-  private getOnce(
-    path: string,
-    signal?: AbortSignal,
-  ): Promise<RawAnswer | { error: string; refused: boolean; reused: boolean }> {
+  private getOnce(path: string, signal?: AbortSignal): Promise<RawAnswer | GetError> {
     const url = new URL(
       path.replace(/^\//, ""),
       this.base.href.endsWith("/") ? this.base : `${this.base.href}/`,
     );
     return new Promise((resolve) => {
       let done = false;
-      const finish = (v: RawAnswer | { error: string; refused: boolean; reused: boolean }) => {
+      // A CPU-starved router answers late, but it does accept the connection: that tells "slow" from "absent".
+      let connected = false;
+      const finish = (v: RawAnswer | GetError) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
@@ -284,7 +300,7 @@ export class MonitorClient {
             size += d.length;
             if (size > MAX_BODY) {
               req.destroy();
-              finish({ error: "EBODYTOOLARGE", refused: false, reused: false });
+              finish({ error: "EBODYTOOLARGE", refused: false, reused: false, listening: true });
               return;
             }
             chunks.push(d);
@@ -298,17 +314,26 @@ export class MonitorClient {
             });
           });
           res.on("error", (e: NodeJS.ErrnoException) =>
-            finish({ error: e.code ?? e.message, refused: false, reused: req.reusedSocket }),
+            finish({ error: e.code ?? e.message, refused: false, reused: req.reusedSocket, listening: true }),
           );
         },
       );
+      req.on("socket", (socket) => {
+        if (req.reusedSocket) connected = true;
+        else
+          socket.once("connect", () => {
+            connected = true;
+          });
+      });
       const timer = setTimeout(() => {
         req.destroy();
-        finish({ error: "ETIMEDOUT", refused: false, reused: false });
+        // A server that accepted the connection but did not answer in time gets more time next request.
+        if (connected) this.timeoutMs = Math.min(this.timeoutMs * 2, this.maxTimeoutMs);
+        finish({ error: "ETIMEDOUT", refused: false, reused: false, listening: connected });
       }, this.timeoutMs);
       const onAbort = () => {
         req.destroy();
-        finish({ error: "EABORTED", refused: false, reused: false });
+        finish({ error: "EABORTED", refused: false, reused: false, listening: connected });
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       req.on("error", (e: NodeJS.ErrnoException) => {
@@ -317,6 +342,7 @@ export class MonitorClient {
           error: code,
           refused: code === "ECONNREFUSED" || code === "ENOENT",
           reused: req.reusedSocket,
+          listening: connected,
         });
       });
     });
@@ -328,7 +354,8 @@ export class MonitorClient {
     signal?: AbortSignal,
   ): Promise<Answer<T>> {
     const raw = await this.get(path, signal);
-    if ("error" in raw) return { kind: "unreachable", code: raw.error, refused: raw.refused };
+    if ("error" in raw)
+      return { kind: "unreachable", code: raw.error, refused: raw.refused, listening: raw.listening };
     return classify(raw);
   }
 
