@@ -36,6 +36,11 @@ export function describeFormat(format: DocumentFormat): string {
   return FORMAT_LABELS[format];
 }
 
+/** Whether the document is YAML text (edits then go through the YAML editor). */
+export function isYamlFormat(format: DocumentFormat): boolean {
+  return format === "cloudformation-yaml" || format === "ecs-yaml";
+}
+
 export function isTemplateFormat(format: DocumentFormat): boolean {
   return format === "cloudformation-json" || format === "cloudformation-yaml";
 }
@@ -407,7 +412,8 @@ function jsonParseFailure(text: string, file: string, lines: LineIndex, cause: u
 }
 
 export function parseDocument(text: string, file: string): TaskDefinitionDocument {
-  const json = looksLikeJson(text);
+  // A `.yaml` file in flow style may start with `{`: the name decides there.
+  const json = looksLikeJson(text) && !/\.ya?ml$/i.test(file);
   // A BOM is not JSON; blank it out (same length, so offsets stay true).
   const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   let lineIndex: LineIndex | undefined;

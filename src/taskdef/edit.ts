@@ -19,7 +19,7 @@ import {
   type Node as YamlNode,
 } from "yaml";
 import { pascalize } from "./casing.js";
-import { isTemplateFormat, looksLikeJson, parseDocument } from "./document.js";
+import { isTemplateFormat, isYamlFormat, parseDocument } from "./document.js";
 import { TaskDefError } from "./errors.js";
 import type { DocumentFormat, JsonPath, TaskDefinitionDocument } from "./model.js";
 import { isIntrinsic } from "./values.js";
@@ -54,7 +54,7 @@ export class DocumentEditor {
   constructor(doc: TaskDefinitionDocument) {
     this.current = doc.text;
     this.file = doc.file;
-    this.json = looksLikeJson(doc.text);
+    this.json = !isYamlFormat(doc.format);
   }
 
   get text(): string {

@@ -41,5 +41,5 @@ async function readStdin(): Promise<string> {
 }
 
 export { toCamel, toPascal } from "./casing.js";
-export { isTemplateFormat } from "./document.js";
+export { isTemplateFormat, isYamlFormat } from "./document.js";
 export { DocumentEditor, detectLayout, inDocumentCasing, type Layout, toJsonData } from "./edit.js";

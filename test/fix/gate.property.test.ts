@@ -160,28 +160,37 @@ describe("fix over generated task definitions", () => {
 
   it("CloudFormation YAML: idempotent, reversible, and passes the gate rules", () => {
     fc.assert(
-      fc.property(taskDefinition, fc.boolean(), fc.constantFrom(2, 4), (task, indentSeq, indent) => {
-        const template = {
-          Resources: {
-            TaskDef: { Type: "AWS::ECS::TaskDefinition", Properties: pascal(task) },
-            Service: {
-              Type: "AWS::ECS::Service",
-              Properties: { TaskDefinition: { Ref: "TaskDef" }, DesiredCount: 2 },
+      fc.property(
+        taskDefinition,
+        fc.boolean(),
+        fc.constantFrom(2, 4),
+        // Not "block": `yaml` then writes an empty list as `Key:\n[]`, which it cannot read back itself.
+        fc.constantFrom<"flow" | "any">("flow", "any"),
+        fc.boolean(),
+        (task, indentSeq, indent, collectionStyle, crlf) => {
+          const template = {
+            Resources: {
+              TaskDef: { Type: "AWS::ECS::TaskDefinition", Properties: pascal(task) },
+              Service: {
+                Type: "AWS::ECS::Service",
+                Properties: { TaskDefinition: { Ref: "TaskDef" }, DesiredCount: 2 },
+              },
             },
-          },
-        };
-        const text = `# generated\n${stringifyYaml(template, { indentSeq, indent })}`;
-        check(
-          text,
-          "gen.yaml",
-          (d) => {
-            const td = ((d as Json).Resources as Record<string, Json>).TaskDef as Json;
-            return (td.Properties as Json).ContainerDefinitions as Json[];
-          },
-          { name: "Name", dependsOn: "DependsOn", containerName: "ContainerName" },
-          (t) => parseYaml(t),
-        );
-      }),
+          };
+          const body = stringifyYaml(template, { indentSeq, indent, collectionStyle });
+          const text = `# generated\n${body}`.replace(/\n/g, crlf ? "\r\n" : "\n");
+          check(
+            text,
+            "gen.yaml",
+            (d) => {
+              const td = ((d as Json).Resources as Record<string, Json>).TaskDef as Json;
+              return (td.Properties as Json).ContainerDefinitions as Json[];
+            },
+            { name: "Name", dependsOn: "DependsOn", containerName: "ContainerName" },
+            (t) => parseYaml(t),
+          );
+        },
+      ),
       { numRuns: 100 },
     );
     expect(changedRuns).toBeGreaterThan(50);

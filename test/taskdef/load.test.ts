@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  DocumentEditor,
   describeFormat,
   type Intrinsic,
   isIntrinsic,
@@ -333,6 +334,21 @@ describe("other inputs", () => {
     const doc = await loadDocument(path);
     expect(serialize(doc)).toBe(readFileSync(path, "utf8"));
     expect(doc.locate(["containerDefinitions", 0, "image"])).toMatchObject({ line: 6, column: 4 });
+  });
+
+  it("reads a flow-style .yaml file that starts with '{' as YAML", () => {
+    const text =
+      "{Resources: {T: {Type: AWS::ECS::TaskDefinition, Properties: {ContainerDefinitions: [{Name: a, Image: !Ref I}]}}}}\n";
+    const doc = parseDocument(text, "flow.yaml");
+    expect(doc.format).toBe("cloudformation-yaml");
+    expect(doc.taskDefinitions[0]?.containers[0]?.definition.image).toEqual({
+      kind: "intrinsic",
+      fn: "Ref",
+      argument: "I",
+    });
+    const ed = new DocumentEditor(doc);
+    ed.set(["Resources", "T", "Properties", "ContainerDefinitions", 0, "Essential"], true);
+    expect(ed.text).toBe(text.replace("!Ref I}", "!Ref I, Essential: true}"));
   });
 
   it("accepts a byte-order mark", () => {
