@@ -96,7 +96,7 @@ function bugTable(): string[] {
     "From `src/rules/data/router-versions.ts` (facts from aws/aws-for-fluent-bit's CHANGELOG and fluent/fluent-bit issues; items A and B and E reproduced on real Fluent Bit builds). `startup` and `first-flush` crashes the task can reach make this rule an error; runtime bugs make it a warning.",
     "",
     "| id | bug | kind | when | needs | Fluent Bit affected | aws-for-fluent-bit affected | links |",
-    "|---|---|---|---|---|---|---|---|",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const b of KNOWN_BUGS) {
     lines.push(
@@ -167,7 +167,7 @@ export function renderRulesIndex(list: readonly Rule[] = catalogue): string {
     "Generated from the catalogue (`src/rules/`); each page says why the rule exists, its sources and the fix.",
     "",
     "| id | title | severity | fixed by `fix` |",
-    "|---|---|---|---|",
+    "| --- | --- | --- | --- |",
     ...list.map(
       (r) =>
         `| [${r.meta.id}](${r.meta.id}.md) | ${r.meta.title} | ${r.meta.severity} | ${r.meta.fixable === "gate" ? "yes" : ""} |`,

@@ -7,6 +7,14 @@ import { rules } from "../../src/rules/index.js";
 const DOCS = join(import.meta.dirname, "../../docs/rules");
 const update = process.env.UPDATE_DOCS === "1";
 
+/** Biome pads Markdown tables; compare table rows without the padding. */
+function normalize(md: string): string {
+  return md
+    .split("\n")
+    .map((l) => (l.startsWith("|") ? l.replace(/ {2,}/g, " ").replace(/-{3,}/g, "---") : l))
+    .join("\n");
+}
+
 describe("docs/rules", () => {
   if (update) {
     mkdirSync(DOCS, { recursive: true });
@@ -20,19 +28,19 @@ describe("docs/rules", () => {
       const file = join(DOCS, `${id}.md`);
       expect(existsSync(file), `${file} is missing`).toBe(true);
       const text = readFileSync(file, "utf8");
-      expect(text).toBe(renderRuleDoc(rule));
+      expect(normalize(text)).toBe(normalize(renderRuleDoc(rule)));
       expect(text).toContain(`# ${id}: ${rule.meta.title}`);
       for (const s of rule.meta.sources) expect(text).toContain(s);
     },
   );
 
   it("has an index listing every rule", () => {
-    expect(readFileSync(join(DOCS, "README.md"), "utf8")).toBe(renderRulesIndex());
+    expect(normalize(readFileSync(join(DOCS, "README.md"), "utf8"))).toBe(normalize(renderRulesIndex()));
   });
 
   it("FLP202's page carries the known-bug table", () => {
     const text = readFileSync(join(DOCS, "FLP202.md"), "utf8");
-    expect(text).toContain("| E | /api/v1/health requested before the first metrics push");
+    expect(normalize(text)).toContain("| E | /api/v1/health requested before the first metrics push");
     expect(text).toContain("<https://github.com/fluent/fluent-bit/issues/3983>");
   });
 });
