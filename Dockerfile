@@ -25,7 +25,7 @@ RUN npm run build && node dist/probe.mjs --help > /dev/null
 FROM gcr.io/distroless/nodejs20-debian12:nonroot
 LABEL org.opencontainers.image.title="firelens-preflight probe" \
       org.opencontainers.image.description="Verifies a FireLens (Fluent Bit) log router before the app starts" \
-      org.opencontainers.image.licenses="Apache-2.0"
+      org.opencontainers.image.licenses="MIT"
 WORKDIR /probe
 COPY --from=build --chown=nonroot:nonroot /src/dist/probe.mjs /probe/probe.mjs
 # The nonroot variant's user (uid 65532); stated again so the intent survives a base image change.
