@@ -404,7 +404,7 @@ function locateTree(root: RawNode, path: JsonPath): Span {
 }
 
 /** JSON.parse's own position for input jsonc-parser accepted (they should agree; this is the fallback). */
-function jsonParseFailure(text: string, file: string, lines: LineIndex, cause: unknown): TaskDefError {
+function jsonParseFailure(file: string, lines: LineIndex, cause: unknown): TaskDefError {
   const message = cause instanceof Error ? cause.message : String(cause);
   const at = /position (\d+)/.exec(message);
   const { line, column } = lines.position(at?.[1] === undefined ? 0 : Number(at[1]));
@@ -428,7 +428,7 @@ export function parseDocument(text: string, file: string): TaskDefinitionDocumen
       data = JSON.parse(source);
     } catch (cause) {
       parseJsonTree(source, file, lines());
-      throw jsonParseFailure(source, file, lines(), cause);
+      throw jsonParseFailure(file, lines(), cause);
     }
     span = (path) => locateJson(source, path);
   } else {
