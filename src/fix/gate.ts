@@ -431,7 +431,10 @@ function planTask(ctx: Ctx, td: TaskDefinitionView, image: string | undefined): 
     );
   }
   const existing =
-    named ?? (ctx.options.name === undefined ? a.preflights.find((p) => p.name !== undefined) : undefined);
+    named ??
+    // Only an explicit, non-default --name insists on its own container; otherwise any preflight already
+    // in the task (found by its FIRELENS_PREFLIGHT_* environment) is the gate to complete.
+    (wanted === DEFAULT_PREFLIGHT_NAME ? a.preflights.find((p) => p.name !== undefined) : undefined);
   const before = ctx.changes.length;
 
   if (existing !== undefined) {

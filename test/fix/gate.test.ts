@@ -588,6 +588,24 @@ describe("completing a partial gate", () => {
     expect(fixText(r.text, "t.json", {}).changed).toBe(false);
   });
 
+  it("completes a preflight found by its environment, whatever its name", () => {
+    const pre = {
+      name: "gatekeeper",
+      image: "p:1",
+      essential: false,
+      environment: [{ name: "FIRELENS_PREFLIGHT_CONTAINERS", value: "app" }],
+    };
+    const text = td([
+      ROUTER,
+      { ...APP, dependsOn: [{ containerName: "gatekeeper", condition: "SUCCESS" }] },
+      pre,
+    ]);
+    // The CLI passes the default name explicitly; that must not add a second gate.
+    const r = fixText(text, "t.json", { name: "log-router-preflight" });
+    expect(r.changed).toBe(false);
+    expect(r.reason).toBe("already gated");
+  });
+
   it("planGate says what would change without changing anything", () => {
     const doc = parseDocument(td([ROUTER, APP]), "t.json");
     const plan = planGate(doc, OPTS);
