@@ -3,7 +3,7 @@ import { datadogProviderEcs } from "./conditions.js";
 import { bugLabel, bugsFor, describeVersion } from "./data/router-versions.js";
 import { SRC } from "./sources.js";
 import type { Rule } from "./types.js";
-import { analyze, cpath, label, routerImageOf } from "./util.js";
+import { analyze, cpath, label, routerImageOf, ungatedApps } from "./util.js";
 
 export const FLP212: Rule = {
   meta: {
@@ -24,16 +24,20 @@ export const FLP212: Rule = {
     messages: {
       crashes:
         "Container '{{container}}' sends to datadog with provider ecs through a router running {{version}}, which crashes remapping ECS tags: {{bugs}}.",
+      crashesGated:
+        "Container '{{container}}' sends to datadog with provider ecs through a router running {{version}}, which crashes remapping ECS tags: {{bugs}}. The preflight sends through this output first, so a crash on the first flush fails the deployment instead of dropping requests; one on a later flush would still stop a serving task.",
       unknownVersion:
         "Container '{{container}}' sends to datadog with provider ecs, but the router's Fluent Bit version is unknown ({{reason}}); versions before aws-for-fluent-bit 2.31.3 / Fluent Bit 2.0.9 crash remapping ECS tags.",
     },
-    messageSeverities: { unknownVersion: "warning" },
+    messageSeverities: { crashesGated: "warning", unknownVersion: "warning" },
   },
   check(ctx) {
     const a = analyze(ctx.taskDefinition);
     const router = a.router;
     if (router === undefined) return;
-    const users = datadogProviderEcs(a);
+    // The preflight copies an app's output on purpose (to trigger the crash before the app starts); its
+    // own finding would repeat the app's.
+    const users = datadogProviderEcs(a).filter((u) => !a.preflights.includes(u.container));
     if (users.length === 0) return;
     const img = routerImageOf(a, router);
     if (img.kind === "fluentd") return;
@@ -43,6 +47,7 @@ export const FLP212: Rule = {
         : bugsFor(img).filter((b) => b.condition === "datadog-provider-ecs");
     const known = img.fluentBit !== undefined;
     if (known && bugs.length === 0) return;
+    const gated = a.apps.length > 0 && ungatedApps(a).length === 0;
     for (const u of users) {
       const path = cpath(u.container, u.where, "options", u.key);
       if (!known) {
@@ -54,7 +59,7 @@ export const FLP212: Rule = {
         });
       } else {
         ctx.report({
-          messageId: "crashes",
+          messageId: gated ? "crashesGated" : "crashes",
           data: {
             container: label(u.container),
             version: describeVersion(img),

@@ -1,5 +1,5 @@
 import { FLP212 } from "../../src/rules/FLP212-datadog-provider-ecs.js";
-import { app, ecs, router, testRule } from "../support/rule-tester.js";
+import { app, ecs, gate, preflight, router, testRule } from "../support/rule-tester.js";
 
 const dd = (options: object) =>
   app({
@@ -33,6 +33,31 @@ testRule(FLP212, {
             bugs: "A (fluent-bit#5929)",
           },
           path: "$.containerDefinitions[1].logConfiguration.options.provider",
+        },
+      ],
+    },
+    {
+      name: "gated (the seed after fix): the preflight's copy is not reported, the app's is a warning",
+      code: ecs([
+        img("amazon/aws-for-fluent-bit:2.19.0"),
+        preflight({
+          logConfiguration: { logDriver: "awsfirelens", options: { Name: "datadog", provider: "ecs" } },
+        }),
+        app({
+          ...gate,
+          logConfiguration: { logDriver: "awsfirelens", options: { Name: "datadog", provider: "ecs" } },
+        }),
+      ]),
+      errors: [
+        {
+          messageId: "crashesGated",
+          severity: "warning",
+          data: {
+            container: "app",
+            version: "aws-for-fluent-bit 2.19.0 (Fluent Bit 1.8.3)",
+            bugs: "A (fluent-bit#5929)",
+          },
+          container: "app",
         },
       ],
     },
