@@ -139,7 +139,15 @@ export function parseJsonTree(text: string, file: string, lines: LineIndex): Raw
   const fail = (detail: string, offset: number): void => {
     if (failure !== undefined) return;
     const { line, column } = lines.position(offset);
-    failure = new TaskDefError({ kind: "syntax", file, line, column, detail });
+    // A truncated file (a cut-off pipe, an unfinished edit) is worth naming as such.
+    const atEnd = text.slice(offset).trim() === "" && !detail.startsWith("unexpected end");
+    failure = new TaskDefError({
+      kind: "syntax",
+      file,
+      line,
+      column,
+      detail: atEnd ? `unexpected end of file, ${detail}` : detail,
+    });
   };
 
   visit(

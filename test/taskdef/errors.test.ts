@@ -21,7 +21,7 @@ describe("malformed JSON", () => {
       3,
       "expected ',' or ']'",
     ],
-    ["unclosed array", "[1,2", 1, 5, "expected ',' or ']'"],
+    ["unclosed array", "[1,2", 1, 5, "unexpected end of file, expected ',' or ']'"],
     ["trailing comma", '{\n  "a": 1,\n}', 3, 1, "expected a property name (a double-quoted string)"],
     ["missing colon", '{"a" 1}', 1, 6, "expected ':'"],
     ["comment", '{ // hi\n"a": 1}', 1, 3, "comments are not allowed in JSON"],
