@@ -173,6 +173,23 @@ export function renderRulesIndex(list: readonly Rule[] = catalogue): string {
         `| [${r.meta.id}](${r.meta.id}.md) | ${r.meta.title} | ${r.meta.severity} | ${r.meta.fixable === "gate" ? "yes" : ""} |`,
     ),
     "",
+    "Some messages are reported below the rule's severity (an unknown router version is a warning; a known crash in a task the preflight gate already protects is a warning); each page lists them.",
+    "",
+    "Values only known at deploy time (CloudFormation intrinsics such as `Ref`, `Fn::If`) are treated as unknown: a rule that needs them stays silent, except where not knowing is itself the hazard (an unknown router version is reported as unknown, never as safe).",
+    "",
+    "## From code",
+    "",
+    "```ts",
+    'import { parseDocument } from "firelens-preflight/taskdef";',
+    'import { failsAt, formatText, lintResult } from "firelens-preflight/rules";',
+    "",
+    'const result = lintResult(parseDocument(text, "task-definition.json"), { disable: ["FLP203"] });',
+    "process.stdout.write(formatText([result], { color: process.stdout.isTTY }));",
+    'const failed = failsAt(result.findings, "error"); // what --fail-on error decides',
+    "```",
+    "",
+    "A rule is one file, `src/rules/FLPnnn-<slug>.ts`, exporting a `Rule` (`meta` and `check`); `check(context)` reads the task definition through `context.taskDefinition` and calls `context.report({ messageId, data, path })`. Wording lives only in `meta.messages`. A rule that throws becomes one internal-error finding; the others still run.",
+    "",
   ];
   return lines.join("\n");
 }
