@@ -39,6 +39,13 @@ export const FLP109: Rule = {
     },
   },
   check(ctx) {
+    const containers = ctx.taskDefinition.containers;
+    if (
+      !containers.some(
+        (c) => c.definition.startTimeout !== undefined || c.definition.stopTimeout !== undefined,
+      )
+    )
+      return;
     const compat = arr(ctx.taskDefinition.taskDefinition.requiresCompatibilities as unknown)
       .map(str)
       .filter((s): s is string => s !== undefined)

@@ -86,14 +86,23 @@ export function formatMessage(
   return out;
 }
 
-const IDENT = /^[A-Za-z_$][\w$]*$/;
+/** A key that JSONPath dot notation can carry as is (`[A-Za-z_$][A-Za-z0-9_$]*`). */
+function isIdentifier(key: string): boolean {
+  if (key.length === 0) return false;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+    if (!letter && !(i > 0 && c >= 48 && c <= 57)) return false;
+  }
+  return true;
+}
 
 /** `["containerDefinitions", 1, "essential"]` → `$.containerDefinitions[1].essential`. */
 export function toJsonPath(path: JsonPath): string {
   let out = "$";
   for (const seg of path) {
     if (typeof seg === "number") out += `[${seg}]`;
-    else if (IDENT.test(seg)) out += `.${seg}`;
+    else if (isIdentifier(seg)) out += `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
   }
   return out;

@@ -102,13 +102,13 @@ const MEMO_LIMIT = 4096;
 
 export function routerImage(image: unknown, firelensType?: string): RouterImage {
   const text = imageText(image);
-  if (text === undefined) return readRouterImage(text, firelensType);
-  const key = `${firelensType ?? ""}\u0000${text}`;
-  const hit = memo.get(key);
+  // Only a Fluentd router reads differently; every other type shares one memo keyed by the reference.
+  if (text === undefined || firelensType === "fluentd") return readRouterImage(text, firelensType);
+  const hit = memo.get(text);
   if (hit !== undefined) return hit;
   const result = readRouterImage(text, firelensType);
   if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(key, result);
+  memo.set(text, result);
   return result;
 }
 
