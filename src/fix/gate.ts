@@ -78,6 +78,53 @@ export interface GateOptions {
   readonly routerMonitoring?: boolean;
   /** Turn on deployment circuit breaker rollback on template services running a gated task. @default true */
   readonly circuitBreaker?: boolean;
+  /**
+   * Send the probe's own output somewhere other than the router: `awslogs:<group>` or
+   * `awslogs:<group>:<region>` (the region defaults to one an awslogs container of the task already uses).
+   * A probe that logs through the router it checks loses its verdict when that router crashes; CloudWatch
+   * Logs keeps the reason of a failed gate (reference/ecs.md §4). @default the first gated container's awsfirelens configuration
+   */
+  readonly probeLogs?: string;
+}
+
+/** `awslogs:<group>[:<region>]` → the probe's logConfiguration, or a FixError saying what is missing. */
+function probeLogConfiguration(
+  spec: string,
+  td: TaskDefinitionView,
+  file: string,
+  containerName: string,
+): Record<string, unknown> {
+  const match = /^awslogs:([^:]+)(?::([a-z]{2}(?:-[a-z]+)+-\d))?$/.exec(spec.trim());
+  if (!match) {
+    throw new FixError(
+      "bad-option",
+      file,
+      `--probe-logs must be awslogs:<log group> or awslogs:<log group>:<region> (got "${spec}"). Nothing was written.`,
+    );
+  }
+  const group = match[1] as string;
+  let region: unknown = match[2];
+  if (region === undefined) {
+    for (const c of td.containers) {
+      const lc = c.definition.logConfiguration;
+      const candidate = lc?.logDriver === "awslogs" ? lc.options?.["awslogs-region"] : undefined;
+      if (candidate !== undefined) {
+        region = candidate;
+        break;
+      }
+    }
+  }
+  if (region === undefined) {
+    throw new FixError(
+      "bad-option",
+      file,
+      `${td.id}: --probe-logs ${spec}: no container of the task logs with awslogs, so the region is unknown; write awslogs:${group}:<region>. Nothing was written.`,
+    );
+  }
+  return {
+    logDriver: "awslogs",
+    options: { "awslogs-group": group, "awslogs-region": region, "awslogs-stream-prefix": containerName },
+  };
 }
 
 export type ChangeKind =
@@ -464,7 +511,7 @@ function planTask(ctx: Ctx, td: TaskDefinitionView, image: string | undefined): 
   }
   const monitoring = planMonitoring(ctx, td, router);
   const source = gated.find((c) => usesAwsFirelens(c.definition));
-  if (source === undefined) {
+  if (source === undefined && ctx.options.probeLogs === undefined) {
     ctx.notes.push(
       `${id}: no gated container logs through awsfirelens, so the preflight gets no logConfiguration and its output is not routed`,
     );
@@ -482,7 +529,11 @@ function planTask(ctx: Ctx, td: TaskDefinitionView, image: string | undefined): 
       ...(ctx.options.require === undefined ? {} : { require: ctx.options.require }),
       ...(ctx.options.timeout === undefined ? {} : { deadline: ctx.options.timeout }),
       ...(ctx.options.records === undefined ? {} : { records: ctx.options.records }),
-      ...(source === undefined ? {} : { logConfiguration: source.definition.logConfiguration }),
+      ...(ctx.options.probeLogs !== undefined
+        ? { logConfiguration: probeLogConfiguration(ctx.options.probeLogs, td, ctx.doc.file, wanted) }
+        : source === undefined
+          ? {}
+          : { logConfiguration: source.definition.logConfiguration }),
     });
   } catch (e) {
     if (e instanceof PreflightContainerError)

@@ -17,6 +17,7 @@ export interface FixCommandOptions {
   readonly records?: string;
   readonly routerMonitoring?: boolean;
   readonly circuitBreaker: boolean;
+  readonly probeLogs?: string;
   readonly output?: string;
   readonly write?: boolean;
   readonly dryRun?: boolean;
@@ -47,6 +48,7 @@ function gateOptions(opts: FixCommandOptions): GateOptions {
     records,
     routerMonitoring: opts.routerMonitoring,
     circuitBreaker: opts.circuitBreaker,
+    probeLogs: opts.probeLogs,
   };
 }
 
@@ -126,6 +128,10 @@ export function registerFix(program: Command, setExit: (code: number) => void): 
       "enable the router's monitoring server and an uptime health check (aws-for-fluent-bit ≥ 2.29.1)",
     )
     .option("--no-circuit-breaker", "leave ECS services' deployment circuit breaker alone")
+    .option(
+      "--probe-logs <awslogs:group[:region]>",
+      "send the probe's own output to CloudWatch Logs, so a failed gate's reason survives a router crash",
+    )
     .option("-o, --output <file>", "write the result to a file (atomically)")
     .option("-w, --write", "rewrite the input file in place (atomically)")
     .option("--dry-run", "print a unified diff instead of the document")
