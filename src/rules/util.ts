@@ -117,7 +117,9 @@ export function option(
   key: string,
 ): { key: string; value: unknown } | undefined {
   const want = key.toLowerCase();
-  for (const k of Object.keys(options)) if (k.toLowerCase() === want) return { key: k, value: options[k] };
+  for (const k in options) {
+    if (k.length === want.length && k.toLowerCase() === want) return { key: k, value: options[k] };
+  }
   return undefined;
 }
 
