@@ -8,7 +8,6 @@
  * Errors are `TaskDefError`s (the subclass below), so the CLI reports them as it reports a bad task
  * definition: located, one line, exit 2.
  */
-import { readFile } from "node:fs/promises";
 import {
   findNodeAtLocation,
   getNodeValue,
@@ -18,6 +17,8 @@ import {
   parseTree,
 } from "jsonc-parser";
 import { TaskDefError } from "../taskdef/errors.js";
+import { LineIndex } from "../taskdef/raw.js";
+import { readSource, type Source } from "../taskdef/source.js";
 import type { Deployment, DiagnoseInput, Failure, Service, ServiceEvent, Task } from "./types.js";
 
 export const EXPECTED_DIAGNOSE_INPUT =
@@ -87,32 +88,18 @@ const TASK_TIMESTAMPS = [
 type Path = Array<string | number>;
 
 class Reader {
-  private readonly lineStarts: number[] = [0];
+  private readonly lines: LineIndex;
 
   constructor(
     readonly text: string,
     readonly file: string,
     readonly root: Node,
   ) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) this.lineStarts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        this.lineStarts.push(i + 1);
-      }
-    }
+    this.lines = new LineIndex(text);
   }
 
   position(offset: number): { line: number; column: number } {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
+    return this.lines.position(offset);
   }
 
   fail(path: Path, detail: string): never {
@@ -378,31 +365,12 @@ export function mergeDiagnoseInputs(inputs: readonly DiagnoseInput[]): DiagnoseI
  * kind `io`, like the task-definition loader's.
  */
 export async function loadDiagnoseInput(pathOrDash: string): Promise<DiagnoseInput> {
-  const file = pathOrDash === "-" ? "<stdin>" : pathOrDash;
-  let text: string;
+  let source: Source;
   try {
-    text = pathOrDash === "-" ? await readStdin() : await readFile(pathOrDash, "utf8");
+    source = await readSource(pathOrDash);
   } catch (cause) {
-    const code = (cause as { code?: unknown }).code;
-    const reason =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "is a directory"
-          : code === "EACCES"
-            ? "permission denied"
-            : cause instanceof Error
-              ? cause.message
-              : String(cause);
-    throw new DiagnoseInputError({ inputKind: "io", file, detail: `cannot read: ${reason}`, cause });
+    if (!(cause instanceof TaskDefError)) throw cause;
+    throw new DiagnoseInputError({ inputKind: "io", file: cause.file, detail: cause.detail, cause });
   }
-  return parseDiagnoseInput(text, file);
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) {
-    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  return parseDiagnoseInput(source.text, source.file);
 }

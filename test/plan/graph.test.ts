@@ -99,7 +99,7 @@ describe("startup plan", () => {
       { name: "sidecar", essential: false, dependsOn: [{ containerName: "app", condition: "START" }] },
     ]);
     const failed = consequencesOfExit(plan, "log-router-preflight", 1);
-    expect(failed.heldBack.sort()).toEqual(["app", "sidecar"]);
+    expect([...failed.heldBack].sort()).toEqual(["app", "sidecar"]);
     expect(failed.taskStops).toBe(true);
     const passed = consequencesOfExit(plan, "log-router-preflight", 0);
     expect(passed.heldBack).toEqual([]);
