@@ -19,7 +19,8 @@ function harmless(value: unknown): boolean {
   if (typeof value === "boolean" || typeof value === "number") return true;
   if (typeof value !== "string") return false;
   const v = value.trim();
-  return HARMLESS_VALUE.test(v) || /^\$\{[^}]+\}$/.test(v) || v.startsWith("arn:");
+  // Short numbers are settings (`TOKEN_TTL=3600`, `PASSWORD_MIN_LENGTH=12`), not credentials.
+  return HARMLESS_VALUE.test(v) || /^\$\{[^}]+\}$/.test(v) || v.startsWith("arn:") || /^\d{1,5}$/.test(v);
 }
 
 /** Key names repeat across files (`Name`, `region`, `DD_API_KEY`): judge each spelling once. */

@@ -30,6 +30,7 @@ testRule(FLP301, {
             { name: "TOKEN_URL", value: "https://example.com/token" },
             { name: "API_KEY", value: `${"$"}{DD_API_KEY}` },
             { name: "Tag_Key", value: "tags" },
+            { name: "TOKEN_TTL", value: "3600" },
           ],
           logConfiguration: { logDriver: "awsfirelens", options: { Name: "es", Aws_Auth: "On" } },
         }),
