@@ -188,6 +188,8 @@ export function renderRulesIndex(list: readonly Rule[] = catalogue): string {
     'const failed = failsAt(result.findings, "error"); // what --fail-on error decides',
     "```",
     "",
+    'Suppressions: `lintDocument(doc, { suppressions: [parseSuppression("FLP203[log-router]=we pin by digest in the deploy pipeline")] })` accepts one rule, or one container\'s finding, with a reason of at least 10 characters. Suppressed findings are still reported (text: dimmed with the reason; SARIF: `suppressions` with the reason as `justification`) but count toward nothing and never fail `--fail-on`.',
+    "",
     "A rule is one file, `src/rules/FLPnnn-<slug>.ts`, exporting a `Rule` (`meta` and `check`); `check(context)` reads the task definition through `context.taskDefinition` and calls `context.report({ messageId, data, path })`. Wording lives only in `meta.messages`. A rule that throws becomes one internal-error finding; the others still run.",
     "",
   ];

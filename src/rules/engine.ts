@@ -6,13 +6,59 @@
  */
 import type { JsonPath, ServiceView, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
 import { rules as catalogue } from "./catalogue.js";
-import type { Finding, LintFileResult, Report, Rule, RuleContext, Severity } from "./types.js";
+import type { Finding, LintFileResult, Report, Rule, RuleContext, Severity, Suppression } from "./types.js";
 
 export interface LintOptions {
   /** Rule ids to skip (case-insensitive). */
   readonly disable?: readonly string[];
   /** Rules to run instead of the whole catalogue (tests, the CDK adapter). */
   readonly rules?: readonly Rule[];
+  /** Findings accepted on purpose; see `parseSuppression`. */
+  readonly suppressions?: readonly Suppression[];
+}
+
+/** A suppression without a usable reason or id. */
+export class SuppressionError extends Error {
+  override readonly name = "SuppressionError";
+}
+
+/** Reasons shorter than this say nothing (cdk-nag's rule). */
+export const MIN_SUPPRESSION_REASON = 10;
+
+/** `FLP203=reason` or `FLP203[log-router,fluent]=reason` → a checked `Suppression`. */
+export function parseSuppression(spec: string): Suppression {
+  const eq = spec.indexOf("=");
+  const target = (eq < 0 ? spec : spec.slice(0, eq)).trim();
+  const reason = eq < 0 ? "" : spec.slice(eq + 1).trim();
+  const m = /^(FLP\d{3})(?:\[([^\]]+)\])?$/i.exec(target);
+  if (!m) throw new SuppressionError(`suppression "${spec}": expected FLPnnn or FLPnnn[container]=reason`);
+  const suppression: Suppression = {
+    id: (m[1] as string).toUpperCase(),
+    reason,
+    ...(m[2] === undefined ? {} : { appliesTo: m[2].split(",").map((s) => s.trim()) }),
+  };
+  checkSuppression(suppression);
+  return suppression;
+}
+
+function checkSuppression(s: Suppression): void {
+  if (s.reason.trim().length < MIN_SUPPRESSION_REASON) {
+    throw new SuppressionError(
+      `suppression of ${s.id}: a reason of at least ${MIN_SUPPRESSION_REASON} characters is required (got "${s.reason}")`,
+    );
+  }
+}
+
+function applySuppressions(findings: Finding[], suppressions: readonly Suppression[]): Finding[] {
+  return findings.map((f) => {
+    if (f.internalError) return f;
+    const hit = suppressions.find(
+      (s) =>
+        s.id.toUpperCase() === f.ruleId &&
+        (s.appliesTo === undefined || (f.container !== undefined && s.appliesTo.includes(f.container))),
+    );
+    return hit === undefined ? f : { ...f, suppressed: { reason: hit.reason } };
+  });
 }
 
 export const SEVERITIES: readonly Severity[] = ["error", "warning", "note"];
@@ -35,17 +81,22 @@ export function atOrAbove(severity: Severity, threshold: Severity): boolean {
   return RANK[severity] >= RANK[threshold];
 }
 
-/** Whether the findings should make the CLI exit 1. Internal errors always count. */
+/** Whether the findings should make the CLI exit 1. Internal errors always count; suppressed findings never. */
 export function failsAt(findings: readonly Finding[], failOn: FailOn): boolean {
   return findings.some(
-    (f) => f.internalError === true || (failOn !== "none" && atOrAbove(f.severity, failOn)),
+    (f) =>
+      f.internalError === true ||
+      (f.suppressed === undefined && failOn !== "none" && atOrAbove(f.severity, failOn)),
   );
 }
 
-/** The worst severity present, or `undefined` when there are no findings. */
+/** The worst severity among unsuppressed findings, or `undefined` when there are none. */
 export function worstSeverity(findings: readonly Finding[]): Severity | undefined {
   let worst: Severity | undefined;
-  for (const f of findings) if (worst === undefined || RANK[f.severity] > RANK[worst]) worst = f.severity;
+  for (const f of findings) {
+    if (f.suppressed === undefined && (worst === undefined || RANK[f.severity] > RANK[worst]))
+      worst = f.severity;
+  }
   return worst;
 }
 
@@ -216,7 +267,11 @@ export function lintDocument(doc: TaskDefinitionDocument, options: LintOptions =
   const active = enabledRules(options);
   const findings: Finding[] = [];
   for (const td of doc.taskDefinitions) runRules(doc, td, active, servicesOf(doc, td), findings);
-  return findings.length > 1 ? findings.sort(compareByPosition) : findings;
+  if (findings.length > 1) findings.sort(compareByPosition);
+  const suppressions = options.suppressions ?? [];
+  if (suppressions.length === 0) return findings;
+  for (const s of suppressions) checkSuppression(s);
+  return applySuppressions(findings, suppressions);
 }
 
 /** `lintDocument` packaged with what the renderers need from the document. */
@@ -230,8 +285,9 @@ export interface SeverityCounts {
   readonly note: number;
 }
 
+/** Counts of unsuppressed findings. */
 export function countBySeverity(findings: Iterable<Finding>): SeverityCounts {
   const c = { error: 0, warning: 0, note: 0 };
-  for (const f of findings) c[f.severity]++;
+  for (const f of findings) if (f.suppressed === undefined) c[f.severity]++;
   return c;
 }

@@ -77,6 +77,19 @@ export interface Finding {
   readonly rawPath?: JsonPath;
   /** Set when the rule itself failed: the finding reports our bug, not the user's. */
   readonly internalError?: boolean;
+  /** Set when a suppression matched: the finding is still reported, with the reason, but fails nothing. */
+  readonly suppressed?: { readonly reason: string };
+}
+
+/**
+ * Accepting one rule's findings on purpose (style.md, conventions 7): `FLP203`, or one finding such as
+ * `FLP203[log-router]` (the container it is about), always with a written reason.
+ */
+export interface Suppression {
+  readonly id: string;
+  readonly reason: string;
+  /** Container names the suppression is limited to; all findings of the rule when absent. */
+  readonly appliesTo?: readonly string[];
 }
 
 /** One file's outcome, as the renderers take it. */

@@ -2,7 +2,17 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
-import { formatJson, formatSarif, formatText, lintResult, rules } from "../../src/rules/index.js";
+import {
+  failsAt,
+  formatJson,
+  formatSarif,
+  formatText,
+  lintDocument,
+  lintResult,
+  parseSuppression,
+  rules,
+  SuppressionError,
+} from "../../src/rules/index.js";
 import type { LintFileResult, Rule } from "../../src/rules/types.js";
 import { parseDocument } from "../../src/taskdef/index.js";
 import { app, ecs, router } from "../support/rule-tester.js";
@@ -170,7 +180,7 @@ describe("text", () => {
 describe("JSON", () => {
   it("carries every finding with its location, path and docs link", () => {
     const doc = JSON.parse(formatJson(results()));
-    expect(doc.summary).toEqual({ error: 4, warning: 2, note: 0, files: 3, unreadable: 1 });
+    expect(doc.summary).toEqual({ error: 4, warning: 2, note: 0, suppressed: 0, files: 3, unreadable: 1 });
     const f = doc.files[0].findings[0];
     expect(f).toMatchObject({
       ruleId: "FLP202",
@@ -185,5 +195,66 @@ describe("JSON", () => {
       helpUri: "https://github.com/firelens-preflight/firelens-preflight/blob/main/docs/rules/FLP202.md",
     });
     expect(doc.files[2].error.message).toBe("Unexpected token at 3:5");
+  });
+});
+
+describe("suppressions", () => {
+  const validate = sarifValidator();
+  const suppressions = [parseSuppression("FLP212[app]=provider ecs is needed by our dashboards until Q3")];
+
+  it("keeps the finding, with its reason, out of counts and --fail-on", () => {
+    const r = lintResult(parseDocument(seedBefore, "before.json"), { suppressions });
+    const ddFinding = r.findings.find((f) => f.ruleId === "FLP212");
+    expect(ddFinding?.suppressed).toEqual({ reason: "provider ecs is needed by our dashboards until Q3" });
+    expect(r.findings.filter((f) => f.suppressed === undefined).map((f) => f.ruleId)).toEqual([
+      "FLP202",
+      "FLP201",
+    ]);
+    expect(
+      failsAt(
+        r.findings.filter((f) => f.ruleId === "FLP212"),
+        "warning",
+      ),
+    ).toBe(false);
+
+    const text = formatText([r]);
+    expect(text).toContain("suppressed  FLP212  Container 'app' sends to datadog");
+    expect(text).toContain("(reason: provider ecs is needed by our dashboards until Q3)");
+    expect(text.trimEnd().split("\n").at(-1)).toBe(
+      "2 problems (2 errors, 0 warnings, 0 notes; 1 suppressed)",
+    );
+
+    const sarif = JSON.parse(formatSarif([r]));
+    const result = sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === "FLP212");
+    expect(result.suppressions).toEqual([
+      {
+        kind: "external",
+        status: "accepted",
+        justification: "provider ecs is needed by our dashboards until Q3",
+      },
+    ]);
+    expect(validate(sarif)).toBe(true);
+    expect(JSON.parse(formatJson([r])).summary).toMatchObject({ error: 2, suppressed: 1 });
+  });
+
+  it("targets one container or the whole rule, and demands a reason", () => {
+    const other = lintResult(parseDocument(seedBefore, "before.json"), {
+      suppressions: [parseSuppression("FLP212[worker]=not this container, another one")],
+    });
+    expect(other.findings.every((f) => f.suppressed === undefined)).toBe(true);
+    const all = lintResult(parseDocument(seedBefore, "before.json"), {
+      suppressions: [parseSuppression("flp202 = we pin 2.19.0 until the gate is rolled out")],
+    });
+    expect(all.findings.find((f) => f.ruleId === "FLP202")?.suppressed?.reason).toBe(
+      "we pin 2.19.0 until the gate is rolled out",
+    );
+    expect(() => parseSuppression("FLP202=later")).toThrow(SuppressionError);
+    expect(() => parseSuppression("FLP202")).toThrow(/at least 10 characters/);
+    expect(() => parseSuppression("nope=because of reasons")).toThrow(/expected FLPnnn/);
+    expect(() =>
+      lintDocument(parseDocument(seedBefore, "b.json"), {
+        suppressions: [{ id: "FLP202", reason: "short" }],
+      }),
+    ).toThrow(SuppressionError);
   });
 });

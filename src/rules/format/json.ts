@@ -26,6 +26,7 @@ function finding(f: Finding): Record<string, unknown> {
     fixHint: f.fixHint,
     helpUri: ruleDocsUrl(f.ruleId),
     ...(f.internalError ? { internalError: true } : {}),
+    ...(f.suppressed === undefined ? {} : { suppressed: f.suppressed }),
   };
 }
 
@@ -41,6 +42,7 @@ export function formatJson(results: readonly LintFileResult[], options: JsonOpti
     })),
     summary: {
       ...countBySeverity(all),
+      suppressed: all.filter((f) => f.suppressed !== undefined).length,
       files: results.length,
       unreadable: results.filter((r) => r.error).length,
     },

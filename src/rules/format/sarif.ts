@@ -143,6 +143,9 @@ export function formatSarif(results: readonly LintFileResult[], options: SarifOp
             ),
           ),
         },
+        ...(f.suppressed === undefined
+          ? {}
+          : { suppressions: [{ kind: "external", status: "accepted", justification: f.suppressed.reason }] }),
         properties: { taskDefinition: f.taskDefinition, messageId: f.messageId },
       });
     }

@@ -49,6 +49,15 @@ export function formatText(results: readonly LintFileResult[], options: TextOpti
     for (const f of sorted) {
       all.push(f);
       const { line, column } = f.location;
+      if (f.suppressed !== undefined) {
+        // Accepted on purpose: one dim line with the reason, no source and no hint.
+        out.push(
+          c.dim(
+            `  ${r.file}:${line}:${column}  suppressed  ${f.ruleId}  ${f.message} (reason: ${f.suppressed.reason})`,
+          ),
+        );
+        continue;
+      }
       out.push(
         `  ${c.dim(`${r.file}:${line}:${column}`)}  ${sev[f.severity](f.severity)}  ${c.bold(f.ruleId)}  ${f.message}`,
       );
@@ -66,11 +75,13 @@ export function formatText(results: readonly LintFileResult[], options: TextOpti
   }
 
   const n = countBySeverity(all);
-  const total = all.length;
+  const suppressed = all.filter((f) => f.suppressed !== undefined).length;
+  const total = all.length - suppressed;
+  const also = suppressed > 0 ? `; ${suppressed} suppressed` : "";
   const summary =
     total === 0
-      ? c.green(`No problems found in ${plural(results.length - failedFiles, "file")}.`)
-      : `${total === 1 ? "1 problem" : `${total} problems`} (${plural(n.error, "error")}, ${plural(n.warning, "warning")}, ${plural(n.note, "note")})`;
+      ? c.green(`No problems found in ${plural(results.length - failedFiles, "file")}${also}.`)
+      : `${total === 1 ? "1 problem" : `${total} problems`} (${plural(n.error, "error")}, ${plural(n.warning, "warning")}, ${plural(n.note, "note")}${also})`;
   out.push(
     failedFiles > 0
       ? `${summary} ${sev.error(`${plural(failedFiles, "file")} could not be read.`)}`
