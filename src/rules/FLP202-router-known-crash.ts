@@ -23,9 +23,9 @@ export const FLP202: Rule = {
       "Pin a release without the listed bugs (aws-for-fluent-bit 2.32.x or 3.x), or keep the version and gate the task with `firelens-preflight fix` so a crash stops it before it takes traffic.",
     messages: {
       knownCrash:
-        "Router '{{container}}' runs {{version}}, which has known startup / first-flush crash bugs this task can reach: {{bugs}}.",
+        "Router '{{container}}' runs {{version}}, which has known startup / first-flush crash bugs this task can reach: {{bugs}}{{others}}.",
       knownCrashGated:
-        "Router '{{container}}' runs {{version}}, which has known startup / first-flush crash bugs this task can reach: {{bugs}}. The preflight gate stops such a task before it takes traffic, but every crash is a failed deployment: upgrade.",
+        "Router '{{container}}' runs {{version}}, which has known startup / first-flush crash bugs this task can reach: {{bugs}}{{others}}. The preflight gate stops such a task before it takes traffic, but every crash is a failed deployment: upgrade.",
       knownBugs:
         "Router '{{container}}' runs {{version}}, which has known runtime crash or hang bugs: {{bugs}}.",
       unknownVersion:
@@ -65,7 +65,12 @@ export const FLP202: Rule = {
         const gated = a.apps.length > 0 && ungatedApps(a).length === 0;
         ctx.report({
           messageId: gated ? "knownCrashGated" : "knownCrash",
-          data: { ...data, bugs: severe.map(bugLabel).join(", ") },
+          data: {
+            ...data,
+            bugs: severe.map(bugLabel).join(", "),
+            others:
+              rest.length === 0 ? "" : `; also runtime crash or hang bugs: ${rest.map(bugLabel).join(", ")}`,
+          },
           path,
           container: router.name,
         });

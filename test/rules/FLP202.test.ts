@@ -38,6 +38,8 @@ testRule(FLP202, {
             container: "log-router",
             version: "aws-for-fluent-bit 2.19.0 (Fluent Bit 1.8.3)",
             bugs: "A (fluent-bit#5929)",
+            others:
+              "; also runtime crash or hang bugs: C (fluent-bit#3952), F (fluent-bit#2589), G (fluent-bit#4098), H (fluent-bit#4040)",
           },
           path: "$.containerDefinitions[0].image",
         },
@@ -61,6 +63,8 @@ testRule(FLP202, {
             container: "log-router",
             version: "aws-for-fluent-bit 2.19.0 (Fluent Bit 1.8.3)",
             bugs: "A (fluent-bit#5929)",
+            others:
+              "; also runtime crash or hang bugs: C (fluent-bit#3952), F (fluent-bit#2589), G (fluent-bit#4098), H (fluent-bit#4040)",
           },
         },
       ],
@@ -80,6 +84,8 @@ testRule(FLP202, {
             container: "log-router",
             version: "aws-for-fluent-bit 2.19.0 (Fluent Bit 1.8.3)",
             bugs: "E (fluent-bit#3983)",
+            others:
+              "; also runtime crash or hang bugs: F (fluent-bit#2589), G (fluent-bit#4098), H (fluent-bit#4040), M (fluent-bit#4425)",
           },
         },
       ],
@@ -109,6 +115,7 @@ testRule(FLP202, {
             container: "log-router",
             version: "aws-for-fluent-bit 2.29.0 (Fluent Bit 1.9.10)",
             bugs: "B (aws-for-fluent-bit#491)",
+            others: "",
           },
         },
       ],
@@ -119,7 +126,12 @@ testRule(FLP202, {
       errors: [
         {
           messageId: "knownCrash",
-          data: { container: "log-router", version: "Fluent Bit 1.9.10", bugs: "B (aws-for-fluent-bit#491)" },
+          data: {
+            container: "log-router",
+            version: "Fluent Bit 1.9.10",
+            bugs: "B (aws-for-fluent-bit#491)",
+            others: "",
+          },
         },
       ],
     },
