@@ -11,14 +11,13 @@ import { FireLensPreflightError } from "./errors.js";
 import { LogRouterPreflight, type PreflightOptions } from "./log-router-preflight.js";
 
 /**
- * Pinned router image: the last 2.x release (Fluent Bit 1.9.10 with AWS's patches, including the Datadog
- * `provider ecs` remap fixes of 2.29.1/2.31.3). It ships `/fluent-bit/configs/output-metrics-healthcheck.conf`
- * (every release since 2.29.1) and has no open crash bug in our catalogue. The 3.x line (Fluent Bit 4.x,
- * Amazon Linux 2023) is where AWS is moving since 2.x's end of life (2026-06-30), but it carries an open
- * in_forward SIGSEGV on the unix socket FireLens uses (fluent-bit#11113); pass `routerImage` to choose it.
- * See reference/fluent-bit.md §1b and §2.
+ * Pinned router image: aws-for-fluent-bit 3.2.1 (Fluent Bit 4.2.2, Amazon Linux 2023), the current line since
+ * 2.x reached its end of life (2026-06-30). It ships `/fluent-bit/configs/output-metrics-healthcheck.conf`,
+ * and no crash bug in our catalogue is reachable with it: the open in_forward SIGSEGV (fluent-bit#11113)
+ * needs a custom config that sets Mem_Buf_Limit below Buffer_Max_Size, and the built-in monitoring config
+ * holds only [SERVICE] settings. See reference/fluent-bit.md §1b and §2.
  */
-export const DEFAULT_ROUTER_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.34.2.20251210";
+export const DEFAULT_ROUTER_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent-bit:3.2.1";
 /** Built-in config that turns on the monitoring server on port 2020 (aws-for-fluent-bit >= 2.29.1). */
 export const MONITORING_CONFIG = "/fluent-bit/configs/output-metrics-healthcheck.conf";
 /** Datadog Agent 7 from the Amazon ECR Public Gallery (no Docker Hub pull limits); a major tag, pin a full version in production. */
@@ -84,7 +83,7 @@ export interface FireLensDatadogFargateServiceProps
   readonly agentEnvironment?: Readonly<Record<string, string>>;
   /** @default 256 (Datadog's recommended Agent memory on Fargate) */
   readonly agentMemoryReservationMiB?: number;
-  /** @default ContainerImage.fromRegistry("public.ecr.aws/aws-observability/aws-for-fluent-bit:2.34.2.20251210") */
+  /** @default ContainerImage.fromRegistry("public.ecr.aws/aws-observability/aws-for-fluent-bit:3.2.1") */
   readonly routerImage?: ecs.ContainerImage;
   /** @default "log-router" */
   readonly routerContainerName?: string;

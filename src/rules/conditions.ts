@@ -14,10 +14,20 @@ export function outputName(c: ContainerView): string | undefined {
   return str(option(opts, "Name")?.value)?.toLowerCase();
 }
 
+/**
+ * aws-for-fluent-bit's built-in monitoring config (≥ 2.29.1) holds only [SERVICE] settings (HTTP server and
+ * health check; reference/fluent-bit.md §1): no inputs, filters or outputs, so it cannot hide a bug's trigger.
+ */
+const BUILT_IN_SERVICE_ONLY_CONFIGS: ReadonlySet<string> = new Set([
+  "/fluent-bit/configs/output-metrics-healthcheck.conf",
+]);
+
 export function hasCustomConfig(router: ContainerView | undefined): boolean {
   if (router === undefined) return false;
   const opts = optionsOf(router.definition.firelensConfiguration as unknown);
-  return option(opts, "config-file-value") !== undefined;
+  const value = option(opts, "config-file-value")?.value;
+  if (value === undefined) return false;
+  return !(typeof value === "string" && BUILT_IN_SERVICE_ONLY_CONFIGS.has(value));
 }
 
 export interface ProviderEcsUse {

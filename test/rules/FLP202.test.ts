@@ -26,6 +26,21 @@ testRule(FLP202, {
       name: "upstream 4.2.8 without custom config",
       code: ecs([img("cr.fluentbit.io/fluent/fluent-bit:4.2.8"), app()]),
     },
+    {
+      name: "3.2.1 with the built-in monitoring config ([SERVICE] only: no custom-config trigger)",
+      code: ecs([
+        img("public.ecr.aws/aws-observability/aws-for-fluent-bit:3.2.1", {
+          firelensConfiguration: {
+            type: "fluentbit",
+            options: {
+              "config-file-type": "file",
+              "config-file-value": "/fluent-bit/configs/output-metrics-healthcheck.conf",
+            },
+          },
+        }),
+        app(),
+      ]),
+    },
   ],
   invalid: [
     {
