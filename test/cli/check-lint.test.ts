@@ -16,6 +16,15 @@ describe("check", () => {
     expect(run.stdout).toContain('if log-router crashes: "log-router" is essential');
   });
 
+  it("passes the gated seed and says what a failed gate does", () => {
+    const run = cli(["check", "examples/seed/after.json"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("startup: log-router, dd-agent → log-router-preflight → app");
+    expect(run.stdout).toContain(
+      'if log-router-preflight fails: "app" stops with exit 143 (CannotStartContainerError); "app" is essential, so the task stops before it ever serves',
+    );
+  });
+
   it("checks every task definition in a directory and skips the other files with a note", () => {
     const run = cli(["check", "examples/seed"]);
     expect(run.stdout).toContain("examples/seed/before.json (ECS RegisterTaskDefinition JSON)");

@@ -28,6 +28,13 @@ function planSummary(doc: TaskDefinitionDocument): string[] {
         `  ${prefix}if ${router.name} crashes: ${consequencesOfExit(plan, router.name, 139).explanation}`,
       );
     }
+    // The gate: a non-essential container something waits on with SUCCESS. Its failure is the safe way down.
+    const gates = plan.nodes.filter(
+      (n) => !n.essential && plan.edges.some((e) => e.to === n.name && e.condition === "SUCCESS"),
+    );
+    for (const gate of gates) {
+      lines.push(`  ${prefix}if ${gate.name} fails: ${consequencesOfExit(plan, gate.name, 1).explanation}`);
+    }
   }
   return lines;
 }
