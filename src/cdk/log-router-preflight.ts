@@ -27,29 +27,21 @@ import { FireLensPreflightError } from "./errors.js";
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /**
- * What the probe's Dockerfile reads from its build context: it compiles and bundles `dist/probe.mjs`, and the
- * probe imports nothing outside `src/probe/` (DESIGN.md). Everything else is excluded, so staging stays small
- * and the asset hash (hence a rebuild on deploy) only moves when the probe itself changes.
+ * What the probe's Dockerfile reads from its build context: only the prebuilt bundle, which ships in the
+ * npm package and which `npm ci` builds in the repository. Everything else is excluded, so staging stays
+ * small and the asset hash (hence a rebuild on deploy) only moves when the probe itself changes.
  */
-export const PROBE_BUILD_CONTEXT: readonly string[] = [
-  "Dockerfile",
-  "package.json",
-  "package-lock.json",
-  "tsconfig.json",
-  "tsconfig.build.json",
-  "scripts",
-  "src/probe",
-];
+export const PROBE_BUILD_CONTEXT: readonly string[] = ["Dockerfile", ".dockerignore", "dist/probe.mjs"];
 
 /**
  * The probe image built from this package's own Dockerfile. Synthesis only stages and hashes the files (no
  * Docker); the image is built when the asset is published (`cdk deploy`). Throws when the build context is
- * incomplete (a package installed without the probe sources), rather than failing later at `docker build`.
+ * incomplete (the bundle was never built), rather than failing later at `docker build`.
  */
 export function defaultProbeImage(scope?: IConstruct): ecs.ContainerImage {
   const missing = PROBE_BUILD_CONTEXT.filter((p) => !existsSync(join(PACKAGE_ROOT, p)));
   if (missing.length > 0) {
-    const message = `the probe image cannot be built from ${PACKAGE_ROOT}: ${missing.join(", ")} missing; pass a published probe image as \`image\``;
+    const message = `the probe image cannot be built from ${PACKAGE_ROOT}: ${missing.join(", ")} missing (run \`npm run build\`), or pass a published probe image as \`image\``;
     throw scope === undefined ? new Error(message) : new FireLensPreflightError(message, scope);
   }
   return ecs.ContainerImage.fromAsset(PACKAGE_ROOT, {

@@ -39,7 +39,11 @@ describe("examples/cdk-app", { timeout: 120_000 }, () => {
     expect(images[0]?.source?.dockerFile).toBe("Dockerfile");
     // Only the probe's build context is staged, not the repository.
     const staged = readdirSync(join(assembly.directory, images[0]?.source?.directory ?? "")).sort();
-    expect(staged).toEqual([...PROBE_BUILD_CONTEXT.map((p) => p.split("/")[0] ?? p)].sort());
+    expect(staged).toEqual([...new Set(PROBE_BUILD_CONTEXT.map((p) => p.split("/")[0] ?? p))].sort());
+    // The bundle itself is what gets staged from dist/, not the rest of the build output.
+    expect(readdirSync(join(assembly.directory, images[0]?.source?.directory ?? "", "dist"))).toEqual([
+      "probe.mjs",
+    ]);
     const preflight = JSON.stringify(template.toJSON()).match(
       /"Image":\{"Fn::Sub":"[^"]*container-assets[^"]*"\}/,
     );

@@ -1,11 +1,9 @@
-import { existsSync } from "node:fs";
 import { App, AspectPriority, Aspects, Duration, Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { describe, expect, it } from "vitest";
 import { LogRouterPreflight, PreflightAspect } from "../../src/cdk/index.js";
-import { PROBE_DOCKERFILE } from "../../src/cdk/log-router-preflight.js";
 import { lintDocument } from "../../src/rules/engine.js";
 import { parseDocument } from "../../src/taskdef/index.js";
 
@@ -210,23 +208,20 @@ describe("LogRouterPreflight", { timeout: 120_000 }, () => {
     expect(() => Template.fromStack(stack)).toThrow(/router log-router has a dependsOn/);
   });
 
-  it.skipIf(!existsSync(PROBE_DOCKERFILE))(
-    "defaults to the package's probe Dockerfile as an image asset, synthesized without Docker",
-    () => {
-      const app = new App();
-      const stack = new Stack(app, "S");
-      new LogRouterPreflight(stack, "Gate", { taskDefinition: seedTask(stack) });
-      const started = Date.now();
-      const assembly = app.synth();
-      expect(Date.now() - started).toBeLessThan(15_000);
-      const image = JSON.stringify(
-        containersOf(Template.fromStack(stack))["log-router-preflight"] as unknown as Record<string, unknown>,
-      );
-      expect(image).toContain("cdk-hnb659fds-container-assets");
-      const manifest = assembly.artifacts.find((a) => a.id.endsWith(".assets"));
-      expect(manifest).toBeDefined();
-    },
-  );
+  it("defaults to the package's probe Dockerfile as an image asset, synthesized without Docker", () => {
+    const app = new App();
+    const stack = new Stack(app, "S");
+    new LogRouterPreflight(stack, "Gate", { taskDefinition: seedTask(stack) });
+    const started = Date.now();
+    const assembly = app.synth();
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const image = JSON.stringify(
+      containersOf(Template.fromStack(stack))["log-router-preflight"] as unknown as Record<string, unknown>,
+    );
+    expect(image).toContain("cdk-hnb659fds-container-assets");
+    const manifest = assembly.artifacts.find((a) => a.id.endsWith(".assets"));
+    expect(manifest).toBeDefined();
+  });
 });
 
 describe("PreflightAspect", { timeout: 120_000 }, () => {
