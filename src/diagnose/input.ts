@@ -13,11 +13,10 @@ import {
   getNodeValue,
   type Node,
   type ParseError,
-  type ParseErrorCode,
   parseTree,
 } from "jsonc-parser";
 import { TaskDefError } from "../taskdef/errors.js";
-import { LineIndex } from "../taskdef/raw.js";
+import { JSON_ERRORS, LineIndex } from "../taskdef/raw.js";
 import { readSource, type Source } from "../taskdef/source.js";
 import type { Deployment, DiagnoseInput, Failure, Service, ServiceEvent, Task } from "./types.js";
 
@@ -54,25 +53,6 @@ export class DiagnoseInputError extends TaskDefError {
     this.inputKind = init.inputKind;
   }
 }
-
-const JSON_ERRORS: Partial<Record<ParseErrorCode, string>> = {
-  1: "invalid symbol",
-  2: "invalid number",
-  3: "expected a property name (a double-quoted string)",
-  4: "expected a value",
-  5: "expected ':'",
-  6: "expected ',' or '}'",
-  7: "expected ',' or '}'",
-  8: "expected ',' or ']'",
-  9: "expected end of file",
-  10: "comments are not allowed in JSON",
-  11: "comments are not allowed in JSON",
-  12: "unterminated string",
-  13: "unterminated number",
-  14: "invalid unicode escape",
-  15: "invalid escape character",
-  16: "invalid character in string",
-};
 
 const TASK_TIMESTAMPS = [
   "connectivityAt",

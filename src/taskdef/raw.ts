@@ -100,12 +100,16 @@ export class LineIndex {
 // ---------------------------------------------------------------------------------------------------------
 // JSON
 
-const JSON_ERRORS: Partial<Record<ParseErrorCode, string>> = {
+/** jsonc-parser's error codes in words; every JSON reader of the project reports syntax errors with these. */
+export const JSON_ERRORS: Partial<Record<ParseErrorCode, string>> = {
   1: "invalid symbol",
   2: "invalid number",
   3: "expected a property name (a double-quoted string)",
   4: "expected a value",
   5: "expected ':'",
+  6: "expected ',' or '}'",
+  7: "expected ',' or '}'",
+  8: "expected ',' or ']'",
   9: "expected end of file",
   10: "comments are not allowed in JSON",
   11: "comments are not allowed in JSON",
