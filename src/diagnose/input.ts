@@ -8,13 +8,7 @@
  * Errors are `TaskDefError`s (the subclass below), so the CLI reports them as it reports a bad task
  * definition: located, one line, exit 2.
  */
-import {
-  findNodeAtLocation,
-  getNodeValue,
-  type Node,
-  type ParseError,
-  parseTree,
-} from "jsonc-parser";
+import { findNodeAtLocation, getNodeValue, type Node, type ParseError, parseTree } from "jsonc-parser";
 import { TaskDefError } from "../taskdef/errors.js";
 import { JSON_ERRORS, LineIndex } from "../taskdef/raw.js";
 import { readSource, type Source } from "../taskdef/source.js";
