@@ -148,3 +148,42 @@ describe("diagnose", () => {
     expect(run.stderr).toMatch(/<stdin>:1:\d+/);
   });
 });
+
+describe("--suppress", () => {
+  const all = [
+    "FLP201=accepted until the gate rollout next sprint",
+    "FLP202=router upgrade tracked in OPS-1234",
+    "FLP212[app]=provider ecs kept until the router upgrade",
+  ];
+
+  it("acknowledges findings with a reason: still shown, never failing", () => {
+    const run = cli(["lint", "examples/seed/before.json", ...all.flatMap((s) => ["--suppress", s])]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("suppressed  FLP201");
+    expect(run.stdout).toContain("(reason: router upgrade tracked in OPS-1234)");
+    expect(run.stdout).toContain("3 suppressed");
+  });
+
+  it("carries the reason into SARIF as the suppression's justification", () => {
+    const run = cli(["lint", "examples/seed/before.json", "-f", "sarif", "--suppress", all[1] as string]);
+    const sarif = JSON.parse(run.stdout) as {
+      runs: { results: { ruleId: string; suppressions?: { justification: string }[] }[] }[];
+    };
+    const crash = sarif.runs[0]?.results.find((r) => r.ruleId === "FLP202");
+    expect(crash?.suppressions?.[0]?.justification).toBe("router upgrade tracked in OPS-1234");
+  });
+
+  it("refuses a suppression without a real reason, or for a rule that does not exist", () => {
+    const short = cli(["check", "examples/seed/before.json", "--suppress", "FLP202=ok"]);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain("a reason of at least 10 characters is required");
+    const unknown = cli([
+      "lint",
+      "examples/seed/before.json",
+      "--suppress",
+      "FLP999=some long enough reason",
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown rule id FLP999");
+  });
+});

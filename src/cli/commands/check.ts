@@ -6,11 +6,19 @@ import { failsAt } from "../../rules/index.js";
 import { describeFormat, type TaskDefinitionDocument } from "../../taskdef/index.js";
 import { ExitCode } from "../errors.js";
 import { processStreams, type Streams, wantsColor, writeOutput } from "../io.js";
-import { allFindings, lintAll, loadAll, parseDisable, parseFailOn } from "./lint-shared.js";
+import {
+  allFindings,
+  lintAll,
+  loadAll,
+  parseDisable,
+  parseFailOn,
+  parseSuppressions,
+} from "./lint-shared.js";
 
 export interface CheckOptions {
   readonly failOn: string;
   readonly disable?: string;
+  readonly suppress?: string[];
   readonly color?: boolean;
 }
 
@@ -46,8 +54,9 @@ export async function runCheck(
 ): Promise<number> {
   const failOn = parseFailOn(options.failOn);
   const disable = parseDisable(options.disable);
+  const suppressions = parseSuppressions(options.suppress);
   const loaded = await loadAll(inputs);
-  const results = lintAll(loaded, disable);
+  const results = lintAll(loaded, disable, suppressions);
   const color = wantsColor(streams.stdout, options.color);
   const c = pc.createColors(color);
   const out: string[] = [formatText(results, { color }).trimEnd(), ""];
@@ -73,6 +82,10 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     )
     .argument("<inputs...>", "files or directories; - reads stdin")
     .option("--fail-on <severity>", "exit 1 on findings at or above: error, warning, note, none", "error")
+    .option(
+      "--suppress <rule[container]=reason...>",
+      "acknowledge a finding with a reason of 10+ characters, e.g. 'FLP203[log-router]=pinned by digest in CD'",
+    )
     .option("--disable <ids>", "comma-separated rule ids to skip")
     .option("--color", "force colors")
     .option("--no-color", "never use colors (NO_COLOR is honoured too)")

@@ -7,7 +7,10 @@ import {
   type LintFileResult,
   lintDocument,
   parseSeverity,
+  parseSuppression,
   rules,
+  type Suppression,
+  SuppressionError,
 } from "../../rules/index.js";
 import { loadDocument, TaskDefError, type TaskDefinitionDocument } from "../../taskdef/index.js";
 import { UsageError } from "../errors.js";
@@ -82,13 +85,36 @@ export function parseDisable(text: string | undefined): string[] {
   return ids;
 }
 
+/** `--suppress FLP203[router]=reason` (repeatable): a finding acknowledged with a written reason. */
+export function parseSuppressions(specs: readonly string[] | undefined): Suppression[] {
+  const known = new Set(rules.map((r) => r.meta.id));
+  return (specs ?? []).map((spec) => {
+    let s: Suppression;
+    try {
+      s = parseSuppression(spec);
+    } catch (error) {
+      if (error instanceof SuppressionError) throw new UsageError(`--suppress: ${error.message}`);
+      throw error;
+    }
+    if (!known.has(s.id))
+      throw new UsageError(
+        `--suppress: unknown rule id ${s.id} (run \`firelens-preflight lint --list-rules\`)`,
+      );
+    return s;
+  });
+}
+
 /** One result per input, in input order: findings for the documents, the located error for the rest. */
-export function lintAll(loaded: Loaded, disable: readonly string[]): LintFileResult[] {
+export function lintAll(
+  loaded: Loaded,
+  disable: readonly string[],
+  suppressions: readonly Suppression[] = [],
+): LintFileResult[] {
   const results: LintFileResult[] = loaded.documents.map((doc) => ({
     file: doc.file,
     text: doc.text,
     format: doc.format,
-    findings: lintDocument(doc, { disable }),
+    findings: lintDocument(doc, { disable, suppressions }),
   }));
   for (const error of loaded.errors) {
     results.push({

@@ -5,7 +5,14 @@ import { formatText } from "../../rules/format/text.js";
 import { failsAt, rules } from "../../rules/index.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { processStreams, type Streams, wantsColor, writeOutput } from "../io.js";
-import { allFindings, lintAll, loadAll, parseDisable, parseFailOn } from "./lint-shared.js";
+import {
+  allFindings,
+  lintAll,
+  loadAll,
+  parseDisable,
+  parseFailOn,
+  parseSuppressions,
+} from "./lint-shared.js";
 
 const FORMATS = ["text", "json", "sarif"] as const;
 type LintFormat = (typeof FORMATS)[number];
@@ -14,6 +21,7 @@ export interface LintCommandOptions {
   readonly format: string;
   readonly failOn: string;
   readonly disable?: string;
+  readonly suppress?: string[];
   readonly output?: string;
   readonly color?: boolean;
   readonly source: boolean;
@@ -40,8 +48,9 @@ export async function runLint(
   }
   const failOn = parseFailOn(options.failOn);
   const disable = parseDisable(options.disable);
+  const suppressions = parseSuppressions(options.suppress);
   const loaded = await loadAll(files);
-  const results = lintAll(loaded, disable);
+  const results = lintAll(loaded, disable, suppressions);
   const format = options.format as LintFormat;
   const rendered =
     format === "json"
@@ -70,6 +79,10 @@ export function registerLint(program: Command, setExit: (code: number) => void):
     .argument("[files...]", "files or directories; - reads stdin")
     .option("-f, --format <format>", `output format: ${FORMATS.join(", ")}`, "text")
     .option("--fail-on <severity>", "exit 1 on findings at or above: error, warning, note, none", "error")
+    .option(
+      "--suppress <rule[container]=reason...>",
+      "acknowledge a finding with a reason of 10+ characters, e.g. 'FLP203[log-router]=pinned by digest in CD'",
+    )
     .option("--disable <ids>", "comma-separated rule ids to skip, e.g. FLP203,FLP301")
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .option("--no-source", "do not show the offending source lines (text format)")
