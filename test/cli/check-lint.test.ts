@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -185,5 +185,101 @@ describe("--suppress", () => {
     ]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown rule id FLP999");
+  });
+});
+
+describe("simulate", () => {
+  it("compares the seed with and without the gate on the same seeds, and writes a report", () => {
+    const dir = mkdtempSync(join(tmpdir(), "flp-sim-"));
+    const report = join(dir, "report.html");
+    const run = cli([
+      "simulate",
+      "examples/seed/before.json",
+      "-s",
+      "examples/seed/scenario.yaml",
+      "--compare",
+      "-n",
+      "300",
+      "--report",
+      report,
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Simulated 300 deploys per variant of scenario "seed" \(seed 1\)/);
+    expect(run.stdout).toMatch(/failed requests: 502 \/ 503 +[\d,]+ \/ [\d,]+ +0 \/ 0\n/);
+    expect(readFileSync(report, "utf8")).toMatch(/^<!doctype html>/i);
+  });
+
+  it("is deterministic for a seed and prints JSON on request", () => {
+    const args = [
+      "simulate",
+      "examples/seed/before.json",
+      "-s",
+      "examples/seed/scenario.yaml",
+      "-n",
+      "50",
+      "--json",
+    ];
+    const a = JSON.parse(cli([...args, "--seed", "7"]).stdout) as {
+      variants: { label: string }[];
+      elapsedMs: number;
+    };
+    const b = JSON.parse(cli([...args, "--seed", "7"]).stdout) as {
+      variants: { label: string }[];
+      elapsedMs: number;
+    };
+    expect({ ...a, elapsedMs: 0 }).toEqual({ ...b, elapsedMs: 0 });
+    expect(a.variants.map((v) => v.label)).toEqual(["given"]);
+  });
+
+  it("names the scenario field that is wrong, and refuses bad numbers", () => {
+    const dir = mkdtempSync(join(tmpdir(), "flp-sim-"));
+    const scenario = join(dir, "bad.yaml");
+    writeFileSync(scenario, "name: bad\nservice:\n  desiredCount: two\n");
+    const bad = cli(["simulate", "examples/seed/before.json", "-s", scenario]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("service.desiredCount");
+    const runs = cli(["simulate", "examples/seed/before.json", "-n", "0"]);
+    expect(runs.code).toBe(2);
+    expect(runs.stderr).toContain("--runs must be a whole number from 1 to 10000000");
+  });
+});
+
+describe("fix", () => {
+  const IMAGE = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/firelens-preflight:0.1.0";
+
+  it("writes the gated seed to stdout, identical to examples/seed/after.json, and says what changed", () => {
+    const run = cli(["fix", "examples/seed/before.json", "--probe-image", IMAGE]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(readFileSync("examples/seed/after.json", "utf8"));
+    expect(run.stderr).toContain("+ added non-essential 'log-router-preflight'");
+  });
+
+  it("--write rewrites in place; a second run leaves the file alone and says why", () => {
+    const dir = mkdtempSync(join(tmpdir(), "flp-fix-"));
+    const file = join(dir, "task.json");
+    writeFileSync(file, readFileSync("examples/seed/before.json"));
+    expect(cli(["fix", file, "--probe-image", IMAGE, "--write"]).code).toBe(0);
+    expect(readFileSync(file, "utf8")).toBe(readFileSync("examples/seed/after.json", "utf8"));
+    const again = cli(["fix", file, "--write"]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain("unchanged: already gated");
+    expect(readFileSync(file, "utf8")).toBe(readFileSync("examples/seed/after.json", "utf8"));
+  });
+
+  it("--dry-run prints a unified diff and writes nothing", () => {
+    const run = cli(["fix", "examples/seed/before.json", "--probe-image", IMAGE, "--dry-run"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("--- examples/seed/before.json");
+    expect(run.stdout).toContain('+      "name": "log-router-preflight",');
+  });
+
+  it("refuses without a probe image, and with conflicting outputs, writing nothing", () => {
+    const missing = cli(["fix", "examples/seed/before.json"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("pass --probe-image <image>");
+    expect(missing.stdout).toBe("");
+    const both = cli(["fix", "examples/seed/before.json", "--probe-image", IMAGE, "--write", "--dry-run"]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("use only one of -o/--output, --write and --dry-run");
   });
 });
