@@ -2,6 +2,7 @@
  * The `firelens-preflight` CLI: a thin shell over the library. Each command parses its flags, calls the
  * library, hands the result to one renderer and returns an exit code; only this folder prints or exits.
  */
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { TaskDefError } from "../taskdef/index.js";
 import { registerCheck } from "./commands/check.js";
@@ -14,6 +15,14 @@ import { registerSimulate } from "./commands/simulate.js";
 import { ExitCode, UsageError } from "./errors.js";
 import { errorLine, wantsColor } from "./io.js";
 
+/** The version of the package this file ships in (`src/cli/` and `dist/cli/` both sit two levels below it). */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version?: string;
+  };
+  return manifest.version ?? "unknown";
+}
+
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command("firelens-preflight")
     .description(
@@ -23,7 +32,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         "preflight gate that holds the app back until the router has provably flushed its output path, " +
         "and shows what a deploy would do with and without it.",
     )
-    .version(process.env.npm_package_version ?? "0.1.0", "-V, --version")
+    .version(packageVersion(), "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ outputError: (text, write) => write(text) });
   registerCheck(program, setExit);

@@ -283,3 +283,10 @@ describe("fix", () => {
     expect(both.stderr).toContain("use only one of -o/--output, --write and --dry-run");
   });
 });
+
+describe("version", () => {
+  it("is the package's own", () => {
+    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+    expect(cli(["--version"]).stdout.trim()).toBe(pkg.version);
+  });
+});
