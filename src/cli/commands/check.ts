@@ -7,6 +7,7 @@ import { describeFormat, type TaskDefinitionDocument } from "../../taskdef/index
 import { ExitCode } from "../errors.js";
 import { processStreams, type Streams, wantsColor, writeOutput } from "../io.js";
 import {
+  addLintOptions,
   allFindings,
   lintAll,
   loadAll,
@@ -71,24 +72,15 @@ export async function runCheck(
 }
 
 export function registerCheck(program: Command, setExit: (code: number) => void): void {
-  program
-    .command("check")
+  addLintOptions(program.command("check"))
     .summary("lint task definitions and summarise their startup order (the main job)")
     .description(
       "Check task definitions for the seed's hazard (an essential FireLens router whose first-flush crash " +
-        "would take a task down after it was put in service), for what ECS would reject, and for known\n" +
+        "would take a task down after it was put in service), for what ECS would reject, and for known " +
         "crash-prone router versions; then summarise each task's startup order and what a router crash " +
         "would stop. A directory checks every task-definition file in it.",
     )
     .argument("<inputs...>", "files or directories; - reads stdin")
-    .option("--fail-on <severity>", "exit 1 on findings at or above: error, warning, note, none", "error")
-    .option(
-      "--suppress <rule[container]=reason...>",
-      "acknowledge a finding with a reason of 10+ characters, e.g. 'FLP203[log-router]=pinned by digest in CD'",
-    )
-    .option("--disable <ids>", "comma-separated rule ids to skip")
-    .option("--color", "force colors")
-    .option("--no-color", "never use colors (NO_COLOR is honoured too)")
     .addHelpText(
       "after",
       "\nExamples:\n  firelens-preflight check examples/seed\n  firelens-preflight check infra/task-definition.json --fail-on warning\n\nFor SARIF or JSON output use `lint`; for the full startup graph use `plan`.",

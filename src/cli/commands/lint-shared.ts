@@ -1,6 +1,7 @@
 /** What `lint` and `check` share: reading the documents and judging findings against `--fail-on`. */
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import type { Command } from "commander";
 import {
   type FailOn,
   type Finding,
@@ -128,4 +129,17 @@ export function lintAll(
 
 export function allFindings(results: readonly LintFileResult[]): Finding[] {
   return results.flatMap((r) => r.findings);
+}
+
+/** The options `lint` and `check` both take, declared once so their flags and help stay the same. */
+export function addLintOptions(command: Command): Command {
+  return command
+    .option("--fail-on <severity>", "exit 1 on findings at or above: error, warning, note, none", "error")
+    .option(
+      "--suppress <rule[container]=reason...>",
+      "acknowledge a finding with a reason of 10+ characters, e.g. 'FLP203[log-router]=pinned by digest in CD'",
+    )
+    .option("--disable <ids>", "comma-separated rule ids to skip, e.g. FLP203,FLP301")
+    .option("--color", "force colors")
+    .option("--no-color", "never use colors (NO_COLOR is honoured too)");
 }

@@ -6,6 +6,7 @@ import { failsAt, rules } from "../../rules/index.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { processStreams, type Streams, wantsColor, writeOutput } from "../io.js";
 import {
+  addLintOptions,
   allFindings,
   lintAll,
   loadAll,
@@ -68,8 +69,7 @@ export async function runLint(
 }
 
 export function registerLint(program: Command, setExit: (code: number) => void): void {
-  program
-    .command("lint")
+  addLintOptions(program.command("lint"))
     .summary("find deploy hazards and what ECS would reject in task definitions")
     .description(
       "Lint task definitions of any shape (ECS JSON, describe-task-definition output, Terraform " +
@@ -78,16 +78,8 @@ export function registerLint(program: Command, setExit: (code: number) => void):
     )
     .argument("[files...]", "files or directories; - reads stdin")
     .option("-f, --format <format>", `output format: ${FORMATS.join(", ")}`, "text")
-    .option("--fail-on <severity>", "exit 1 on findings at or above: error, warning, note, none", "error")
-    .option(
-      "--suppress <rule[container]=reason...>",
-      "acknowledge a finding with a reason of 10+ characters, e.g. 'FLP203[log-router]=pinned by digest in CD'",
-    )
-    .option("--disable <ids>", "comma-separated rule ids to skip, e.g. FLP203,FLP301")
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .option("--no-source", "do not show the offending source lines (text format)")
-    .option("--color", "force colors")
-    .option("--no-color", "never use colors (NO_COLOR is honoured too)")
     .option("--list-rules", "list every rule id, severity and title, then exit")
     .addHelpText(
       "after",

@@ -14,7 +14,7 @@ export function registerProbe(program: Command): void {
     .command("probe")
     .summary("verify the log router's output path (runs inside the preflight container)")
     .description(
-      "Run the preflight probe: send records through the FireLens router on the gated containers' own\n" +
+      "Run the preflight probe: send records through the FireLens router on the gated containers' own " +
         "output path, watch the router's monitoring API until they are flushed, and exit 0 only when the " +
         "path is verified. Same program as dist/probe.mjs; `firelens-preflight probe --help` lists every " +
         "flag and FIRELENS_PREFLIGHT_* variable.",

@@ -5,6 +5,7 @@ import {
   describeFailure,
   isNullOutput,
   uptimeWentBackwards,
+  ZERO_COUNTERS,
   zeroBaseline,
 } from "../../../src/probe/verdict.js";
 import { answers, raw, recording, VERSIONS } from "./fixtures.js";
@@ -76,15 +77,7 @@ describe("verdict over recorded counter sequences", () => {
     expect(isNullOutput("null.0")).toBe(true);
     expect(isNullOutput("datadog.1")).toBe(false);
     const base: MetricsSnapshot = { source: "v1", outputs: {}, uptimeSec: null };
-    const c = (p: number) => ({
-      procRecords: p,
-      procBytes: 0,
-      errors: 0,
-      retries: 0,
-      retriesFailed: 0,
-      droppedRecords: 0,
-      retriedRecords: 0,
-    });
+    const c = (p: number) => ({ ...ZERO_COUNTERS, procRecords: p });
     const now: MetricsSnapshot = {
       source: "v1",
       outputs: { "null.0": c(10), "datadog.0": c(2), "datadog.1": c(1) },
@@ -95,16 +88,7 @@ describe("verdict over recorded counter sequences", () => {
   });
 
   it("fails on errors, retries_failed and drops; a counter going backwards is a restart", () => {
-    const c = (o: Partial<Record<string, number>>) => ({
-      procRecords: 0,
-      procBytes: 0,
-      errors: 0,
-      retries: 0,
-      retriesFailed: 0,
-      droppedRecords: 0,
-      retriedRecords: 0,
-      ...o,
-    });
+    const c = (o: Partial<Record<string, number>>) => ({ ...ZERO_COUNTERS, ...o });
     const snap = (o: Partial<Record<string, number>>): MetricsSnapshot => ({
       source: "v1",
       outputs: { "null.0": c({}), "cloudwatch_logs.1": c(o) },
