@@ -86,7 +86,7 @@ export class FireLensChecks extends NagPack {
       // cdk-nag takes one level per applyRule; a rule whose messages differ in severity is applied per severity.
       const severities = new Set<Severity>([
         rule.meta.severity,
-        ...Object.values(rule.meta.messageSeverities ?? {}),
+        ...Object.values(rule.meta.messageSeverities ?? {}).filter((s): s is Severity => s !== undefined),
       ]);
       for (const severity of severities) {
         this.applyRule({

@@ -4,23 +4,9 @@ import { fileURLToPath } from "node:url";
 import { type Duration, IgnoreMode } from "aws-cdk-lib";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import { Construct, type IConstruct } from "constructs";
-import {
-  DEFAULT_PREFLIGHT_NAME,
-  PREFLIGHT_ENV,
-  PreflightContainerError,
-  type PreflightContainerOptions,
-  type PreflightRequire,
-  preflightContainer,
-} from "../fix/preflight-container.js";
-import {
-  containersOf,
-  dependsOnCondition,
-  hasHealthCheck,
-  looksLikeDatadogAgent,
-  probeDuration,
-  routerOf,
-  usesFireLens,
-} from "./containers.js";
+import { GateContainerError, type GateContainerOptions, gateContainer } from "../model/index.js";
+import { PREFLIGHT_CONTAINER_NAME, PROBE_SETTINGS, type RequireLevel } from "../probe/contract.js";
+import { dependsOnCondition, probeDuration, readCdkTask, routerOf } from "./containers.js";
 import { FireLensPreflightError } from "./errors.js";
 
 /** Root of the installed package (`src/cdk/` in the repository, `dist/cdk/` once built): it holds the probe's Dockerfile. */
@@ -64,7 +50,7 @@ export interface PreflightOptions {
    * Lowest verification level that opens the gate.
    * @default "auto" - `flushed` when the router's monitoring server answers, else `accepted`
    */
-  readonly require?: PreflightRequire;
+  readonly require?: RequireLevel;
   /** Hard limit for the whole probe run. @default Duration.seconds(60) */
   readonly deadline?: Duration;
   /** Records sent per gated container. @default 3 */
@@ -165,17 +151,16 @@ export class LogRouterPreflight extends Construct {
         this,
       );
     }
-    const containerName = props.containerName ?? DEFAULT_PREFLIGHT_NAME;
-    const agent =
-      props.agent ??
-      containersOf(taskDefinition).find(
-        (c) => c !== router && c.containerName !== containerName && looksLikeDatadogAgent(c),
-      );
+    const containerName = props.containerName ?? PREFLIGHT_CONTAINER_NAME;
+    const task = readCdkTask(taskDefinition);
+    const modelAgent = task.of(task.reading.agent);
+    const agent = props.agent ?? (modelAgent?.containerName === containerName ? undefined : modelAgent);
     const gate =
       props.gate ??
-      containersOf(taskDefinition).filter(
-        (c) => c.essential && usesFireLens(c) && c !== router && c !== agent,
-      );
+      task.reading.apps
+        .filter((a) => a.essential === true)
+        .map((a) => task.of(a))
+        .filter((c): c is ecs.ContainerDefinition => c !== undefined && c !== router && c !== agent);
     if (gate.length === 0) {
       throw new FireLensPreflightError(
         props.gate === undefined
@@ -186,8 +171,8 @@ export class LogRouterPreflight extends Construct {
     }
     for (const g of gate) this.checkGateable(g, taskDefinition, router, agent);
 
-    const routerHealthy = hasHealthCheck(router);
-    const options: PreflightContainerOptions = {
+    const routerHealthy = task.reading.containers[task.containers.indexOf(router)]?.hasHealthCheck === true;
+    const options: GateContainerOptions = {
       gated: gate.map((c) => c.containerName),
       routerName: router.containerName,
       routerHasHealthCheck: routerHealthy,
@@ -203,11 +188,11 @@ export class LogRouterPreflight extends Construct {
       cpu: props.cpu,
       memoryReservation: props.memoryReservationMiB,
     };
-    let definition: ReturnType<typeof preflightContainer>;
+    let definition: ReturnType<typeof gateContainer>;
     try {
-      definition = preflightContainer(options);
+      definition = gateContainer(options);
     } catch (error) {
-      if (error instanceof PreflightContainerError) throw new FireLensPreflightError(error.message, this);
+      if (error instanceof GateContainerError) throw new FireLensPreflightError(error.message, this);
       throw error;
     }
 
@@ -223,7 +208,7 @@ export class LogRouterPreflight extends Construct {
       essential: false,
       cpu: definition.cpu,
       memoryReservationMiB: definition.memoryReservation,
-      environment: Object.fromEntries(definition.environment.map((e) => [e.name, e.value])),
+      environment: Object.fromEntries(definition.environment.map((e) => [e.name, String(e.value)])),
       logging,
     });
     for (const dep of definition.dependsOn) {
@@ -256,7 +241,7 @@ export class LogRouterPreflight extends Construct {
       this.checkGateable(c, this.taskDefinition, this.router, this.agent);
       this.wire(c);
     }
-    this.container.addEnvironment(PREFLIGHT_ENV.containers, this.gatedContainerNames.join(","));
+    this.container.addEnvironment(PROBE_SETTINGS.containers.env, this.gatedContainerNames.join(","));
   }
 
   private wire(container: ecs.ContainerDefinition): void {
@@ -297,15 +282,13 @@ export class LogRouterPreflight extends Construct {
         `router ${this.router.containerName} has a dependsOn: remove it (the ECS agent then drops every implicit START dependency on the router)`,
       );
     }
-    const ungated = containersOf(this.taskDefinition).filter(
-      (c) =>
-        c.essential &&
-        usesFireLens(c) &&
-        c !== this.router &&
-        c !== this.agent &&
-        c !== this.container &&
-        !this.gatedContainers.includes(c),
-    );
+    const task = readCdkTask(this.taskDefinition);
+    const ungated = task.reading.ungatedApps
+      .map((a) => task.of(a))
+      .filter(
+        (c): c is ecs.ContainerDefinition =>
+          c !== undefined && c !== this.agent && c !== this.container && !this.gatedContainers.includes(c),
+      );
     if (this.gateDefaulted && ungated.length > 0) {
       const names = ungated.map((c) => c.containerName).join(", ");
       errors.push(

@@ -3,10 +3,10 @@
  * SUCCESS, for a non-essential preflight container (directly or through a container that does).
  */
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { analyze, cpath, essentialOf, label, ungatedApps } from "./util.js";
+import { defineRule } from "./types.js";
+import { cpath } from "./util.js";
 
-export const FLP201: Rule = {
+export const FLP201 = defineRule({
   meta: {
     id: "FLP201",
     title: "App can take traffic before the log path is verified",
@@ -26,21 +26,20 @@ export const FLP201: Rule = {
     },
   },
   check(ctx) {
-    const a = analyze(ctx.taskDefinition);
-    const router = a.router;
-    if (router === undefined || essentialOf(router.definition) !== true) return;
-    for (const app of ungatedApps(a)) {
-      const hasDeps = (a.deps[app.index] ?? []).length > 0;
+    const task = ctx.task;
+    const router = task.router;
+    if (router === undefined || router.essential !== true) return;
+    for (const app of task.ungatedApps) {
       ctx.report({
-        messageId: a.preflights.length === 0 ? "noGate" : "notGated",
+        messageId: task.gates.length === 0 ? "noGate" : "notGated",
         data: {
-          container: label(app),
-          router: label(router),
-          preflights: a.preflights.map((p) => `'${label(p)}'`).join(", "),
+          container: app.label,
+          router: router.label,
+          preflights: task.gates.map((p) => `'${p.label}'`).join(", "),
         },
-        path: hasDeps ? cpath(app, "dependsOn") : cpath(app, "name"),
+        path: app.dependsOn.length > 0 ? cpath(app, "dependsOn") : cpath(app, "name"),
         container: app.name,
       });
     }
   },
-};
+});

@@ -4,6 +4,7 @@
  * stay in the loader. A rule that throws is our bug, not the user's: it becomes one internal-error finding
  * and the other rules still run (as cdk-nag's `applyRule` does).
  */
+import { readTask } from "../model/index.js";
 import type { JsonPath, ServiceView, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
 import { rules as catalogue } from "./catalogue.js";
 import type { Finding, LintFileResult, Report, Rule, RuleContext, Severity, Suppression } from "./types.js";
@@ -197,6 +198,7 @@ function runRules(
   const context: RuleContext = {
     document: doc,
     taskDefinition: td,
+    task: readTask(td, { serviceConnect: services.some((s) => s.serviceConnect === true) }),
     services,
     report(report: Report) {
       if (current !== undefined) out.push(toFinding(doc, td, current, report));

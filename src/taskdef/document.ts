@@ -320,6 +320,7 @@ class Builder {
       path: JsonPath;
       ref: string | undefined;
       dc: DeploymentConfiguration | undefined;
+      serviceConnect: boolean | undefined;
     }> = [];
     for (const key in resources) {
       if (!Object.hasOwn(resources, key)) continue;
@@ -337,6 +338,8 @@ class Builder {
         taskDefinitions.push(this.taskDefinition(properties, path, key));
       } else {
         const dc = properties.DeploymentConfiguration;
+        const sc = properties.ServiceConnectConfiguration;
+        const enabled = isObj(sc) ? normaliseScalar("enable", sc.Enabled, false) : undefined;
         services.push({
           id: key,
           path,
@@ -345,6 +348,7 @@ class Builder {
             dc === undefined
               ? undefined
               : (templateView(dc, "deploymentConfiguration", false, false) as DeploymentConfiguration),
+          serviceConnect: typeof enabled === "boolean" ? enabled : undefined,
         });
       }
     }
@@ -364,6 +368,7 @@ class Builder {
         path: s.path,
         taskDefinitionRef: s.ref !== undefined && ids.has(s.ref) ? s.ref : undefined,
         deploymentConfiguration: s.dc,
+        serviceConnect: s.serviceConnect,
       })),
     };
   }

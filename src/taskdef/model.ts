@@ -88,6 +88,11 @@ export interface ServiceView {
   /** Logical id of the task definition when the service refers to one in the same template with `Ref`. */
   readonly taskDefinitionRef: string | undefined;
   readonly deploymentConfiguration: DeploymentConfiguration | undefined;
+  /**
+   * `ServiceConnectConfiguration.Enabled`: ECS then adds its proxy container to every task and makes every
+   * container wait for it. `undefined` when not set or only known at deploy time.
+   */
+  readonly serviceConnect: boolean | undefined;
 }
 
 export interface TaskDefinitionDocument {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { circuitBreakerThreshold } from "../../src/simulate/engine.js";
+import { SimulationInputError } from "../../src/simulate/plan.js";
 import type { ContainerDefinition } from "../../src/taskdef/model.js";
 import { fixedScenario, runOnce, targetAt } from "./helpers.js";
 
@@ -95,24 +96,27 @@ describe("dependsOn (ecs.md §1)", () => {
     expect(targetAt(r.task, "initial")).toBeUndefined();
   });
 
-  it("a dependency on a container that does not exist is terminal: 143 CannotStartContainerError (ecs.md §1 Runtime (a))", () => {
-    const r = runOnce(
+  // The agent checks the whole graph before it starts any container (ValidDependencies in
+  // agent/engine/dependencygraph/graph.go; initializeContainerOrdering in agent/api/task/task.go): such a task
+  // never runs, so there is no deploy to simulate.
+  it.each([
+    [
+      "a dependency on a container that does not exist",
       [app({ logConfiguration: undefined, dependsOn: [{ containerName: "nope", condition: "START" }] })],
-      fixedScenario(),
-    );
-    expect(r.container("app").exitCode).toBe(143);
-    expect(r.container("app").reason).toBe("CannotStartContainerError");
-    expect(r.task.stopCause).toBe("EssentialContainerExited");
-  });
-
-  it("HEALTHY on a container without healthCheck never resolves: the task stops, unable to transition (ecs.md §1 tm.go)", () => {
-    const r = runOnce(
+      /"app" depends on "nope", which is not in the task/,
+    ],
+    [
+      "HEALTHY on a container without healthCheck",
       [router(), app({ dependsOn: [{ containerName: "log-router", condition: "HEALTHY" }] })],
-      fixedScenario(),
-    );
-    expect(r.task.stopCause).toBe("UnableToTransition");
-    expect(r.container("app").reason).toBe("never-started");
-  });
+      /"app" waits for "log-router" to be HEALTHY, but "log-router" has no healthCheck/,
+    ],
+  ] as const)(
+    "%s: the agent refuses the task, so the simulator refuses the input",
+    (_, containers, message) => {
+      expect(() => runOnce([...containers], fixedScenario())).toThrow(SimulationInputError);
+      expect(() => runOnce([...containers], fixedScenario())).toThrow(message);
+    },
+  );
 });
 
 describe("the gate (DESIGN.md 'The gate'; seed article)", () => {

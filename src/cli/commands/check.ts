@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import pc from "picocolors";
-import { buildStartupPlan, consequencesOfExit } from "../../plan/index.js";
+import { buildStartupPlan } from "../../plan/index.js";
 import { formatText } from "../../rules/format/text.js";
 import { failsAt } from "../../rules/index.js";
 import { describeFormat, type TaskDefinitionDocument } from "../../taskdef/index.js";
@@ -23,29 +23,40 @@ export interface CheckOptions {
   readonly color?: boolean;
 }
 
+function planOf(doc: TaskDefinitionDocument, td: TaskDefinitionDocument["taskDefinitions"][number]) {
+  const services = doc.services.filter((s) => s.taskDefinitionRef === td.id);
+  return buildStartupPlan(td, { serviceConnect: services.some((s) => s.serviceConnect === true) });
+}
+
 /** The plan in two or three lines: enough to see whether the app waits for a verified router. */
 function planSummary(doc: TaskDefinitionDocument): string[] {
   const lines: string[] = [];
   for (const td of doc.taskDefinitions) {
-    const plan = buildStartupPlan(td);
+    const plan = planOf(doc, td);
     const prefix = doc.taskDefinitions.length > 1 ? `${td.id}: ` : "";
+    if (plan.refusal !== undefined) {
+      lines.push(`  ${prefix}the ECS agent refuses this task before starting any container: ${plan.refusal}`);
+      continue;
+    }
     lines.push(`  ${prefix}startup: ${plan.stages.map((s) => s.join(", ")).join(" → ")}`);
     for (const b of plan.blocked) lines.push(`  ${prefix}never starts: ${b.name} ${b.reason}`);
-    const router = plan.nodes.find((n) => n.router);
-    if (router) {
-      lines.push(
-        `  ${prefix}if ${router.name} crashes: ${consequencesOfExit(plan, router.name, 139).explanation}`,
-      );
+    if (plan.routerCrash !== undefined) {
+      lines.push(`  ${prefix}if ${plan.routerCrash.container} crashes: ${plan.routerCrash.explanation}`);
     }
-    // The gate: a non-essential container something waits on with SUCCESS. Its failure is the safe way down.
-    const gates = plan.nodes.filter(
-      (n) => !n.essential && plan.edges.some((e) => e.to === n.name && e.condition === "SUCCESS"),
-    );
-    for (const gate of gates) {
-      lines.push(`  ${prefix}if ${gate.name} fails: ${consequencesOfExit(plan, gate.name, 1).explanation}`);
-    }
+    // A non-essential container something waits on with SUCCESS: its failure is the safe way down.
+    for (const gate of plan.gateFailures)
+      lines.push(`  ${prefix}if ${gate.container} fails: ${gate.explanation}`);
   }
   return lines;
+}
+
+/** The file's verdict, one line: per task, gated or not and what a router crash would do. */
+function verdictLine(doc: TaskDefinitionDocument): string {
+  const verdicts = doc.taskDefinitions.map((td) => {
+    const v = planOf(doc, td).verdict;
+    return doc.taskDefinitions.length > 1 ? `${td.id}: ${v}` : v;
+  });
+  return `${doc.file}: ${verdicts.length === 0 ? "no task definition" : verdicts.join("; ")}`;
 }
 
 export async function runCheck(
@@ -66,6 +77,8 @@ export async function runCheck(
     out.push(`  ${doc.file} (${describeFormat(doc.format)})`, ...planSummary(doc).map((l) => `  ${l}`));
   }
   for (const s of loaded.skipped) out.push(`note: ${s.file}: skipped (${s.why})`);
+  if (loaded.documents.length > 0)
+    out.push("", c.bold("verdict"), ...loaded.documents.map((d) => `  ${verdictLine(d)}`));
   await writeOutput(undefined, out.join("\n"), streams);
   if (loaded.errors.length > 0) return ExitCode.usage;
   return failsAt(allFindings(results), failOn) ? ExitCode.findings : ExitCode.ok;
