@@ -1,9 +1,7 @@
 import { CfnResource, type PolicyValidationPluginReport, Stack } from "aws-cdk-lib";
 import { NagMessageLevel, NagPack, type NagPackProps, NagRuleCompliance, type NagRuleResult } from "cdk-nag";
 import type { IConstruct } from "constructs";
-import { rules as catalogue } from "../rules/catalogue.js";
-import { lintDocument } from "../rules/engine.js";
-import type { Finding, Rule, Severity } from "../rules/types.js";
+import { rules as catalogue, type Finding, lintDocument, type Rule, type Severity } from "../rules/index.js";
 import { parseDocument } from "../taskdef/index.js";
 
 const TASK_DEFINITION = "AWS::ECS::TaskDefinition";

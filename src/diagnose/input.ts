@@ -9,9 +9,7 @@
  * definition: located, one line, exit 2.
  */
 import { findNodeAtLocation, getNodeValue, type Node, type ParseError, parseTree } from "jsonc-parser";
-import { TaskDefError } from "../taskdef/errors.js";
-import { JSON_ERRORS, LineIndex } from "../taskdef/raw.js";
-import { readSource, type Source } from "../taskdef/source.js";
+import { JSON_ERRORS, LineIndex, readSource, type Source, TaskDefError } from "../taskdef/index.js";
 import type { Deployment, DiagnoseInput, Failure, Service, ServiceEvent, Task } from "./types.js";
 
 export const EXPECTED_DIAGNOSE_INPUT =

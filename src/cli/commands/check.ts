@@ -1,8 +1,7 @@
 import type { Command } from "commander";
 import pc from "picocolors";
 import { buildStartupPlan } from "../../plan/index.js";
-import { formatText } from "../../rules/format/text.js";
-import { failsAt } from "../../rules/index.js";
+import { failsAt, formatText } from "../../rules/index.js";
 import { describeFormat, type TaskDefinitionDocument } from "../../taskdef/index.js";
 import { ExitCode } from "../errors.js";
 import { processStreams, type Streams, wantsColor, writeOutput } from "../io.js";
