@@ -16,7 +16,7 @@ import { LogRouterPreflight, type PreflightOptions } from "./log-router-prefligh
 
 /**
  * Pinned router image: aws-for-fluent-bit 3.2.1 (Fluent Bit 4.2.2, Amazon Linux 2023), the current line since
- * 2.x reached its end of life (2026-06-30). It ships `/fluent-bit/configs/output-metrics-healthcheck.conf`,
+ * 2.x reached its end of life (2026-06-30). It ships the built-in monitoring config (`ROUTER_MONITORING_CONFIG`),
  * and no crash bug in our catalogue is reachable with it: the open in_forward SIGSEGV (fluent-bit#11113)
  * needs a custom config that sets Mem_Buf_Limit below Buffer_Max_Size, and the built-in monitoring config
  * holds only [SERVICE] settings (fluent-bit#11113; aws-for-fluent-bit's CHANGELOG).
@@ -88,7 +88,7 @@ export interface FireLensDatadogFargateServiceProps
   /** @default "log-router" */
   readonly routerContainerName?: string;
   /**
-   * Load `/fluent-bit/configs/output-metrics-healthcheck.conf` (monitoring server on :2020, needed for the
+   * Load the built-in monitoring config `ROUTER_MONITORING_CONFIG` (monitoring server on :2020, needed for the
    * probe's `flushed` level and the uptime health check). Turn off for router images older than 2.29.1.
    * @default true
    */

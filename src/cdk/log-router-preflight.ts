@@ -44,7 +44,7 @@ export interface PreflightOptions {
    * @default - built from this package's `Dockerfile` as a CDK Docker image asset (synth needs no Docker)
    */
   readonly image?: ecs.ContainerImage;
-  /** @default "log-router-preflight" */
+  /** @default PREFLIGHT_CONTAINER_NAME, the seed's name */
   readonly containerName?: string;
   /**
    * Lowest verification level that opens the gate.
@@ -57,7 +57,7 @@ export interface PreflightOptions {
   readonly records?: number;
   /**
    * Fluent Bit monitoring server, or `"off"`.
-   * @default "http://127.0.0.1:2020" (the port `/fluent-bit/configs/output-metrics-healthcheck.conf` opens)
+   * @default DEFAULT_MONITOR_URL, the port the built-in monitoring config `ROUTER_MONITORING_CONFIG` opens
    */
   readonly monitor?: string;
   /** The router's forward TCP port. @default 24224 (what FireLens generates) */

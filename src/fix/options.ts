@@ -4,7 +4,7 @@ import type { RequireLevel } from "../probe/contract.js";
 export interface GateOptions {
   /** Image of the probe; needed when a preflight container is added, unless the file already names one. */
   readonly probeImage?: string;
-  /** Name of the preflight container. @default "log-router-preflight" */
+  /** Name of the preflight container. @default PREFLIGHT_CONTAINER_NAME, the seed's name */
   readonly name?: string;
   /** Containers to gate, instead of every essential app logging through awsfirelens. */
   readonly gate?: readonly string[];

@@ -58,7 +58,7 @@ export interface GateContainerOptions {
   readonly agentName?: string;
   /** Probe image. */
   readonly image: string;
-  /** @default "log-router-preflight" */
+  /** @default PREFLIGHT_CONTAINER_NAME, the seed's name */
   readonly name?: string;
   /**
    * The router's forward TCP port. Only written when it differs from 24224, so the probe keeps its own

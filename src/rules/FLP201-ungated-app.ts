@@ -2,6 +2,7 @@
  * Passes when every essential app container that logs through an essential FireLens router waits, with
  * SUCCESS, for a non-essential preflight container (directly or through a container that does).
  */
+import { PREFLIGHT_CONTAINER_NAME } from "../probe/contract.js";
 import { SRC } from "./sources.js";
 import { defineRule } from "./types.js";
 import { cpath } from "./util.js";
@@ -15,8 +16,7 @@ export const FLP201 = defineRule({
     rationale:
       "The FireLens router is essential, so if it crashes on the app's first log flush (as aws-for-fluent-bit 2.19.0 did in the incident this tool comes from) the whole task stops after the app started and the load balancer already routed requests to it: those requests fail with 502 while the target drains. A non-essential preflight container that verifies the log path, and app containers that depend on it with SUCCESS, stop a bad task before the app ever listens: the agent stops the app with exit 143 when the preflight fails.",
     sources: [SRC.taskDefinitionParameters, SRC.containerDependency, SRC.agentPr3218, SRC.firelensTaskDef],
-    fixHint:
-      "Run `firelens-preflight fix`: it adds a non-essential 'log-router-preflight' container and makes every essential awsfirelens app depend on it with SUCCESS.",
+    fixHint: `Run \`firelens-preflight fix\`: it adds a non-essential '${PREFLIGHT_CONTAINER_NAME}' container and makes every essential awsfirelens app depend on it with SUCCESS, also an app whose name is only known at deploy time (a CloudFormation intrinsic or a template placeholder: the gate then lists it with the same value).`,
     fixable: "gate",
     messages: {
       noGate:

@@ -1,5 +1,5 @@
 /**
- * Passes when the preflight's probe configuration (`FIRELENS_PREFLIGHT_CONTAINERS` / `_TAGS`, or the
+ * Passes when the preflight's probe configuration (its containers / tags variables, or the
  * `--containers` / `--tags` flags) covers every awsfirelens container that waits for it.
  */
 import type { ContainerReading } from "../model/index.js";
@@ -7,6 +7,8 @@ import { PROBE_SETTINGS, type ProbeTargets, probeTargets, targetsCover } from ".
 import { SRC } from "./sources.js";
 import { defineRule } from "./types.js";
 import { arr, cpath, quoteList } from "./util.js";
+
+const CONTAINERS = PROBE_SETTINGS.containers.env;
 
 /** The gate's targets as the probe will read them, and the setting a finding should point at. */
 function targetsOf(p: ContainerReading): { targets: ProbeTargets; path: ReadonlyArray<string | number> } {
@@ -31,14 +33,11 @@ export const FLP206 = defineRule({
     rationale:
       "FireLens gives each awsfirelens container its own output, matched on `{container}-firelens*`. A crash on the first flush happens in the output the app's first logs hit, so the preflight must send records tagged for each gated container. A preflight that only echoes (as the incident's did) or probes other tags opens the gate without having tested the path that crashes.",
     sources: [SRC.firelensTaskDef, SRC.firelensConfiguration],
-    fixHint:
-      "Set FIRELENS_PREFLIGHT_CONTAINERS on the preflight to the comma-separated names of every container that waits for it (`firelens-preflight fix` does).",
+    fixHint: `Set ${CONTAINERS} on the preflight to the comma-separated names of every container that waits for it (\`firelens-preflight fix\` does).`,
     fixable: "gate",
     messages: {
-      noTargets:
-        "Preflight '{{preflight}}' sends no records through the outputs of the containers it gates ({{gated}}): set FIRELENS_PREFLIGHT_CONTAINERS.",
-      notCovered:
-        "Preflight '{{preflight}}' gates '{{container}}' but does not send records through its output: add it to FIRELENS_PREFLIGHT_CONTAINERS.",
+      noTargets: `Preflight '{{preflight}}' sends no records through the outputs of the containers it gates ({{gated}}): set ${CONTAINERS}.`,
+      notCovered: `Preflight '{{preflight}}' gates '{{container}}' but does not send records through its output: add it to ${CONTAINERS}.`,
     },
   },
   check(ctx) {

@@ -3,6 +3,7 @@
  * wording, sources and the router version table live in one place. `test/rules/docs.test.ts` fails when
  * the committed pages drift; `UPDATE_DOCS=1` rewrites them.
  */
+import { PREFLIGHT_CONTAINER_NAME, PROBE_SETTINGS } from "../probe/contract.js";
 import { rules as catalogue } from "./catalogue.js";
 import { formatVersion, KNOWN_BUGS, type VersionRange } from "./data/router-versions.js";
 import type { Rule } from "./types.js";
@@ -13,35 +14,38 @@ const FAMILY: Readonly<Record<string, string>> = {
   security: "FLP3xx — security and hygiene",
 };
 
+const GATE = PREFLIGHT_CONTAINER_NAME;
+const CONTAINERS = PROBE_SETTINGS.containers.env;
+
 /** Short examples for the pages: a document fragment that is flagged and one that passes. */
 const EXAMPLES: Readonly<Record<string, { bad: string; good: string }>> = {
   FLP104: {
-    bad: `{ "name": "log-router-preflight", "essential": true },
-{ "name": "app", "dependsOn": [{ "containerName": "log-router-preflight", "condition": "SUCCESS" }] }`,
-    good: `{ "name": "log-router-preflight", "essential": false },
-{ "name": "app", "dependsOn": [{ "containerName": "log-router-preflight", "condition": "SUCCESS" }] }`,
+    bad: `{ "name": "${GATE}", "essential": true },
+{ "name": "app", "dependsOn": [{ "containerName": "${GATE}", "condition": "SUCCESS" }] }`,
+    good: `{ "name": "${GATE}", "essential": false },
+{ "name": "app", "dependsOn": [{ "containerName": "${GATE}", "condition": "SUCCESS" }] }`,
   },
   FLP201: {
     bad: `{ "name": "log-router", "essential": true, "firelensConfiguration": { "type": "fluentbit" } },
 { "name": "app", "essential": true, "logConfiguration": { "logDriver": "awsfirelens", "options": { "Name": "datadog" } } }`,
     good: `{ "name": "log-router", "essential": true, "firelensConfiguration": { "type": "fluentbit" } },
-{ "name": "log-router-preflight", "essential": false,
-  "environment": [{ "name": "FIRELENS_PREFLIGHT_CONTAINERS", "value": "app" }],
+{ "name": "${GATE}", "essential": false,
+  "environment": [{ "name": "${CONTAINERS}", "value": "app" }],
   "dependsOn": [{ "containerName": "log-router", "condition": "START" }] },
 { "name": "app", "essential": true, "logConfiguration": { "logDriver": "awsfirelens", "options": { "Name": "datadog" } },
-  "dependsOn": [{ "containerName": "log-router-preflight", "condition": "SUCCESS" }] }`,
+  "dependsOn": [{ "containerName": "${GATE}", "condition": "SUCCESS" }] }`,
   },
   FLP203: {
     bad: `"image": "amazon/aws-for-fluent-bit:stable"`,
     good: `"image": "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.5"`,
   },
   FLP205: {
-    bad: `"dependsOn": [{ "containerName": "log-router-preflight", "condition": "START" }]`,
-    good: `"dependsOn": [{ "containerName": "log-router-preflight", "condition": "SUCCESS" }]`,
+    bad: `"dependsOn": [{ "containerName": "${GATE}", "condition": "START" }]`,
+    good: `"dependsOn": [{ "containerName": "${GATE}", "condition": "SUCCESS" }]`,
   },
   FLP206: {
-    bad: `{ "name": "log-router-preflight", "command": ["sh", "-c", "echo preflight alive"] }`,
-    good: `{ "name": "log-router-preflight", "environment": [{ "name": "FIRELENS_PREFLIGHT_CONTAINERS", "value": "app" }] }`,
+    bad: `{ "name": "${GATE}", "command": ["sh", "-c", "echo preflight alive"] }`,
+    good: `{ "name": "${GATE}", "environment": [{ "name": "${CONTAINERS}", "value": "app" }] }`,
   },
   FLP208: {
     bad: `Service:
