@@ -20,9 +20,11 @@ import {
  * The image reference as text, placeholders marked `${…}`, when enough of it is literal: a string, or a
  * CloudFormation `Fn::Sub` / `Fn::Join` whose literal parts still tell the repository and tag.
  */
-export function imageTextOf(image: unknown): string | undefined {
+export function imageTextOf(image: unknown, ssmParameters?: ReadonlyMap<string, string>): string | undefined {
   if (typeof image === "string") return markPlaceholders(image);
   if (!isIntrinsic(image)) return undefined;
+  if (image.fn === "Ref" && typeof image.argument === "string")
+    return ssmImage(ssmParameters?.get(image.argument));
   if (image.fn === "Fn::Sub") {
     const arg = image.argument;
     const template =
@@ -35,6 +37,15 @@ export function imageTextOf(image: unknown): string | undefined {
     return parts.map((p) => (typeof p === "string" ? markPlaceholders(p) : PLACEHOLDER_MARK)).join(sep);
   }
   return undefined;
+}
+
+/**
+ * AWS publishes the aws-for-fluent-bit image of each region in SSM (`/aws/service/aws-for-fluent-bit/<tag>`);
+ * CDK's FireLens router names its image that way. The repository and tag are known; the registry is regional.
+ */
+function ssmImage(parameter: string | undefined): string | undefined {
+  const m = parameter === undefined ? null : /^\/aws\/service\/aws-for-fluent-bit\/(.+)$/.exec(parameter);
+  return m === null ? undefined : `${PLACEHOLDER_MARK}/aws-for-fluent-bit:${m[1]}`;
 }
 
 function readDependencies(raw: unknown): Dependency[] {
@@ -69,7 +80,10 @@ function readDependencies(raw: unknown): Dependency[] {
   return out;
 }
 
-function readContainer(view: ContainerView): Omit<ContainerReading, "role" | "evidence"> {
+function readContainer(
+  view: ContainerView,
+  ssmParameters: ReadonlyMap<string, string> | undefined,
+): Omit<ContainerReading, "role" | "evidence"> {
   const def = view.definition;
   const name = textValue(def.name as unknown);
   const lc: unknown = def.logConfiguration;
@@ -89,7 +103,7 @@ function readContainer(view: ContainerView): Omit<ContainerReading, "role" | "ev
     hasFirelensConfiguration: fc !== undefined && fc !== null,
     // A health check only known at deploy time is taken to exist, so a HEALTHY wait on it is not called unmeetable.
     hasHealthCheck: isObject(hc) || isIntrinsic(hc),
-    imageText: imageTextOf(def.image as unknown),
+    imageText: imageTextOf(def.image as unknown, ssmParameters),
     dependsOn: readDependencies(def.dependsOn as unknown),
     environment: environmentOf(def.environment as unknown),
   };
@@ -162,7 +176,7 @@ function ungated(containers: readonly ContainerReading[], byName: ReadonlyMap<st
 }
 
 function readTaskUncached(td: TaskDefinitionView, options: ReadOptions): TaskReading {
-  const partial = td.containers.map(readContainer);
+  const partial = td.containers.map((c) => readContainer(c, td.ssmParameters));
   const {
     roles,
     evidence,

@@ -291,7 +291,7 @@ class Builder {
       };
     }
     if (!isObj(root)) this.fail([], `expected ${EXPECTED_DOCUMENT}`, EXPECTED_DOCUMENT);
-    if (this.template) return this.buildTemplate(root.Resources as Obj, json);
+    if (this.template) return this.buildTemplate(root.Resources as Obj, json, ssmParameters(root.Parameters));
     if (Object.hasOwn(root, "taskDefinition")) {
       const wrapped = root.taskDefinition;
       if (!isObj(wrapped)) {
@@ -313,7 +313,7 @@ class Builder {
     this.fail([], `expected ${EXPECTED_DOCUMENT}`, EXPECTED_DOCUMENT);
   }
 
-  buildTemplate(resources: Obj, json: boolean): Built {
+  buildTemplate(resources: Obj, json: boolean, parameters: ReadonlyMap<string, string>): Built {
     const taskDefinitions: TaskDefinitionView[] = [];
     const services: Array<{
       id: string;
@@ -335,7 +335,8 @@ class Builder {
       }
       const properties: Obj = props ?? {};
       if (type === "AWS::ECS::TaskDefinition") {
-        taskDefinitions.push(this.taskDefinition(properties, path, key));
+        const td = this.taskDefinition(properties, path, key);
+        taskDefinitions.push(parameters.size === 0 ? td : { ...td, ssmParameters: parameters });
       } else {
         const dc = properties.DeploymentConfiguration;
         const sc = properties.ServiceConnectConfiguration;
@@ -372,6 +373,21 @@ class Builder {
       })),
     };
   }
+}
+
+/**
+ * Template parameters that CloudFormation fills from SSM Parameter Store (`AWS::SSM::Parameter::Value<String>`),
+ * by logical id → the parameter name in their `Default` (how CDK's FireLens router names its image).
+ */
+function ssmParameters(parameters: unknown): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  if (!isObj(parameters)) return out;
+  for (const key in parameters) {
+    const p = parameters[key];
+    if (isObj(p) && p.Type === "AWS::SSM::Parameter::Value<String>" && typeof p.Default === "string")
+      out.set(key, p.Default);
+  }
+  return out;
 }
 
 function refTarget(value: unknown): string | undefined {

@@ -79,6 +79,8 @@ export interface TaskDefinitionView {
   /** camelCase view of the task-level fields (cpu, memory, requiresCompatibilities, networkMode, …). */
   readonly taskDefinition: TaskDefinition;
   readonly containers: readonly ContainerView[];
+  /** Template parameters filled from SSM Parameter Store: logical id → the SSM parameter name (templates only). */
+  readonly ssmParameters?: ReadonlyMap<string, string>;
 }
 
 export interface ServiceView {
