@@ -8,6 +8,7 @@ export type ChangeKind =
   | "add-preflight"
   | "gate-container"
   | "gate-condition"
+  | "gate-essential"
   | "preflight-coverage"
   | "router-monitoring"
   | "router-health-check"

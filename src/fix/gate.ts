@@ -135,6 +135,27 @@ function checkEditable(scope: TaskScope, containers: readonly ContainerReading[]
   }
 }
 
+/**
+ * An existing gate must itself be a gate: non-essential (an essential one stops the task when it exits 0, and ECS
+ * rejects SUCCESS on it: FLP104, FLP204).
+ */
+function completeGate(scope: TaskScope, gate: ContainerReading): void {
+  const { ctx, td } = scope;
+  const base = ["containerDefinitions", gate.index];
+  if (gate.essential !== false) {
+    // A value only known at deploy time is replaced too: a gate that may be essential is not a gate.
+    const was = gate.essential === undefined ? "only known at deploy time" : "true";
+    const path = viewEdit(scope, "set", [...base, "essential"], false);
+    ctx.changes.push({
+      kind: "gate-essential",
+      target: td.id,
+      container: gate.label,
+      path,
+      description: `'${gate.label}' is now non-essential (it was ${was}): its exit, pass or fail, must not stop the task by itself`,
+    });
+  }
+}
+
 /** An existing gate must send records for every container it gates (FLP206). */
 function coverGate(scope: TaskScope, gate: ContainerReading, gated: readonly GatedName[]): void {
   const { ctx, td } = scope;
@@ -321,6 +342,8 @@ function planTask(ctx: FixContext, td: TaskDefinitionView, image: string | undef
   const before = ctx.changes.length;
   if (existing?.name !== undefined) {
     const gateName = existing.name;
+    checkEditable(scope, [existing]);
+    completeGate(scope, existing);
     for (const c of gated) gateDependent(scope, c, gateName);
     coverGate(
       scope,

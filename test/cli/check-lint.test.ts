@@ -108,7 +108,7 @@ describe("lint", () => {
 describe("plan", () => {
   it("renders Mermaid and DOT, and refuses unknown formats", () => {
     expect(cli(["plan", "examples/seed/before.json", "-f", "mermaid"]).stdout).toContain(
-      "c_log_router -.->|START| c_app",
+      "c_log_router -.->|START · added by ECS| c_app",
     );
     expect(cli(["plan", "examples/seed/before.json", "-f", "dot"]).stdout).toMatch(/^digraph "backend" \{/);
     expect(cli(["plan", "examples/seed/before.json", "-f", "png"]).code).toBe(2);
