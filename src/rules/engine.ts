@@ -16,6 +16,8 @@ export interface LintOptions {
   readonly rules?: readonly Rule[];
   /** Findings accepted on purpose; see `parseSuppression`. */
   readonly suppressions?: readonly Suppression[];
+  /** Severity per rule id, instead of the rule's own (a project's config). */
+  readonly severity?: Readonly<Record<string, Severity>>;
 }
 
 /** A suppression without a usable reason or id. */
@@ -50,16 +52,28 @@ function checkSuppression(s: Suppression): void {
   }
 }
 
+/** Whether a suppression acknowledges a finding (its rule, and its container when it names some). */
+export function suppressionMatches(s: Suppression, f: Finding): boolean {
+  return (
+    !f.internalError &&
+    s.id.toUpperCase() === f.ruleId &&
+    (s.appliesTo === undefined || (f.container !== undefined && s.appliesTo.includes(f.container)))
+  );
+}
+
 function applySuppressions(findings: Finding[], suppressions: readonly Suppression[]): Finding[] {
   return findings.map((f) => {
-    if (f.internalError) return f;
-    const hit = suppressions.find(
-      (s) =>
-        s.id.toUpperCase() === f.ruleId &&
-        (s.appliesTo === undefined || (f.container !== undefined && s.appliesTo.includes(f.container))),
-    );
+    const hit = suppressions.find((s) => suppressionMatches(s, f));
     return hit === undefined ? f : { ...f, suppressed: { reason: hit.reason } };
   });
+}
+
+/** Suppressions that acknowledged none of the findings: they hide nothing any more. */
+export function unusedSuppressions(
+  suppressions: readonly Suppression[],
+  findings: readonly Finding[],
+): Suppression[] {
+  return suppressions.filter((s) => !findings.some((f) => suppressionMatches(s, f)));
 }
 
 export const SEVERITIES: readonly Severity[] = ["error", "warning", "note"];
@@ -267,9 +281,16 @@ function toFinding(doc: TaskDefinitionDocument, td: TaskDefinitionView, rule: Ru
 /** Lint every task definition in a document (with the services that run it). Never throws for a rule's sake. */
 export function lintDocument(doc: TaskDefinitionDocument, options: LintOptions = {}): Finding[] {
   const active = enabledRules(options);
-  const findings: Finding[] = [];
+  let findings: Finding[] = [];
   for (const td of doc.taskDefinitions) runRules(doc, td, active, servicesOf(doc, td), findings);
   if (findings.length > 1) findings.sort(compareByPosition);
+  const override = options.severity;
+  if (override !== undefined) {
+    findings = findings.map((f) => {
+      const severity = override[f.ruleId];
+      return severity === undefined || f.internalError ? f : { ...f, severity };
+    });
+  }
   const suppressions = options.suppressions ?? [];
   if (suppressions.length === 0) return findings;
   for (const s of suppressions) checkSuppression(s);

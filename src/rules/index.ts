@@ -20,7 +20,9 @@ export {
   type SeverityCounts,
   SuppressionError,
   severityRank,
+  suppressionMatches,
   toJsonPath,
+  unusedSuppressions,
   worstSeverity,
 } from "./engine.js";
 export { formatJson, type JsonOptions } from "./format/json.js";
