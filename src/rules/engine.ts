@@ -5,8 +5,11 @@
  * and the other rules still run (as cdk-nag's `applyRule` does).
  */
 import { readTask } from "../model/index.js";
+import { LineIndex } from "../taskdef/index.js";
 import type { JsonPath, ServiceView, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
 import { rules as catalogue } from "./catalogue.js";
+import { FLP302 } from "./FLP302-suppression-hides-nothing.js";
+import { type InlineSuppression, inlineSuppressions } from "./inline-suppressions.js";
 import type { Finding, LintFileResult, Report, Rule, RuleContext, Severity, Suppression } from "./types.js";
 
 export interface LintOptions {
@@ -59,13 +62,6 @@ export function suppressionMatches(s: Suppression, f: Finding): boolean {
     s.id.toUpperCase() === f.ruleId &&
     (s.appliesTo === undefined || (f.container !== undefined && s.appliesTo.includes(f.container)))
   );
-}
-
-function applySuppressions(findings: Finding[], suppressions: readonly Suppression[]): Finding[] {
-  return findings.map((f) => {
-    const hit = suppressions.find((s) => suppressionMatches(s, f));
-    return hit === undefined ? f : { ...f, suppressed: { reason: hit.reason } };
-  });
 }
 
 /** Suppressions that acknowledged none of the findings: they hide nothing any more. */
@@ -263,6 +259,15 @@ function toFinding(doc: TaskDefinitionDocument, td: TaskDefinitionView, rule: Ru
   const template = meta.messages[report.messageId];
   if (template === undefined) throw new Error(`unknown messageId '${report.messageId}'`);
   const raw = report.rawPath ?? doc.rawPath(td, report.path ?? []);
+  const location =
+    report.offset === undefined
+      ? doc.locate(raw)
+      : {
+          file: doc.file,
+          ...new LineIndex(doc.text).position(report.offset),
+          offset: report.offset,
+          length: 0,
+        };
   return {
     ruleId: meta.id,
     severity: meta.messageSeverities?.[report.messageId] ?? meta.severity,
@@ -271,7 +276,7 @@ function toFinding(doc: TaskDefinitionDocument, td: TaskDefinitionView, rule: Ru
     messageId: report.messageId,
     taskDefinition: td.id,
     container: report.container,
-    location: doc.locate(raw),
+    location,
     jsonPath: toJsonPath(raw),
     rawPath: raw,
     fixHint: meta.fixHint,
@@ -291,10 +296,39 @@ export function lintDocument(doc: TaskDefinitionDocument, options: LintOptions =
       return severity === undefined || f.internalError ? f : { ...f, severity };
     });
   }
+  const inline = inlineSuppressions(doc).suppressions;
   const suppressions = options.suppressions ?? [];
-  if (suppressions.length === 0) return findings;
   for (const s of suppressions) checkSuppression(s);
-  return applySuppressions(findings, suppressions);
+  if (suppressions.length === 0 && inline.length === 0) return findings;
+  const suppressed = findings.map((f) => {
+    const hit = suppressions.find((s) => suppressionMatches(s, f)) ?? inline.find((s) => inlineMatches(s, f));
+    return hit === undefined ? f : { ...f, suppressed: { reason: hit.reason } };
+  });
+  if (!active.includes(FLP302)) return suppressed;
+  const unused = inline.filter((s) => !findings.some((f) => inlineMatches(s, f)));
+  return [...suppressed, ...unused.map((s) => unusedFinding(doc, s))].sort(compareByPosition);
+}
+
+function inlineMatches(s: InlineSuppression, f: Finding): boolean {
+  return (
+    (s.taskDefinition === undefined || s.taskDefinition === f.taskDefinition) && suppressionMatches(s, f)
+  );
+}
+
+/** The engine's own FLP302 finding: an inline suppression whose finding is gone. */
+function unusedFinding(doc: TaskDefinitionDocument, s: InlineSuppression): Finding {
+  const td = doc.taskDefinitions.find((t) => t.id === s.taskDefinition) ?? doc.taskDefinitions[0];
+  const report: Report = {
+    messageId: "unused",
+    data: {
+      rule: s.id,
+      containers: s.appliesTo === undefined ? "" : `[${s.appliesTo.join(",")}]`,
+      reason: s.reason,
+    },
+    ...("rawPath" in s.at ? { rawPath: s.at.rawPath } : { offset: s.at.offset, rawPath: [] }),
+  };
+  if (td === undefined) throw new Error("a suppression outside any task definition");
+  return toFinding(doc, td, FLP302, report);
 }
 
 /** `lintDocument` packaged with what the renderers need from the document. */

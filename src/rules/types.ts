@@ -45,6 +45,8 @@ export interface Report<M extends string = string> {
   readonly path?: JsonPath;
   /** Raw path in the document; use for services (`ServiceView.path`). Wins over `path`. */
   readonly rawPath?: JsonPath;
+  /** Text offset, for what no path reaches (a comment). Wins over both paths. */
+  readonly offset?: number;
   /** Container the finding is about, for suppressions like `FLP201[app]`. */
   readonly container?: string;
 }

@@ -336,7 +336,12 @@ class Builder {
       const properties: Obj = props ?? {};
       if (type === "AWS::ECS::TaskDefinition") {
         const td = this.taskDefinition(properties, path, key);
-        taskDefinitions.push(parameters.size === 0 ? td : { ...td, ssmParameters: parameters });
+        const metadata = Object.hasOwn(res, "Metadata") ? res.Metadata : undefined;
+        taskDefinitions.push({
+          ...td,
+          ...(parameters.size === 0 ? {} : { ssmParameters: parameters }),
+          ...(metadata === undefined ? {} : { metadata }),
+        });
       } else {
         const dc = properties.DeploymentConfiguration;
         const sc = properties.ServiceConnectConfiguration;

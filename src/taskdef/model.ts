@@ -81,6 +81,8 @@ export interface TaskDefinitionView {
   readonly containers: readonly ContainerView[];
   /** Template parameters filled from SSM Parameter Store: logical id → the SSM parameter name (templates only). */
   readonly ssmParameters?: ReadonlyMap<string, string>;
+  /** The resource's `Metadata` as written, plain data (templates only): where inline suppressions live. */
+  readonly metadata?: unknown;
 }
 
 export interface ServiceView {
