@@ -55,6 +55,8 @@ export interface RunProbeOptions {
   /** Kill the child after this long (a hung probe must not hang the suite). */
   readonly killAfterMs?: number;
   readonly measureRss?: boolean;
+  /** Node options before the bundle (`--import` of a test preload, say). */
+  readonly nodeArgs?: readonly string[];
 }
 
 const TIME_BIN = "/usr/bin/time";
@@ -63,7 +65,7 @@ export function runProbeBundle(bundle: string, opts: RunProbeOptions): Promise<P
   const rssDir =
     opts.measureRss && existsSync(TIME_BIN) ? mkdtempSync(join(tmpdir(), "probe-rss-")) : undefined;
   const rssFile = rssDir ? join(rssDir, "rss") : undefined;
-  const argv = [bundle, ...(opts.args ?? [])];
+  const argv = [...(opts.nodeArgs ?? []), bundle, ...(opts.args ?? [])];
   const [cmd, args] = rssFile
     ? [TIME_BIN, ["-f", "%M", "-o", rssFile, process.execPath, ...argv]]
     : [process.execPath, argv];
