@@ -117,7 +117,7 @@ export const DEFAULT_TUNING: Tuning = {
   afterFlushMs: 0,
   deadlineMarginMs: 100,
   aliveCheckTimeoutMs: 500,
-  pingTimeoutMs: 1000,
+  pingTimeoutMs: 2000,
   restartConfirmMs: 1200,
   agentPollMs: 100,
 };
@@ -258,6 +258,8 @@ class ProbeRun {
   private lastUptime: number | null = null;
   private readonly warnings: string[] = [];
   private outputFailureWarned = false;
+  /** The final liveness check has begun: the level and the settle window are behind the run. */
+  private finalCheck = false;
 
   constructor(
     private readonly config: ProbeConfig,
@@ -323,9 +325,9 @@ class ProbeRun {
     this.watch(this.conn);
 
     if (agentReady) await agentReady;
-    if (this.forwardClosed) {
+    if (this.forwardClosed && this.forwardClosed.code !== "EPROTO") {
       // Closed while the probe waited for the agent, before it sent anything: a router may drop an idle
-      // connection. Reconnect once; a refusal means it is gone.
+      // connection. Reconnect once; a refusal means it is gone. A protocol error is final.
       const again = await raceAbort(canConnect(target, this.tuning.aliveCheckTimeoutMs), this.signal);
       if (!again.ok) return this.evaluateNow() ?? { ok: false, reason: this.forwardClosed.message };
       this.forwardClosed = null;
@@ -340,6 +342,7 @@ class ProbeRun {
     // No waiting for the monitor: its first metrics request went out when the run started, before this send,
     // so its answer is a valid baseline whenever it arrives (a flush and a snapshot take far longer than the
     // request's timeout). Waiting for the router's first snapshot instead would cost about a second.
+    if (this.forwardClosed) return this.evaluateNow() ?? { ok: false, reason: this.forwardClosed.message };
     await this.send(this.conn);
 
     for (;;) {
@@ -400,10 +403,10 @@ class ProbeRun {
   private evaluateNow(): Outcome | null {
     const elapsed = this.elapsed();
     if (this.forwardClosed) {
-      return {
-        ok: false,
-        reason: `${this.forwardClosed.message} ${this.atWhat()}: the router crashed or restarted`,
-      };
+      const closed = this.forwardClosed;
+      // A peer that breaks the protocol was hung up on by the probe: it did not crash, it is not Fluent Bit.
+      if (closed.code === "EPROTO") return { ok: false, reason: `${closed.message} (${this.atWhat()})` };
+      return { ok: false, reason: `${closed.message} ${this.atWhat()}: the router crashed or restarted` };
     }
     if (this.monitorGone) {
       return {
@@ -476,13 +479,15 @@ class ProbeRun {
 
   /**
    * `alive` after the settle window: the forward port still accepts a new connection, and the router's
-   * engine still answers. A crashing Fluent Bit spends its last moments printing a backtrace with its sockets
-   * still open; its input no longer acks then. So one record goes out with the tag `firelens-healthcheck`,
-   * which FireLens routes to its `null` output (the app's destination never sees it), and the run waits
-   * briefly for its ack. A router that does not ack an unrouted tag is let through after `pingTimeoutMs`,
-   * with a warning, as long as every socket stayed open.
+   * engine still answers. A crashing Fluent Bit lives on for a second or more printing its backtrace, and a
+   * flush crash stops the engine thread, which also runs the forward input: it stops acknowledging while every
+   * socket stays open and the HTTP server keeps serving its last snapshot (test/fixtures/fluent-bit/README.md
+   * item 14). So one record goes out with the tag `firelens-healthcheck`, which FireLens routes to its `null`
+   * output (the app's destination never sees it), and an ack must come back. Every recorded version
+   * acknowledges any tag once buffered (the same README, item 7), so a missing ack is a failure, never a warning.
    */
   private async finalAliveCheck(target: ForwardTarget, outcome: Outcome): Promise<Outcome> {
+    this.finalCheck = true;
     const conn = this.conn;
     const ping = conn ? this.ping(conn) : Promise.resolve("no connection");
     const [check, pinged] = await raceAbort(
@@ -498,7 +503,12 @@ class ProbeRun {
     }
     const again = this.evaluateNow();
     if (again && !again.ok) return again;
-    if (pinged !== "acked") this.warnings.push(`liveness ping on tag ${PING_TAG}: ${pinged}`);
+    if (pinged !== "acked") {
+      return {
+        ok: false,
+        reason: `the router stopped acknowledging after the settle window: the liveness ping on tag ${PING_TAG} got ${pinged}; a Fluent Bit whose engine crashed looks like this until the process ends`,
+      };
+    }
     return outcome;
   }
 
@@ -511,7 +521,7 @@ class ProbeRun {
       const acked = conn.waitAck(chunk).then(() => "acked" as const);
       const r = await Promise.race([acked, timeout]);
       acked.catch(() => {});
-      return r === "acked" ? "acked" : `no ack within ${this.tuning.pingTimeoutMs} ms (sockets stayed open)`;
+      return r === "acked" ? "acked" : `no ack within ${this.tuning.pingTimeoutMs} ms (sockets still open)`;
     } catch (err) {
       return err instanceof Error ? err.message : String(err);
     }
@@ -701,6 +711,8 @@ class ProbeRun {
           : "";
         why = `the outputs processed ${a?.processed ?? 0} of ${this.sent} records${per ? ` (${per})` : ""}`;
       }
+    } else if (this.finalCheck) {
+      why = `the router did not acknowledge the final liveness ping on tag ${PING_TAG}`;
     } else {
       why = "the settle window did not end before the deadline";
     }
