@@ -198,7 +198,7 @@ export function recordsFor(
   const width = String(count).length;
   // Every record of a chunk has the same keys and value lengths: Fluent Bit 1.8.3/1.9.10's datadog output
   // with `provider ecs` sizes its tag buffer from the first record of a chunk and crashes when a later one
-  // needs more (shared/fixtures/fluent-bit/README.md item 2). The probe must never be that trigger.
+  // needs more (test/fixtures/fluent-bit/README.md item 2). The probe must never be that trigger.
   return Array.from({ length: count }, (_, i) => {
     const seq = String(i + 1).padStart(width, "0");
     const record: Record<string, string> = {

@@ -131,6 +131,8 @@ export interface ScenarioResult {
   /** Set when the router died before the probe ended. */
   readonly routerExit: RouterExit | undefined;
   readonly routerFirstFlushAt: number | undefined;
+  /** Date.now() when an engine crash stopped the router's engine, if one did. */
+  readonly routerEngineStoppedAt: number | undefined;
   readonly routerStartedAt: number;
   readonly intakeRequests: readonly IntakeRequest[];
 }
@@ -162,6 +164,7 @@ export async function runScenario(bundle: string, s: Scenario): Promise<Scenario
   const routerAliveAfter = router.alive;
   const routerExit = diedDuring;
   const routerFirstFlushAt = router.firstFlushAt;
+  const routerEngineStoppedAt = router.engineStoppedAt;
   await router.stop();
   await intake.close();
   return {
@@ -172,6 +175,7 @@ export async function runScenario(bundle: string, s: Scenario): Promise<Scenario
     routerAliveAfter,
     routerExit,
     routerFirstFlushAt,
+    routerEngineStoppedAt,
     routerStartedAt: router.startedAt,
     intakeRequests: intake.requests,
   };
