@@ -1,5 +1,5 @@
 /**
- * Probe configuration: flags and `FIRELENS_PREFLIGHT_*` environment variables (flags win), validated before
+ * Probe configuration: flags and the environment variables named in contract.ts (flags win), validated before
  * anything touches the network, so a typo fails the task at once with exit 2 and the variable's name instead
  * of passing or failing a gate for the wrong reason.
  */
@@ -38,7 +38,7 @@ export type ForwardTarget =
 
 export interface ProbeConfig {
   readonly forward: ForwardTarget;
-  /** Gated container names; each one contributes the tag `{name}-firelens-preflight`. */
+  /** Gated container names; each one contributes the tag `{name}` + TAG_SUFFIX. */
   readonly containers: readonly string[];
   /** Every tag the probe writes, derived ones first, then raw `--tags`. */
   readonly tags: readonly ProbeTag[];
@@ -78,7 +78,6 @@ export class ConfigError extends Error {
   }
 }
 
-export { TAG_SUFFIX } from "./contract.js";
 export const DEFAULT_SETTLE_MS = parseDurationMs(DEFAULT_SETTLE) ?? 1500;
 const DEFAULT_DEADLINE_MS = parseDurationMs(DEFAULT_DEADLINE) ?? 60_000;
 const DEFAULT_FORWARD: ForwardTarget = {
@@ -264,7 +263,7 @@ export function loadConfig(argv: readonly string[], env: Env): LoadResult {
   };
 }
 
-/** `FIRELENS_PREFLIGHT_*` variables the probe does not know: typos that would otherwise be silently ignored. */
+/** Variables with the probe's prefix that it does not know: typos that would otherwise be silently ignored. */
 export function unknownEnvNames(env: Env): string[] {
   const known = new Set<string>(Object.values(OPTIONS).map((o) => o.env));
   return Object.keys(env)

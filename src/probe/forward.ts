@@ -350,7 +350,7 @@ export class ForwardConnection {
 }
 
 /** One connection attempt; rejects with the errno code (ECONNREFUSED, ENOENT, ETIMEDOUT …). */
-export function connectOnce(target: ForwardTarget, timeoutMs: number): Promise<net.Socket> {
+function connectOnce(target: ForwardTarget, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket =
       target.kind === "unix"
@@ -415,7 +415,7 @@ export async function canConnect(
   }
 }
 
-export function errnoCode(err: unknown): string {
+function errnoCode(err: unknown): string {
   if (err !== null && typeof err === "object" && "code" in err && typeof err.code === "string")
     return err.code;
   return err instanceof Error ? err.message : String(err);

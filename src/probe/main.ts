@@ -1,6 +1,6 @@
 /**
- * Entry of the standalone bundle (dist/probe.mjs). Importing this module (as the main CLI does) runs
- * nothing; executing it as a script runs the probe and exits with its code.
+ * Entry of the standalone bundle (dist/probe.mjs): executed as a script, it runs the probe and exits with its
+ * code; imported, it runs nothing (the main CLI's `probe` command calls cli.ts instead).
  *
  * The gate's promise is one JSON line on stdout whatever happens, so this entry owns every way a Node process
  * can end early: an uncaught exception or rejection, a signal (ECS stops containers with SIGTERM), and memory
@@ -12,9 +12,6 @@ import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
 import { probeMain } from "./cli.js";
 import { PROBE_EXIT, PROBE_MEMORY_GUARD_MIB } from "./contract.js";
-
-export type { ProbeMainOptions, ProbeStreams } from "./cli.js";
-export { probeMain } from "./cli.js";
 
 /** How often the memory guard looks: growth of a few hundred MB/s still leaves it several looks. */
 const MEMORY_CHECK_MS = 50;
