@@ -267,7 +267,8 @@ describe("issue 4 faults (each on one personality)", () => {
   test("flush slower than the deadline → exit 1, on time", () => {
     const r = fault("flush slower than the deadline");
     expect(r.probe.code, said(r)).toBe(1);
-    expect(r.probe.json?.timings?.totalMs, said(r)).toBeLessThanOrEqual(3000);
+    // On its own clock, with the same slack as "never started" above for a machine loaded past its cores.
+    expect(r.probe.json?.timings?.totalMs, said(r)).toBeLessThanOrEqual(3000 + 250);
   });
 
   test.each(["1.8.3", "1.9.10"])(
