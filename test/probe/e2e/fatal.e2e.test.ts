@@ -103,6 +103,36 @@ describe("the probe bundle keeps its one-JSON-line promise", () => {
   });
 });
 
+describe("signals end the run with its line", () => {
+  test.each(["SIGINT", "SIGHUP"] as const)("%s → exit 1, one JSON line saying interrupted", async (sig) => {
+    const peer = net.createServer((s) => s.on("error", () => {}));
+    servers.push(peer);
+    await new Promise<void>((r) => peer.listen(0, "127.0.0.1", r));
+    const port = (peer.address() as net.AddressInfo).port;
+    const run = runProbeBundle(bundle, {
+      env: {
+        // A router that takes the records and never acks: the run waits until the signal.
+        [PROBE_SETTINGS.forward.env]: `127.0.0.1:${port}`,
+        [PROBE_SETTINGS.containers.env]: "app",
+        [PROBE_SETTINGS.monitor.env]: "off",
+        [PROBE_SETTINGS.deadline.env]: "30s",
+      },
+      onSpawn: (child) => {
+        // Once the probe is connected, its own code (and its handlers) run.
+        peer.once("connection", () => setTimeout(() => child.kill(sig), 100));
+      },
+    });
+    const r = await run;
+    expect(r.code, r.stderr).toBe(1);
+    expect(oneJsonLine(r)).toMatchObject({
+      interrupted: true,
+      exitCode: 1,
+      reason: expect.stringContaining(sig),
+    });
+    expect(r.wallMs).toBeLessThan(10_000);
+  });
+});
+
 describe("a rejected setting is named, never echoed", () => {
   const secret = "Bearer 0123456789abcdef0123456789abcdef";
   const everyVariable = Object.values(PROBE_SETTINGS)

@@ -2,7 +2,7 @@
  * Runs the real probe bundle as a child process against a test router personality and a fake intake, the way
  * ECS runs it: the probe starts the moment the router listens. Shared by the e2e tests and the latency bench.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,6 +57,8 @@ export interface RunProbeOptions {
   readonly measureRss?: boolean;
   /** Node options before the bundle (`--import` of a test preload, say). */
   readonly nodeArgs?: readonly string[];
+  /** Called with the child right after it is spawned (to signal it, say). */
+  readonly onSpawn?: (child: ChildProcess) => void;
 }
 
 const TIME_BIN = "/usr/bin/time";
@@ -74,6 +76,7 @@ export function runProbeBundle(bundle: string, opts: RunProbeOptions): Promise<P
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  opts.onSpawn?.(child);
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => {
