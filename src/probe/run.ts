@@ -92,7 +92,11 @@ export interface Tuning {
   readonly aliveCheckTimeoutMs: number;
   /** How long counters must stay below what they were before that counts as a restart. */
   readonly restartConfirmMs: number;
-  /** How long the final liveness ping may wait for its ack. */
+  /**
+   * How long the final liveness ping may wait for its ack. A live router acks at once; a dying one stays silent
+   * until its process ends 1–3 s later (test/fixtures/fluent-bit/README.md item 14). The wait only lengthens a
+   * failing gate, so it is generous for a loaded machine's healthy router.
+   */
   readonly pingTimeoutMs: number;
   readonly agentPollMs: number;
 }
