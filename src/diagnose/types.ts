@@ -4,6 +4,7 @@
  * parser turns the CLI's timestamp strings into `Date`s, so the SDK types hold at run time.
  */
 import type { Container, Deployment, Failure, Service, ServiceEvent, Task } from "@aws-sdk/client-ecs";
+import type { TaskDefinitionView } from "../taskdef/model.js";
 
 export type { Container, Deployment, Failure, Service, ServiceEvent, Task };
 
@@ -16,6 +17,19 @@ export interface DiagnoseInput {
   /** describe-tasks `failures` (`MISSING` task ARNs and the like). */
   readonly failures: readonly Failure[];
   readonly services: readonly Service[];
+}
+
+export interface DiagnoseOptions {
+  /** describe-services output for the tasks' services: events (target registration, rollbacks) and deployments. */
+  readonly services?: readonly Service[];
+  /**
+   * The task definition the tasks ran, from the project's loader (`parseDocument(...).taskDefinitions`):
+   * roles and `essential` come from it. Given several (a template), each task gets the one whose family
+   * matches its `taskDefinitionArn`.
+   */
+  readonly taskDefinition?: TaskDefinitionView | readonly TaskDefinitionView[];
+  /** describe-tasks `failures` (tasks ECS could not describe), reported as they are. */
+  readonly failures?: readonly Failure[];
 }
 
 /** How sure we are of a container's role. */
