@@ -2,7 +2,7 @@
 import { createColors } from "picocolors";
 import { ruleById } from "../rules/index.js";
 import { shortTaskDefinition } from "./services.js";
-import type { Diagnosis, DiagnosisKind, Prevention, TaskDiagnosis } from "./types.js";
+import type { Diagnosis, DiagnosisKind, EvidenceLine, Prevention, TaskDiagnosis } from "./types.js";
 
 export interface TextRenderOptions {
   readonly color?: boolean;
@@ -37,6 +37,25 @@ function taskHeader(t: TaskDiagnosis): string {
   return `task ${t.taskId}${parts.length > 0 ? ` (${parts.join(", ")})` : ""} [${t.kind}]`;
 }
 
+type Colors = ReturnType<typeof createColors>;
+
+/** The evidence under a summary, subjects aligned, then what prevents it. */
+function details(
+  c: Colors,
+  evidence: readonly EvidenceLine[],
+  prevention: readonly Prevention[],
+  out: string[],
+): void {
+  const width = Math.max(0, ...evidence.map((e) => e.subject.length));
+  for (const e of evidence) out.push(`    ${c.dim(`${e.subject.padEnd(width)}  `)}${e.text}`);
+  if (prevention.length === 0) return;
+  out.push("  prevent it:");
+  for (const p of prevention) {
+    const line = preventionLine(p);
+    out.push(`    ${c.cyan(line.head.padEnd(6))}  ${line.text}`);
+  }
+}
+
 export function renderDiagnosisText(d: Diagnosis, options: TextRenderOptions = {}): string {
   const c = createColors(options.color === true);
   const out: string[] = [];
@@ -44,15 +63,7 @@ export function renderDiagnosisText(d: Diagnosis, options: TextRenderOptions = {
     const paint = BAD.has(t.kind) ? c.red : EXPECTED.has(t.kind) ? c.yellow : c.green;
     out.push(c.bold(taskHeader(t)));
     out.push(`  ${paint(t.summary)}`);
-    const width = Math.max(0, ...t.evidence.map((e) => e.subject.length));
-    for (const e of t.evidence) out.push(`    ${c.dim(`${e.subject.padEnd(width)}  `)}${e.text}`);
-    if (t.prevention.length > 0) {
-      out.push("  prevent it:");
-      for (const p of t.prevention) {
-        const line = preventionLine(p);
-        out.push(`    ${c.cyan(line.head.padEnd(6))}  ${line.text}`);
-      }
-    }
+    details(c, t.evidence, t.prevention, out);
     for (const n of t.notes) out.push(`  ${c.dim(`note: ${n}`)}`);
     out.push("");
   }
@@ -65,15 +76,7 @@ export function renderDiagnosisText(d: Diagnosis, options: TextRenderOptions = {
           : c.green;
     out.push(c.bold(`service ${s.serviceName} [${s.kind}]`));
     out.push(`  ${paint(s.summary)}`);
-    const width = Math.max(0, ...s.evidence.map((e) => e.subject.length));
-    for (const e of s.evidence) out.push(`    ${c.dim(`${e.subject.padEnd(width)}  `)}${e.text}`);
-    if (s.prevention.length > 0) {
-      out.push("  prevent it:");
-      for (const p of s.prevention) {
-        const line = preventionLine(p);
-        out.push(`    ${c.cyan(line.head.padEnd(6))}  ${line.text}`);
-      }
-    }
+    details(c, s.evidence, s.prevention, out);
     out.push("");
   }
   if (d.failures.length > 0) {
