@@ -25,3 +25,12 @@ export const SEED_TASKS = "examples/seed/incident/describe-tasks.json";
 export const SEED_SERVICES = "examples/seed/incident/describe-services.json";
 export const SEED_TASKDEF = "examples/seed/before.json";
 export const FIX = "test/fixtures/diagnose/";
+
+/** The first C0/C1 control character in `text` other than a line break, as `U+001B`, or `undefined`. */
+export function controlCharacter(text: string): string | undefined {
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    if ((c <= 0x1f && c !== 0x0a) || (c >= 0x7f && c <= 0x9f)) return `U+${c.toString(16).padStart(4, "0")}`;
+  }
+  return undefined;
+}
