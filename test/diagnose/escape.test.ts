@@ -39,8 +39,10 @@ describe("escapeJsonOutput", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 3 }), text, (v, s) => {
         const value = { v, s };
-        const json = escapeJsonOutput(JSON.stringify(value, null, 2));
-        expect(JSON.parse(json)).toEqual(value);
+        const plain = JSON.stringify(value, null, 2);
+        const json = escapeJsonOutput(plain);
+        // Compared with JSON's own round trip, which already turns -0 into 0.
+        expect(JSON.parse(json)).toEqual(JSON.parse(plain));
         expect(controlCharacter(json)).toBeUndefined();
         expect(/[\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(json)).toBe(false);
       }),
