@@ -62,5 +62,6 @@ export function diagnose(tasks: readonly Task[], options: DiagnoseOptions = {}):
       results.every((r) => r.containers.every((c) => c.roleSource === "task-definition"))
         ? "task-definition"
         : "inferred",
+    inputNotes: options.inputNotes ?? [],
   };
 }

@@ -3,11 +3,9 @@
  * output and the task definition), and which lint rule or `fix` would have prevented it.
  */
 export { diagnose, diagnoseTask } from "./diagnose.js";
+export { DiagnoseInputError, type DiagnoseInputErrorKind, EXPECTED_DIAGNOSE_INPUT } from "./errors.js";
 export { taskDefinitionFor, taskIdOf } from "./facts.js";
 export {
-  DiagnoseInputError,
-  type DiagnoseInputErrorKind,
-  EXPECTED_DIAGNOSE_INPUT,
   loadDiagnoseInput,
   mergeDiagnoseInputs,
   parseDiagnoseInput,

@@ -92,6 +92,8 @@ export function renderDiagnosisText(d: Diagnosis, options: TextRenderOptions = {
   if (d.tasks.length === 0 && d.services.length === 0 && d.failures.length === 0) {
     out.push("Nothing to diagnose: the input holds no tasks or services.", "");
   }
+  for (const n of d.inputNotes ?? []) out.push(c.dim(`note: ${escapeControl(n.message)}`));
+  if ((d.inputNotes ?? []).length > 0) out.push("");
   return out.join("\n");
 }
 
@@ -110,6 +112,7 @@ export function renderDiagnosisJson(d: Diagnosis): string {
       tasks: d.tasks.map((t) => ({ ...t, prevention: withTitles(t.prevention) })),
       services: d.services.map((s) => ({ ...s, prevention: withTitles(s.prevention) })),
       failures: d.failures,
+      inputNotes: d.inputNotes ?? [],
     },
     null,
     2,

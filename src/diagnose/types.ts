@@ -8,6 +8,24 @@ import type { TaskDefinitionView } from "../taskdef/model.js";
 
 export type { Container, Deployment, Failure, Service, ServiceEvent, Task };
 
+/**
+ * A value of the wrong type that diagnose can do without (an ARN, an id, a label): left out of the input,
+ * and reported where it was.
+ */
+export interface InputNote {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+  /** `$.tasks[0].taskArn` */
+  readonly jsonPath: string;
+  /** What was wrong and that it was left out, without the location. */
+  readonly detail: string;
+  /** `file:line:column: detail (at jsonPath)`. */
+  readonly message: string;
+}
+
 /** What one input file held: describe-tasks output, describe-services output, or both merged by hand. */
 export interface DiagnoseInput {
   readonly file: string;
@@ -17,6 +35,8 @@ export interface DiagnoseInput {
   /** describe-tasks `failures` (`MISSING` task ARNs and the like). */
   readonly failures: readonly Failure[];
   readonly services: readonly Service[];
+  /** Values left out because their type was wrong (see `InputNote`). */
+  readonly notes: readonly InputNote[];
 }
 
 export interface DiagnoseOptions {
@@ -30,6 +50,8 @@ export interface DiagnoseOptions {
   readonly taskDefinition?: TaskDefinitionView | readonly TaskDefinitionView[];
   /** describe-tasks `failures` (tasks ECS could not describe), reported as they are. */
   readonly failures?: readonly Failure[];
+  /** The reader's notes (`DiagnoseInput.notes`), reported with the diagnosis. */
+  readonly inputNotes?: readonly InputNote[];
 }
 
 /** How sure we are of a container's role. */
@@ -132,4 +154,6 @@ export interface Diagnosis {
   readonly failures: readonly string[];
   /** Whether container roles came from a task definition, for the header of the report. */
   readonly roleSource: RoleSource;
+  /** Values of the input that were left out (wrong type), with where they were. */
+  readonly inputNotes?: readonly InputNote[];
 }

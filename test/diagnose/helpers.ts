@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parseDiagnoseInput } from "../../src/diagnose/index.js";
+import { expect } from "vitest";
+import { DiagnoseInputError, parseDiagnoseInput } from "../../src/diagnose/index.js";
 import type { DiagnoseInput } from "../../src/diagnose/types.js";
 import { parseDocument } from "../../src/taskdef/index.js";
 import type { TaskDefinitionView } from "../../src/taskdef/model.js";
@@ -33,4 +34,15 @@ export function controlCharacter(text: string): string | undefined {
     if ((c <= 0x1f && c !== 0x0a) || (c >= 0x7f && c <= 0x9f)) return `U+${c.toString(16).padStart(4, "0")}`;
   }
   return undefined;
+}
+
+/** The `DiagnoseInputError` that parsing `text` throws; fails the test if it parses. */
+export function inputError(text: string, file = "in.json"): DiagnoseInputError {
+  try {
+    parseDiagnoseInput(text, file);
+  } catch (e) {
+    expect(e).toBeInstanceOf(DiagnoseInputError);
+    return e as DiagnoseInputError;
+  }
+  throw new Error("expected an error");
 }
