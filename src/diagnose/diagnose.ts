@@ -6,7 +6,7 @@
  * the agent stops the other containers with SIGTERM (143) and SIGKILL after stopTimeout (137); an
  * unresolvable SUCCESS dependency stops the dependent with exit 143 and `CannotStartContainerError`
  * (https://github.com/aws/amazon-ecs-agent/pull/3218); Fluent Bit crashes end in 139 (SIGSEGV) or 134
- * (SIGABRT) (test/fixtures/fluent-bit/README.md, item 11).
+ * (SIGABRT), as `isCrashSignature` says.
  *
  * The work is split like the lint rules: `taskFacts` reads the task once, and the catalogue in `cases/`
  * names the chain.

@@ -27,8 +27,9 @@ export function signalOf(exitCode: number): string | undefined {
   return exitCode > 128 && exitCode < 160 ? SIGNALS[exitCode - 128] : undefined;
 }
 
-/** 139 (SIGSEGV) and 134 (SIGABRT): how a crashing Fluent Bit ends (test/fixtures/fluent-bit/README.md, item 11). */
+/** 139 (SIGSEGV) and 134 (SIGABRT): how a crashing Fluent Bit ends. */
 export function isCrashSignature(exitCode: number | undefined): boolean {
+  // Seen on Fluent Bit 1.8.3, 1.9.10 and 4.2.8: test/fixtures/fluent-bit/README.md, item 11.
   return exitCode === 139 || exitCode === 134;
 }
 
@@ -64,8 +65,9 @@ export function isStartFailure(reason: string | undefined): boolean {
   );
 }
 
-/** What a preflight exit code means: the probe's own exit codes (`PROBE_EXIT` in src/probe/contract.ts). */
+/** What a preflight exit code means: 0 verified, 1 verification failed, 2 bad configuration, 3 unreachable. */
 export function preflightExitMeaning(exitCode: number): string {
+  // The probe's own exit codes, from its contract (src/probe/contract.ts).
   switch (exitCode) {
     case PROBE_EXIT.verified:
       return "log path verified";

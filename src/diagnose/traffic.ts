@@ -73,7 +73,7 @@ export function serviceEvidence(
  * Why we believe an app process ran, or `undefined`. An exit code that is not the agent's synthesised
  * dependency stop means a process existed and ended; HEALTHY means it answered its health check.
  */
-export function ranBecause(a: ContainerFacts): string | undefined {
+function ranBecause(a: ContainerFacts): string | undefined {
   if (a.exitCode !== undefined && !isDependencyStop(a.exitCode, a.reason)) {
     return `${q(a.name)} exited ${formatExit(a.exitCode)}, so its process had started`;
   }
@@ -82,7 +82,7 @@ export function ranBecause(a: ContainerFacts): string | undefined {
   return undefined;
 }
 
-export interface WindowInput {
+interface WindowInput {
   readonly task: Task;
   readonly stopped: boolean;
   readonly apps: readonly ContainerFacts[];

@@ -137,8 +137,6 @@ export interface TaskDiagnosis {
   readonly containers: readonly ContainerFacts[];
 }
 
-export type RollbackState = "rolled-back" | "failed" | "none";
-
 export interface ServiceDiagnosis {
   readonly serviceName: string;
   readonly kind: "circuit-breaker-rollback" | "circuit-breaker-failed" | "steady" | "in-progress" | "unknown";

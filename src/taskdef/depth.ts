@@ -12,17 +12,17 @@
  */
 
 /**
- * The deepest nesting accepted: 64 arrays and objects. Real ECS documents stay far below it: the seed's
- * describe-tasks output nests 7 levels (examples/seed/incident/describe-tasks.json), its task definition 6
- * (examples/seed/before.json), and the deepest JSON file in this repository, a CloudFormation template,
- * 10 (test/fixtures/taskdef/template.json); intrinsic functions nested in one another (`Fn::Join` of
- * `Fn::Select` of `Fn::Split` …) add about two levels each. 64 leaves room for all of that while keeping
- * every recursive reader of the text a few hundred stack frames deep at most, far from the few thousand
- * that overflow V8's default stack.
+ * The deepest nesting accepted: 64 arrays and objects. Real ECS documents stay far below it: describe-tasks
+ * output nests about 7 levels, a task definition about 6, a CloudFormation template about 10, and
+ * intrinsic functions nested in one another (`Fn::Join` of `Fn::Select` of `Fn::Split` …) add about two
+ * levels each. 64 leaves room for all of that while keeping every recursive reader of the text a few
+ * hundred stack frames deep at most, far from the few thousand that overflow V8's default stack.
  */
+// The figures are measured on examples/seed/incident/describe-tasks.json (7), examples/seed/before.json (6)
+// and test/fixtures/taskdef/template.json (10), the deepest JSON file in the repository.
 export const MAX_JSON_DEPTH = 64;
 
-export interface DepthExcess {
+interface DepthExcess {
   /** 0-based offset of the `[` or `{` that opens one level more than the limit allows. */
   readonly offset: number;
   readonly limit: number;

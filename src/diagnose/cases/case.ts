@@ -6,7 +6,7 @@
 import type { TaskFacts } from "../facts.js";
 import type { DiagnosisKind, Prevention, TrafficWindow } from "../types.js";
 
-export interface Verdict {
+interface Verdict {
   readonly kind: DiagnosisKind;
   /** One sentence: what happened. */
   readonly summary: string;
