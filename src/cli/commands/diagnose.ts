@@ -39,6 +39,7 @@ export async function runDiagnose(
       services: merged.services,
       failures: merged.failures,
       taskDefinition,
+      inputNotes: merged.notes,
     });
     streams.stdout.write(
       opts.json
@@ -47,7 +48,11 @@ export async function runDiagnose(
     );
     return ExitCode.ok;
   } catch (error) {
-    if (error instanceof DiagnoseInputError) throw new UsageError(error.message);
+    if (error instanceof DiagnoseInputError) {
+      throw new UsageError(
+        error.jsonPath === undefined ? error.message : `${error.message} (at ${error.jsonPath})`,
+      );
+    }
     throw error;
   }
 }
