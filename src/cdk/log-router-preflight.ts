@@ -103,7 +103,7 @@ class BoundLogDriver extends ecs.LogDriver {
 const registry = new WeakMap<ecs.TaskDefinition, LogRouterPreflight>();
 
 /**
- * The preflight gate of DESIGN.md on an existing task definition: a non-essential probe container that
+ * The preflight gate on an existing task definition (README, "The gate"): a non-essential probe container that
  * depends on the router (START, or HEALTHY when it has a healthCheck) and on the Datadog Agent (START), and
  * every gated container depending on the probe with SUCCESS. A failed probe therefore stops the task before the
  * app listens, so the load balancer never routes to a task whose log path is broken.

@@ -109,7 +109,7 @@ function bugTable(): string[] {
   }
   lines.push(
     "",
-    "aws-for-fluent-bit releases map to Fluent Bit versions as in `reference/fluent-bit.md` §1: 2.17.0 → 1.8.1, 2.18.0 → 1.8.2, 2.19.0 → 1.8.3, 2.19.1–2.19.2 → 1.8.6, 2.20.0 → 1.8.7, … 2.23.x → 1.8.13–1.8.15, 2.24.0–2.28.x → 1.9.3–1.9.9, every 2.x from 2.29.0 → 1.9.10, 3.0.0 → 4.1.0, 3.0.1 → 4.1.1, 3.1.1 → 4.2.0, 3.2.0–3.2.1 → 4.2.2. Any other release, a moving tag, a digest without a tag, a custom image or an image only known at deploy time is reported as **unknown**, never as safe.",
+    "aws-for-fluent-bit releases map to Fluent Bit versions (from aws-for-fluent-bit's CHANGELOG, <https://github.com/aws/aws-for-fluent-bit/blob/mainline/CHANGELOG.md>): 2.17.0 → 1.8.1, 2.18.0 → 1.8.2, 2.19.0 → 1.8.3, 2.19.1–2.19.2 → 1.8.6, 2.20.0 → 1.8.7, … 2.23.x → 1.8.13–1.8.15, 2.24.0–2.28.x → 1.9.3–1.9.9, every 2.x from 2.29.0 → 1.9.10, 3.0.0 → 4.1.0, 3.0.1 → 4.1.1, 3.1.1 → 4.2.0, 3.2.0–3.2.1 → 4.2.2. Any other release, a moving tag, a digest without a tag, a custom image or an image only known at deploy time is reported as **unknown**, never as safe.",
     "",
   );
   return lines;
