@@ -25,7 +25,7 @@ export const COLUMNS = [
   "routerCrashes",
   "gateFailures",
 ] as const;
-export type Column = (typeof COLUMNS)[number];
+type Column = (typeof COLUMNS)[number];
 export type RunTable = Record<Column, Float64Array>;
 
 export function newTable(n: number): RunTable {
@@ -34,7 +34,7 @@ export function newTable(n: number): RunTable {
   return t;
 }
 
-export function storeRun(table: RunTable, i: number, r: RunResult): void {
+function storeRun(table: RunTable, i: number, r: RunResult): void {
   table.sent[i] = r.sent;
   table.succeeded[i] = r.succeeded;
   table.failed[i] = r.failed;
@@ -82,7 +82,7 @@ export interface Histogram {
 }
 
 /** Nearest-rank percentiles. NaN values (deploys that never completed) are left out. */
-export function stats(values: Float64Array): Stats {
+function stats(values: Float64Array): Stats {
   const finite = values.filter((x) => !Number.isNaN(x));
   const n = finite.length;
   if (n === 0)
@@ -111,13 +111,7 @@ export function stats(values: Float64Array): Stats {
 }
 
 /** `bins` equal bins over [lo, hi] (integer-wide when `integer`). */
-export function histogram(
-  values: Float64Array,
-  lo: number,
-  hi: number,
-  bins: number,
-  integer: boolean,
-): Histogram {
+function histogram(values: Float64Array, lo: number, hi: number, bins: number, integer: boolean): Histogram {
   let width = (hi - lo) / bins;
   if (integer) width = Math.max(1, Math.ceil(width));
   if (!(width > 0)) width = 1;
@@ -212,7 +206,7 @@ export interface Variant {
   readonly plan: TaskPlan;
 }
 
-export function summarizePlan(plan: TaskPlan): PlanSummary {
+function summarizePlan(plan: TaskPlan): PlanSummary {
   const name = (i: number) => (i >= 0 ? (plan.containers[i]?.name ?? null) : null);
   return {
     containers: plan.containers.map((c) => c.name),
@@ -242,7 +236,7 @@ function count(a: Float64Array, n: number, pred: (x: number) => boolean): number
 }
 
 /** Aggregate the first `n` rows of a table. */
-export function aggregate(
+function aggregate(
   label: string,
   plan: TaskPlan,
   table: RunTable,
@@ -289,13 +283,13 @@ export function aggregate(
 }
 
 /** Shared histogram bounds, so the variants of a comparison are binned alike. */
-export interface HistogramRange {
+interface HistogramRange {
   readonly failedMax: number;
   readonly durationMin: number;
   readonly durationMax: number;
 }
 
-export function histogramRange(tables: readonly RunTable[], n: number): HistogramRange {
+function histogramRange(tables: readonly RunTable[], n: number): HistogramRange {
   let failedMax = 0;
   let durationMin = Number.POSITIVE_INFINITY;
   let durationMax = Number.NEGATIVE_INFINITY;
@@ -319,7 +313,7 @@ export function histogramRange(tables: readonly RunTable[], n: number): Histogra
  * The run to draw: the first where the first variant lost requests to a router crash, else the first with
  * a crash, else run 0.
  */
-export function pickRepresentative(table: RunTable, n: number): number | null {
+function pickRepresentative(table: RunTable, n: number): number | null {
   if (n === 0) return null;
   for (let i = 0; i < n; i++)
     if ((table.routerCrashes[i] as number) > 0 && (table.failed[i] as number) > 0) return i;

@@ -202,7 +202,7 @@ export interface ContainerTiming {
 
 // Assumptions (no AWS source can know an image's size or a process's boot): a Fargate pull of a
 // mid-sized image, a quick boot, and a process that exits promptly on SIGTERM.
-export const DEFAULT_CONTAINER_TIMING: ContainerTiming = {
+const DEFAULT_CONTAINER_TIMING: ContainerTiming = {
   pullSeconds: { kind: "uniform", min: 5, max: 15 },
   bootSeconds: { kind: "uniform", min: 1, max: 3 },
   sigtermExitSeconds: { kind: "constant", value: 1 },
