@@ -1,5 +1,5 @@
 /**
- * `firelens-preflight/simulate`: the deploy simulator's library API (DESIGN.md "Simulation").
+ * `firelens-preflight/simulate`: the deploy simulator's library API (README.md, `simulate`).
  * Nothing here prints or exits; the CLI renders the result.
  */
 
@@ -49,6 +49,7 @@ export function simulateCompare(
   );
 }
 
+export { headline } from "./headline.js";
 export { renderReport, renderSummary } from "./render.js";
 
 /**

@@ -76,9 +76,13 @@ export interface Stats {
 }
 
 export interface Histogram {
-  /** Lower bound of each bin; bin i is [edges[i], edges[i+1]), the last one closed. */
+  /** Bin i holds values in [edges[i], edges[i+1]). */
   readonly edges: readonly number[];
   readonly counts: readonly number[];
+  /** `log`: bins grow 1, 2, 5 per decade from 1, so the tail keeps its shape; `linear`: equal widths. */
+  readonly scale: "log" | "linear";
+  /** Values exactly 0, counted apart from the bins (log scale only: a deploy that failed no request). */
+  readonly zero: number | null;
 }
 
 /** Nearest-rank percentiles. NaN values (deploys that never completed) are left out. */
@@ -110,12 +114,10 @@ function stats(values: Float64Array): Stats {
   };
 }
 
-/** `bins` equal bins over [lo, hi] (integer-wide when `integer`). */
-function histogram(values: Float64Array, lo: number, hi: number, bins: number, integer: boolean): Histogram {
-  let width = (hi - lo) / bins;
-  if (integer) width = Math.max(1, Math.ceil(width));
-  if (!(width > 0)) width = 1;
-  const n = Math.max(1, Math.min(bins, Math.ceil((hi - lo) / width + (integer ? 1 : 0)) || 1));
+/** `bins` equal bins over [lo, hi] (one bin when the range is empty). */
+function linearHistogram(values: Float64Array, lo: number, hi: number, bins: number): Histogram {
+  const n = hi > lo ? bins : 1;
+  const width = hi > lo ? (hi - lo) / bins : 1;
   const counts = new Array<number>(n).fill(0);
   for (const x of values) {
     if (Number.isNaN(x)) continue;
@@ -123,7 +125,37 @@ function histogram(values: Float64Array, lo: number, hi: number, bins: number, i
     counts[b] = (counts[b] ?? 0) + 1;
   }
   const edges = Array.from({ length: n + 1 }, (_, i) => lo + i * width);
-  return { edges, counts };
+  return { edges, counts, scale: "linear", zero: null };
+}
+
+/** 1, 2, 5, 10, 20, 50 … up to the first edge above `max`. */
+function logEdges(max: number): number[] {
+  const edges = [1];
+  for (let decade = 1; (edges.at(-1) as number) <= max; decade *= 10) {
+    for (const m of [2, 5, 10]) {
+      edges.push(m * decade);
+      if (m * decade > max) break;
+    }
+  }
+  return edges;
+}
+
+/** Non-negative counts: zeros apart, the rest in 1-2-5 bins up to `max` (shared by the variants). */
+function logHistogram(values: Float64Array, max: number): Histogram {
+  const edges = logEdges(max);
+  const counts = new Array<number>(edges.length - 1).fill(0);
+  let zero = 0;
+  for (const x of values) {
+    if (Number.isNaN(x)) continue;
+    if (x <= 0) {
+      zero++;
+      continue;
+    }
+    let b = 0;
+    while (b < counts.length - 1 && x >= (edges[b + 1] as number)) b++;
+    counts[b] = (counts[b] ?? 0) + 1;
+  }
+  return { edges, counts, scale: "log", zero };
 }
 
 export interface PlanSummary {
@@ -275,8 +307,8 @@ function aggregate(
     deploysWithRouterCrash: count(sl("routerCrashes"), n, (x) => x > 0),
     gateFailures: sum(table.gateFailures, n),
     histograms: {
-      failedRequests: histogram(failed, 0, r.failedMax, 20, true),
-      deployDuration: histogram(duration, r.durationMin, r.durationMax, 20, false),
+      failedRequests: logHistogram(failed, r.failedMax),
+      deployDuration: linearHistogram(duration, r.durationMin, r.durationMax, 20),
     },
     trace,
   };
