@@ -21,7 +21,14 @@ export type {
 export type { ContainerSource, TaskPlan } from "./plan.js";
 export { compileTask, previousVersionPlan, SimulationInputError } from "./plan.js";
 export type { Distribution, Scenario, ScenarioInput, ScenarioIssue } from "./scenario.js";
-export { defaultScenario, loadScenario, ScenarioError, scenarioFromData } from "./scenario.js";
+export {
+  defaultScenario,
+  loadScenario,
+  readScenarioFile,
+  ScenarioError,
+  scenarioFromData,
+} from "./scenario.js";
+export { SCENARIO_LIMITS } from "./yaml-limits.js";
 
 /** Simulate `runs` deployments of one task definition (a loaded view, or its container list). */
 export function simulate(

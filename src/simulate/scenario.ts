@@ -6,8 +6,11 @@
  * `reference/ecs.md` or the AWS page) or, marked "assumption", a choice of ours that a scenario should
  * override with its own measurements.
  */
+import { readFile, stat } from "node:fs/promises";
 import * as v from "valibot";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { printable } from "./format.js";
+import { aliasExpansionProblem, flowNestingProblem, SCENARIO_LIMITS } from "./yaml-limits.js";
 
 /** A duration in seconds, drawn anew for each task (or container) it applies to. */
 export type Distribution =
@@ -233,7 +236,7 @@ export class ScenarioError extends Error {
       issues
         .map(
           (i) =>
-            `${file}${i.line ? `:${i.line}:${i.column ?? 1}` : ""}: ${i.path || "(document)"}: ${i.message}`,
+            `${printable(file)}${i.line ? `:${i.line}:${i.column ?? 1}` : ""}: ${printable(i.path) || "(document)"}: ${printable(i.message)}`,
         )
         .join("\n"),
     );
@@ -292,8 +295,33 @@ export function scenarioFromData(data: unknown, file = "<scenario>", locate?: Lo
 
 type LocateFn = (path: readonly (string | number)[]) => { line: number; col: number } | undefined;
 
-/** Parse and validate a YAML (or JSON) scenario file. Throws `ScenarioError` naming each bad field. */
+/** Line and column (1-based) of an offset, for problems found before the yaml library counted lines. */
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * Parse and validate a YAML (or JSON) scenario file. Throws `ScenarioError` naming each bad field, and for
+ * a file past the limits of yaml-limits.ts (size, nesting, alias expansion).
+ */
 export function loadScenario(text: string, file = "<scenario>"): Scenario {
+  const refuse = (offset: number, message: string): never => {
+    throw new ScenarioError(file, [{ path: "", message, ...positionOf(text, offset) }]);
+  };
+  if (text.length > SCENARIO_LIMITS.maxChars) {
+    refuse(
+      SCENARIO_LIMITS.maxChars,
+      `larger than ${SCENARIO_LIMITS.maxChars.toLocaleString("en-US")} characters`,
+    );
+  }
+  const nesting = flowNestingProblem(text);
+  if (nesting) refuse(nesting.offset, nesting.message);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -305,6 +333,8 @@ export function loadScenario(text: string, file = "<scenario>"): Scenario {
       }),
     );
   }
+  const expansion = aliasExpansionProblem(doc);
+  if (expansion) refuse(expansion.offset, expansion.message);
   const locate: LocateFn = (path) => {
     // Walk as far as the path exists; an unknown key is reported where its parent is.
     let node: unknown = doc.contents;
@@ -319,7 +349,24 @@ export function loadScenario(text: string, file = "<scenario>"): Scenario {
     const range = (isMap(found) || isSeq(found) || isScalar(found) ? found.range : undefined) ?? undefined;
     return range ? lineCounter.linePos(range[0]) : undefined;
   };
-  return scenarioFromData(doc.toJS(), file, locate);
+  // The expansion was counted above, within its budget: the library's own alias limit (a ReferenceError
+  // past 100 aliases) would only refuse files that are already known to be small.
+  return scenarioFromData(doc.toJS({ maxAliasCount: -1 }), file, locate);
+}
+
+/**
+ * Read and load a scenario file: only a regular file, and only up to the size limit (a FIFO or /dev/zero
+ * would otherwise hang the read or fill memory before the limit is checked).
+ */
+export async function readScenarioFile(path: string): Promise<Scenario> {
+  const info = await stat(path);
+  if (!info.isFile()) throw new ScenarioError(path, [{ path: "", message: "not a regular file" }]);
+  if (info.size > SCENARIO_LIMITS.maxChars * 4) {
+    throw new ScenarioError(path, [
+      { path: "", message: `larger than ${SCENARIO_LIMITS.maxChars.toLocaleString("en-US")} characters` },
+    ]);
+  }
+  return loadScenario(await readFile(path, "utf8"), path);
 }
 
 /** The scenario with every default filled in (for tests and for code that builds scenarios). */
