@@ -4,14 +4,14 @@
  */
 import { Worker } from "node:worker_threads";
 import {
+  assembleResult,
   COLUMNS,
-  finish,
   newTable,
   type RunTable,
   runRange,
   type SimulateOptions,
   type SimulationResult,
-  simulators,
+  simulatorsFor,
   type Variant,
 } from "./montecarlo.js";
 import { previousVersionPlan } from "./plan.js";
@@ -55,7 +55,7 @@ export async function runVariantsAsync(
   if (workers > 1 && runs > MIN_RUNS_FOR_WORKERS) {
     done = await withWorkers(variants, scenario, seed, runs, workers, tables, options);
   } else {
-    const sims = simulators(variants, scenario);
+    const sims = simulatorsFor(variants, scenario);
     done = 0;
     while (done < runs && !options.signal?.aborted) {
       const to = Math.min(runs, done + SLICE);
@@ -67,7 +67,7 @@ export async function runVariantsAsync(
       await yieldNow();
     }
   }
-  return finish(variants, scenario, tables, done, {
+  return assembleResult(variants, scenario, tables, done, {
     runs,
     seed,
     trace: options.trace ?? true,

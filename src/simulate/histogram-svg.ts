@@ -6,7 +6,7 @@
 import { html as esc, int } from "./format.js";
 import type { Histogram } from "./montecarlo.js";
 
-export interface Series {
+interface Series {
   readonly label: string;
   readonly h: Histogram;
 }

@@ -353,13 +353,13 @@ function pickRepresentative(table: RunTable, n: number): number | null {
   return 0;
 }
 
-export function simulators(variants: readonly Variant[], scenario: Scenario): DeploymentSimulator[] {
+export function simulatorsFor(variants: readonly Variant[], scenario: Scenario): DeploymentSimulator[] {
   const previous = previousVersionPlan(scenario);
   return variants.map((v) => new DeploymentSimulator(v.plan, previous, scenario));
 }
 
 /** Build the result from filled tables (shared by the in-thread and worker paths). */
-export function finish(
+export function assembleResult(
   variants: readonly Variant[],
   scenario: Scenario,
   tables: readonly RunTable[],
@@ -375,7 +375,7 @@ export function finish(
 ): SimulationResult {
   const first = tables[0];
   const rep = opts.trace && first ? pickRepresentative(first, done) : null;
-  const sims = rep === null ? [] : simulators(variants, scenario);
+  const sims = rep === null ? [] : simulatorsFor(variants, scenario);
   const range = histogramRange(tables, done);
   const out = variants.map((v, k) => {
     const table = tables[k] as RunTable;
@@ -405,7 +405,7 @@ export function runVariants(
   const runs = Math.max(0, Math.floor(options.runs ?? 1000));
   const seed = (options.seed ?? 1) >>> 0;
   const started = performance.now();
-  const sims = simulators(variants, scenario);
+  const sims = simulatorsFor(variants, scenario);
   const tables = variants.map(() => newTable(runs));
   const step = 4096;
   for (let from = 0; from < runs; from += step) {
@@ -415,7 +415,7 @@ export function runVariants(
     });
     options.onProgress?.(to * variants.length, runs * variants.length);
   }
-  return finish(variants, scenario, tables, runs, {
+  return assembleResult(variants, scenario, tables, runs, {
     runs,
     seed,
     trace: options.trace ?? true,

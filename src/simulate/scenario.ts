@@ -2,9 +2,9 @@
  * Scenario files: the service, load balancer, traffic and fault settings a simulation runs under.
  *
  * YAML in, validated with valibot; an error names the field by its dotted path, what was expected, and the
- * line in the file. Every default below says where it comes from: an AWS/ECS fact (section of
- * `reference/ecs.md` or the AWS page) or, marked "assumption", a choice of ours that a scenario should
- * override with its own measurements.
+ * line in the file. Every default below says where it comes from: an AWS/ECS fact (the public page, by the
+ * labels listed in the header of engine.ts: [DC], [SVC], [CB], [TG] …) or, marked "assumption", a choice
+ * of ours that a scenario should override with its own measurements.
  */
 import { readFile, stat } from "node:fs/promises";
 import * as v from "valibot";
@@ -74,18 +74,18 @@ const ScenarioSchema = v.strictObject({
       // Assumption: the seed does not state its count; 2 is the smallest count that keeps serving while a
       // task is replaced. (ECS has no default for a REPLICA service's desiredCount worth relying on.)
       desiredCount: v.optional(int(1, 1000), 2),
-      // ecs.md §6 "Service settings": API_DeploymentConfiguration replica default 100.
+      // [DC]: replica default 100.
       minimumHealthyPercent: v.optional(int(0, 100), 100),
-      // ecs.md §6 "Service settings": API_DeploymentConfiguration replica default 200.
+      // [DC]: replica default 200.
       maximumPercent: v.optional(int(100, 200), 200),
-      // ecs.md §6 "Service settings" [SVC]: 0 when unspecified.
+      // [SVC]: 0 when unspecified.
       healthCheckGracePeriodSeconds: v.optional(nonNeg, 0),
       circuitBreaker: v.optional(
         v.strictObject({
-          // ecs.md §6 [CB]: off unless set.
+          // [CB]: off unless set.
           enable: v.optional(v.boolean(), false),
           rollback: v.optional(v.boolean(), false),
-          // ecs.md §6 [CB]: ThresholdConfiguration.resetOnHealthyTask, default true.
+          // [CB]: ThresholdConfiguration.resetOnHealthyTask, default true.
           resetOnHealthyTask: v.optional(v.boolean(), true),
         }),
         {},
@@ -99,7 +99,7 @@ const ScenarioSchema = v.strictObject({
       container: v.optional(v.string()),
       // ALB target group health-check defaults for HTTP/HTTPS targets:
       // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
-      // (interval 30 s, timeout 5 s, healthy threshold 5, unhealthy threshold 2). Not in reference/ecs.md.
+      // (interval 30 s, timeout 5 s, healthy threshold 5, unhealthy threshold 2).
       healthCheck: v.optional(
         v.strictObject({
           intervalSeconds: v.optional(int(5, 300), 30),
@@ -109,13 +109,13 @@ const ScenarioSchema = v.strictObject({
         }),
         {},
       ),
-      // ecs.md §6 [TG]: deregistration_delay.timeout_seconds default 300, range 0-3600.
+      // [TG]: deregistration_delay.timeout_seconds default 300, range 0-3600.
       deregistrationDelaySeconds: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(3600)), 300),
-      // ecs.md §6 [TG]: after deregistration a target "may still get some new connections briefly"; the
+      // [TG]: after deregistration a target "may still get some new connections briefly"; the
       // magnitude is an assumption (1-5 s). Also the time from an essential exit to the control plane's
       // deregistration (DEACTIVATING), which the docs do not quantify.
       deregistrationLagSeconds: dist({ uniform: [1, 5] }),
-      // ecs.md §6 [HC]: registration happens in ACTIVATING; any lag after that is an assumption (none).
+      // [HC]: registration happens in ACTIVATING; any lag after that is an assumption (none).
       registrationLagSeconds: dist(0),
     }),
     {},
@@ -138,7 +138,8 @@ const ScenarioSchema = v.strictObject({
   containers: v.optional(v.record(v.string(), ContainerTimingSchema), {}),
   router: v.optional(
     v.strictObject({
-      // DESIGN.md "Gate latency": FireLens default `Flush 1` (fluent-bit.md).
+      // Fluent Bit's default `Flush` is 1 s ([SERVICE] section of
+      // https://docs.fluentbit.io/manual/administration/configuring-fluent-bit/classic-mode/configuration-file).
       flushIntervalSeconds: v.optional(v.pipe(v.number(), v.gtValue(0)), 1),
       crash: v.optional(
         v.strictObject({
@@ -146,7 +147,7 @@ const ScenarioSchema = v.strictObject({
           probability: v.optional(prob, 0),
           // Seed (article): the crash came on the first log send; assumption: within the flush itself.
           afterFirstFlushSeconds: dist(0),
-          // ecs.md §2 exit codes: 139 = SIGSEGV, the seed's crash.
+          // 128 + signal: 139 = SIGSEGV, the seed's crash (examples/seed/incident/README.md).
           exitCode: v.optional(int(1, 255), 139),
         }),
         {},
@@ -156,7 +157,7 @@ const ScenarioSchema = v.strictObject({
   ),
   gate: v.optional(
     v.strictObject({
-      /** The preflight container; default: found from the task definition (see model.ts). */
+      /** The preflight container; default: found from the task definition (plan.ts, findGate). */
       container: v.optional(v.string()),
       /**
        * `probe`: our preflight (verifies the flush; exits 1 when the router dies before its verdict).
@@ -164,7 +165,7 @@ const ScenarioSchema = v.strictObject({
        * `auto`: `probe` when the container carries FIRELENS_PREFLIGHT_* settings, else `sleep`.
        */
       kind: v.optional(v.picklist(["auto", "probe", "sleep"]), "auto"),
-      // DESIGN.md "Gate latency": about one flush interval plus the settle window (1.6-2 s measured target).
+      // README.md "Headline": the probe opens the gate in about 2 s (one flush interval, then its settle window).
       probeVerdictSeconds: dist({ uniform: [1.6, 2] }),
       // Seed: `for i in $(seq 1 3); do echo preflight alive; sleep 10; done` = 30 s.
       sleepVerdictSeconds: dist(30),

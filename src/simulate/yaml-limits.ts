@@ -20,7 +20,7 @@ export const SCENARIO_LIMITS = {
   maxExpandedNodes: 10_000,
 } as const;
 
-export interface YamlLimitProblem {
+interface YamlLimitProblem {
   /** Offset in the text of what crossed the limit. */
   readonly offset: number;
   readonly message: string;

@@ -14,21 +14,17 @@ import {
   renderReport,
   renderSummary,
   SCENARIO_LIMITS,
-  ScenarioError,
   simulate,
 } from "../../src/simulate/index.js";
 import { cli } from "../support/cli.js";
 import { app, router } from "./fixtures.js";
+import { scenarioErrorOf } from "./helpers.js";
 
-function errorOf(text: string): ScenarioError {
-  try {
-    loadScenario(text, "s.yaml");
-  } catch (e) {
-    if (e instanceof ScenarioError) return e;
-    throw e;
-  }
-  throw new Error("expected a ScenarioError");
-}
+const errorOf = scenarioErrorOf;
+
+/** A control character other than newline, or the right-to-left override. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for.
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/;
 
 /** Nine levels of nine aliases: 431 bytes that expand to 9^9 (387 million) scalars. */
 function billionLaughs(): string {
@@ -138,7 +134,7 @@ describe("names from documents reach the terminal escaped", () => {
   it("in the text summary and the report", () => {
     const r = simulate(containers, scenario, { runs: 5, seed: 1 });
     for (const out of [renderSummary(r), renderReport(r)]) {
-      expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+      expect(out).not.toMatch(CONTROL);
       expect(out).toContain("app\\x1b[2J\\x1b]0;owned\\x07\\u202e");
     }
     expect(renderSummary(r)).toContain('scenario "seed\\x1b[31m"');
@@ -156,6 +152,6 @@ describe("names from documents reach the terminal escaped", () => {
     const run = cli(["simulate", task, "-s", sc, "-n", "5"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("app\\x1b[2J");
-    expect(run.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(run.stdout).not.toMatch(CONTROL);
   });
 });
