@@ -47,9 +47,11 @@ export function headline(result: SimulationResult): string {
   const vs = result.variants;
   if (result.completedRuns === 0 || vs.length === 0) return "No deploy was simulated.";
   const clauses = vs.map((v, i) => `${subject(v, i, vs)}, ${outcome(v, i)}`);
-  for (const v of vs) {
-    const effect = gateEffect(v);
-    if (effect !== null) clauses.push(effect);
-  }
+  const effects = vs.map((v, i) => ({ who: subject(v, i, vs), effect: gateEffect(v) }));
+  const some = effects.filter((e) => e.effect !== null);
+  if (some.length === 1) clauses.push(some[0]?.effect as string);
+  else if (some.length > 1 && some.every((e) => e.effect === some[0]?.effect))
+    clauses.push(`in each, ${some[0]?.effect}`);
+  else for (const e of some) clauses.push(`${e.who}, ${e.effect}`);
   return printable(`${capitalize(clauses.join("; "))}.`);
 }

@@ -145,6 +145,13 @@ describe("headline (issue 17)", () => {
     }
   });
 
+  it("a task that is already gated, compared with itself: the gate's effect is said once", () => {
+    const r = simulateCompare(gated, gated, seedScenario(), { runs: 200, seed: 1, trace: false });
+    expect(renderSummary(r)).toMatch(
+      /^As given, no deploy failed requests; with the gate, none did; in each, \d+ crashing tasks were stopped before registration\.\n/,
+    );
+  });
+
   it("one variant, and no failures at all", () => {
     const one = simulate(given, seedScenario(), { runs: 200, seed: 1, trace: false });
     expect(renderSummary(one)).toMatch(
