@@ -95,7 +95,7 @@ describe("dependsOn ([TDP], [graph.go])", () => {
     expect(targetAt(r.task, "initial")).toBeUndefined();
   });
 
-  it("a dependency on a container that does not exist is terminal: 143 CannotStartContainerError ([graph.go], [PR3218])", () => {
+  it("a dependency on a container that does not exist is terminal: 143 CannotStartContainerError (ecs.md §1 Runtime (a))", () => {
     const r = runOnce(
       [app({ logConfiguration: undefined, dependsOn: [{ containerName: "nope", condition: "START" }] })],
       fixedScenario(),
@@ -105,7 +105,7 @@ describe("dependsOn ([TDP], [graph.go])", () => {
     expect(r.task.stopCause).toBe("EssentialContainerExited");
   });
 
-  it("HEALTHY on a container without healthCheck never resolves: the task stops, unable to transition ([graph.go], [tm.go])", () => {
+  it("HEALTHY on a container without healthCheck never resolves: the task stops, unable to transition (ecs.md §1 tm.go)", () => {
     const r = runOnce(
       [router(), app({ dependsOn: [{ containerName: "log-router", condition: "HEALTHY" }] })],
       fixedScenario(),
