@@ -204,7 +204,9 @@ describe("simulate", () => {
       report,
     ]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Simulated 300 deploys per variant of scenario "seed" \(seed 1\)/);
+    expect(run.stdout).toMatch(
+      /^Without the gate, [\d.]+ % of deploys failed requests \([\d,]+ in 300 deploys, up to [\d,]+ in one\); with it, none did; [\d,]+ crashing tasks were stopped before registration\.\n\nSimulated 300 deploys per variant of scenario "seed" \(seed 1\)/,
+    );
     expect(run.stdout).toMatch(/failed requests: 502 \/ 503 +[\d,]+ \/ [\d,]+ +0 \/ 0\n/);
     expect(readFileSync(report, "utf8")).toMatch(/^<!doctype html>/i);
   });

@@ -1,9 +1,9 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { applyGate, FixError } from "../../fix/index.js";
 import {
   defaultScenario,
-  loadScenario,
+  readScenarioFile,
   renderReport,
   renderSummary,
   type Scenario,
@@ -79,9 +79,7 @@ export async function runSimulate(
   const workers = wholeNumber(opts.workers, "--workers", 0, 64);
   let scenario: Scenario;
   try {
-    scenario = opts.scenario
-      ? loadScenario(await readFile(opts.scenario, "utf8"), opts.scenario)
-      : defaultScenario();
+    scenario = opts.scenario ? await readScenarioFile(opts.scenario) : defaultScenario();
   } catch (error) {
     if (error instanceof ScenarioError) {
       streams.stderr.write(`error: ${error.message}\n`);
