@@ -16,7 +16,7 @@ export interface DependencyPlan {
   readonly target: number;
   readonly targetName: string;
   readonly condition: Condition;
-  /** Added by the agent for `awsfirelens` containers (ecs.md §1 "Implicit dependencies"). */
+  /** Added by the agent rather than written (the task reading's implicit edges: FireLens, links, volumesFrom). */
   readonly implicit: boolean;
 }
 
