@@ -27,7 +27,9 @@ export type DocumentFormat =
    * An ECS task definition written in YAML (camelCase): ecspresso's YAML task definitions, or
    * `aws ecs describe-task-definition --output yaml` (wrapped in `taskDefinition:`), or a bare container list.
    */
-  | "ecs-yaml";
+  | "ecs-yaml"
+  /** Terraform `.tf` (HCL): `aws_ecs_task_definition` and `aws_ecs_service` resources (src/taskdef/hcl/). */
+  | "terraform-hcl";
 
 /** A path into the raw document, with keys spelled as in the file. */
 export type JsonPath = ReadonlyArray<string | number>;
