@@ -31,7 +31,7 @@ export interface LNode {
 
 /** The unknown marker for an HCL expression: rules read it as "unknown at lint time". */
 export function unknownValue(text: string): ReturnType<typeof intrinsic> {
-  return intrinsic("terraform", text.length > 200 ? `${text.slice(0, 199)}…` : text);
+  return intrinsic("terraform", text);
 }
 
 export function leaf(value: unknown, offset: number, length: number, extra: Partial<LNode> = {}): LNode {

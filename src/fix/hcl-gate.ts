@@ -1,0 +1,21 @@
+/**
+ * What `fix` checks before it plans the gate in a Terraform document: a task definition whose container
+ * list is not written literally (`jsonencode(var.containers)`, a `file()` path known only at plan time) has
+ * containers fix cannot see, so "nothing to gate" would be a guess. It refuses, with the way forward.
+ */
+import { terraformInternals } from "../taskdef/hcl/index.js";
+import type { TaskDefinitionDocument } from "../taskdef/model.js";
+import { FixError } from "./errors.js";
+
+export function checkTerraformFixable(doc: TaskDefinitionDocument): void {
+  if (doc.format !== "terraform-hcl") return;
+  const read = terraformInternals(doc);
+  if (read === undefined) return;
+  for (const [id, reason] of read.unreadable) {
+    throw new FixError(
+      "unsupported",
+      doc.file,
+      `${id}: ${reason}, so fix cannot see or edit its containers. Write the list literally in jsonencode([ … ]), or add the gate where the list is written; \`terraform show -json\` of a plan lints the rendered definitions. Nothing was written.`,
+    );
+  }
+}
