@@ -119,26 +119,26 @@ function sharesLine(text: string, lines: Lines, m: MemberLine): boolean {
 }
 
 /** Whether every run has its `=` signs in one column, one space after its longest key. */
-export function isAligned(text: string, lines: Lines, rs: readonly MemberLine[][]): boolean {
+export function isAligned(lines: Lines, rs: readonly MemberLine[][]): boolean {
   for (const run of rs) {
     if (run.length < 2) {
       const m = run[0];
-      if (m !== undefined && gap(text, m) !== 1) return false;
+      if (m !== undefined && gap(m) !== 1) return false;
       continue;
     }
     const cols = run.map((m) => lines.column(m.eq));
     if (cols.some((c) => c !== cols[0])) return false;
-    if (Math.min(...run.map((m) => gap(text, m))) !== 1) return false;
+    if (Math.min(...run.map((m) => gap(m))) !== 1) return false;
   }
   return true;
 }
 
 /** Whether every one-line member is written `key = value` with one space. */
-export function isCompact(text: string, rs: readonly MemberLine[][]): boolean {
-  return rs.every((run) => run.every((m) => gap(text, m) === 1));
+export function isCompact(rs: readonly MemberLine[][]): boolean {
+  return rs.every((run) => run.every((m) => gap(m) === 1));
 }
 
-function gap(text: string, m: MemberLine): number {
+function gap(m: MemberLine): number {
   return m.eq - m.keyEnd;
 }
 
@@ -148,13 +148,13 @@ export function detectStyle(text: string, root: Syn, region?: Syn): HclStyle {
   const scope = region ?? root;
   const groups = memberGroups(text, scope);
   const rs = runs(text, lines, groups);
-  const aligned = isAligned(text, lines, rs);
-  const compact = isCompact(text, rs);
+  const aligned = isAligned(lines, rs);
+  const compact = isCompact(rs);
   // When both hold (no run has keys of different lengths) the file says nothing: `terraform fmt` aligns.
   let align = aligned || !compact;
   if (region !== undefined && aligned && compact) {
     const whole = runs(text, lines, memberGroups(text, root));
-    align = isAligned(text, lines, whole) || !isCompact(text, whole);
+    align = isAligned(lines, whole) || !isCompact(whole);
   }
   let unit = "";
   let withComma = 0;
