@@ -284,7 +284,12 @@ export function terraformSplices(
       `cannot edit ${describe(path)}: fix edits container_definitions and the service's circuit breaker only`,
     );
   }
-  return [...splices].sort((a, b) => b.at - a.at);
+  // From the end, so earlier offsets stay true; at one offset the later-listed text goes in first, so it
+  // ends up after the earlier-listed one.
+  return splices
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => b.s.at - a.s.at || b.i - a.i)
+    .map((x) => x.s);
 }
 
 /** `DocumentEditor.set` / `append` for `.tf` text. */
