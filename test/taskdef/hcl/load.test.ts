@@ -82,6 +82,7 @@ describe("a .tf with locals, merge, for and heredoc (service.tf)", () => {
     const image: unknown = api?.definition.image;
     expect(isIntrinsic(image)).toBe(true);
     expect(literal(api?.definition.image)).toBeUndefined();
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the HCL interpolation as written
     expect(image).toMatchObject({ argument: '"${var.registry}/api:${var.api_version}"' });
     const secret: unknown = api?.definition.logConfiguration?.secretOptions?.[0]?.valueFrom;
     expect(secret).toMatchObject({ kind: "intrinsic", argument: "var.dd_api_key_arn" });
@@ -163,6 +164,7 @@ describe("container lists that are not literal", () => {
     );
     const [router, app] = fromTemplate?.containers ?? [];
     expect(router?.definition.image).toBe("public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.4");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the template's interpolation as written
     expect(app?.definition.image).toMatchObject({ kind: "intrinsic", argument: "${app_image}" });
     expect(isIntrinsic(app?.definition.cpu)).toBe(true);
     // Findings inside another file point at the call that reads it.
