@@ -8,6 +8,23 @@ import type { TaskDefinitionDocument } from "../taskdef/model.js";
 import { FixError } from "./errors.js";
 
 export function checkTerraformFixable(doc: TaskDefinitionDocument): void {
+  if (doc.format === "terraform-plan") {
+    const where = doc.taskDefinitions
+      .map((td) => (td.origin === undefined ? td.id : `${td.id} (${td.origin.file}:${td.origin.line})`))
+      .join(", ");
+    throw new FixError(
+      "unsupported",
+      doc.file,
+      `a terraform show -json document shows what Terraform will send; fix the configuration that writes it instead${where === "" ? "" : `: ${where}`}. Nothing was written.`,
+    );
+  }
+  if (doc.format === "terraform-json") {
+    throw new FixError(
+      "unsupported",
+      doc.file,
+      "fix edits .tf files; in .tf.json the container definitions are a string, so add the gate by hand (firelens-preflight fix on the same definitions as JSON shows what to add). Nothing was written.",
+    );
+  }
   if (doc.format !== "terraform-hcl") return;
   const read = terraformInternals(doc);
   if (read === undefined) return;

@@ -4,7 +4,7 @@
  */
 import { toCamel, toPascal, USER_MAP_KEYS } from "./casing.js";
 import { TaskDefError } from "./errors.js";
-import { parseTerraform } from "./hcl/index.js";
+import { parseTerraform, terraformFromJson } from "./hcl/index.js";
 import { locateJson, type Span } from "./locate-json.js";
 import type {
   ContainerDefinition,
@@ -32,6 +32,8 @@ const FORMAT_LABELS: Readonly<Record<DocumentFormat, string>> = {
   "cloudformation-yaml": "CloudFormation template (YAML)",
   "ecs-yaml": "ECS task definition (YAML)",
   "terraform-hcl": "Terraform configuration (HCL)",
+  "terraform-json": "Terraform configuration (JSON syntax, .tf.json)",
+  "terraform-plan": "Terraform plan or state (terraform show -json)",
 };
 
 export function describeFormat(format: DocumentFormat): string {
@@ -460,6 +462,8 @@ export function parseDocument(text: string, file: string): TaskDefinitionDocumen
       parseJsonTree(source, file, lines());
       throw jsonParseFailure(file, lines(), cause);
     }
+    const terraformJson = terraformFromJson(text, file, data);
+    if (terraformJson !== undefined) return terraformJson;
     span = (path) => locateJson(source, path);
   } else {
     const tree = parseYamlTree(source, file, lines());

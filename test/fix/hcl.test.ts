@@ -133,6 +133,18 @@ describe("fix refuses what is not written literally, with the reason", () => {
     );
   });
 
+  it("a plan: fix the configuration, named with its .tf line", async () => {
+    const doc = await loadDocument(`${DIR}/plan/plan.json`);
+    expect(() => applyGate(doc, { probeImage: PROBE })).toThrow(
+      /fix the configuration that writes it instead: aws_ecs_task_definition\.batch, module\.api\.aws_ecs_task_definition\.this \(.*plan\/modules\/api\/main\.tf:8\)/,
+    );
+  });
+
+  it(".tf.json: the definitions are a string, added by hand", async () => {
+    const doc = await loadDocument(`${DIR}/service.tf.json`);
+    expect(() => applyGate(doc, { probeImage: PROBE })).toThrow(/fix edits \.tf files/);
+  });
+
   it("file(): run fix on the JSON file instead", async () => {
     const doc = await loadDocument(`${DIR}/include/main.tf`);
     expect(() => applyGate(doc, { probeImage: PROBE })).toThrow(

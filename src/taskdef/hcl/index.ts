@@ -4,7 +4,9 @@
  */
 import type { TaskDefinitionDocument } from "../model.js";
 import { hclParserLoaded, loadHclParser } from "./parser.js";
+import { isTerraformShowJson, readTerraformPlan } from "./plan.js";
 import { readTerraformHcl } from "./terraform.js";
+import { readTerraformJson } from "./tfjson.js";
 
 export { hclParserLoaded, loadHclParser };
 
@@ -21,9 +23,25 @@ export function terraformKind(text: string, file: string): "hcl" | undefined {
   return HCL_BLOCK.test(text) ? "hcl" : undefined;
 }
 
-/** Whether reading this text needs `loadHclParser` first. */
+/**
+ * Whether reading this text needs `loadHclParser` first: `.tf`, `.tf.json` (expressions in strings), and
+ * `terraform show -json` output (its module's `.tf` files are read for the definitions' lines).
+ */
 export function needsHclParser(text: string, file: string): boolean {
-  return terraformKind(text, file) !== undefined;
+  if (terraformKind(text, file) !== undefined || /\.tf\.json$/i.test(file)) return true;
+  const head = text.slice(0, 2000);
+  return head.includes('"format_version"') && /"(planned_values|values|configuration)"/.test(text);
+}
+
+/** Parsed JSON that is Terraform (`.tf.json` by name, `terraform show -json` by shape), else `undefined`. */
+export function terraformFromJson(
+  text: string,
+  file: string,
+  data: unknown,
+): TaskDefinitionDocument | undefined {
+  if (/\.tf\.json$/i.test(file)) return readTerraformJson(text, file, data);
+  if (isTerraformShowJson(data)) return readTerraformPlan(text, file, data);
+  return undefined;
 }
 
 /** The Terraform document, or `undefined` when the text is not Terraform. */

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { lintDocument } from "../../../src/rules/index.js";
+import { formatSarif, lintDocument, lintResult } from "../../../src/rules/index.js";
 import {
   describeFormat,
   isIntrinsic,
@@ -256,5 +256,112 @@ describe("heredoc JSON and other shapes", () => {
     })() as TaskDefError;
     expect(error.kind).toBe("not-a-task-definition");
     expect(error.detail).toMatch(/no resource "aws_ecs_task_definition" or "aws_ecs_service"/);
+  });
+});
+
+describe("SARIF for a .tf", () => {
+  it("puts each result's region in the .tf file, at the finding's line and column", async () => {
+    const file = `${DIR}/service.tf`;
+    const doc = await loadDocument(file);
+    const sarif = JSON.parse(formatSarif([lintResult(doc)])) as {
+      runs: Array<{
+        results: Array<{
+          ruleId: string;
+          locations: Array<{
+            physicalLocation: {
+              artifactLocation: { uri: string };
+              region: { startLine: number; startColumn: number };
+            };
+          }>;
+        }>;
+      }>;
+    };
+    const results = sarif.runs[0]?.results ?? [];
+    expect(results.map((r) => r.ruleId)).toEqual(["FLP201", "FLP201", "FLP208"]);
+    const first = results[0]?.locations[0]?.physicalLocation;
+    expect(first?.artifactLocation.uri).toMatch(/service\.tf$/);
+    const text = readFileSync(file, "utf8");
+    expect(`${first?.region.startLine}:${first?.region.startColumn}`).toBe(positionOf(text, 'name  = "api"'));
+  });
+});
+
+describe(".tf.json (Terraform's JSON syntax)", () => {
+  const file = `${DIR}/service.tf.json`;
+  const text = readFileSync(file, "utf8");
+
+  it("reads an HCL expression in a string and JSON text in a string, located inside the strings", async () => {
+    const doc = await loadDocument(file);
+    expect(doc.format).toBe("terraform-json");
+    expect(serialize(doc)).toBe(text);
+    const [expr, json] = doc.taskDefinitions;
+    expect(expr?.containers.map((c) => c.name)).toEqual(["router", "app"]);
+    expect(isIntrinsic(expr?.containers[1]?.definition.image)).toBe(true);
+    expect(json?.containers[1]?.definition).toEqual({ name: "app", image: "app:1", essential: false });
+    expect(doc.services[0]?.taskDefinitionRef).toBe("aws_ecs_task_definition.expr");
+    const findings = lintDocument(doc);
+    const latest = findings.find((f) => f.ruleId === "FLP203");
+    expect(`${latest?.location.line}:${latest?.location.column}`).toBe(positionOf(text, 'image = \\"amazon'));
+    const router = findings.find((f) => f.ruleId === "FLP107");
+    expect(`${router?.location.line}:${router?.location.column}`).toBe(
+      positionOf(text, '\\"firelensConfiguration\\"'),
+    );
+    const breaker = findings.find((f) => f.ruleId === "FLP208");
+    expect(breaker?.messageId).toBe("noRollback");
+  });
+});
+
+describe("terraform show -json (a hand-made plan)", () => {
+  const file = `${DIR}/plan/plan.json`;
+  const text = readFileSync(file, "utf8");
+
+  it("reads each task definition by resource address, with the .tf line its module writes it on", async () => {
+    const doc = await loadDocument(file);
+    expect(doc.format).toBe("terraform-plan");
+    expect(doc.taskDefinitions.map((t) => t.id)).toEqual([
+      "aws_ecs_task_definition.batch",
+      "module.api.aws_ecs_task_definition.this",
+    ]);
+    const [batch, api] = doc.taskDefinitions;
+    // Known after apply: no containers, and no rule crashes on it.
+    expect(batch?.containers).toEqual([]);
+    expect(batch?.taskDefinition.cpu).toBe("256");
+    expect(api?.containers.map((c) => c.definition.image)).toEqual([
+      "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.4",
+      "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1.4.2",
+    ]);
+    const module = readFileSync(`${DIR}/plan/modules/api/main.tf`, "utf8");
+    expect(api?.origin?.file).toMatch(/plan\/modules\/api\/main\.tf$/);
+    expect(`${api?.origin?.line}:${api?.origin?.column}`).toBe(positionOf(module, "container_definitions"));
+    expect(doc.services.map((s) => [s.id, s.taskDefinitionRef])).toEqual([
+      ["module.api.aws_ecs_service.this", "module.api.aws_ecs_task_definition.this"],
+    ]);
+  });
+
+  it("lints with resource addresses, located inside the container_definitions string", async () => {
+    const doc = await loadDocument(file);
+    const findings = lintDocument(doc);
+    expect(findings.filter((f) => f.internalError)).toEqual([]);
+    expect(findings.map((f) => [f.ruleId, f.taskDefinition, f.jsonPath])).toEqual([
+      [
+        "FLP201",
+        "module.api.aws_ecs_task_definition.this",
+        '$["module.api.aws_ecs_task_definition.this"].container_definitions[1].name',
+      ],
+      [
+        "FLP208",
+        "module.api.aws_ecs_task_definition.this",
+        '$["module.api.aws_ecs_service.this"].DeploymentConfiguration.DeploymentCircuitBreaker',
+      ],
+    ]);
+    const app = findings[0];
+    expect(text.slice(app?.location.offset, (app?.location.offset ?? 0) + 14)).toBe('\\"name\\":\\"api');
+    const breaker = findings[1];
+    expect(
+      text.slice(breaker?.location.offset, (breaker?.location.offset ?? 0) + (breaker?.location.length ?? 0)),
+    ).toBe('{"enable":true,"rollback":false}');
+  });
+
+  it("is not taken for a plan without format_version", () => {
+    expect(() => parseDocument('{"planned_values": {}}', "x.json")).toThrow(TaskDefError);
   });
 });
