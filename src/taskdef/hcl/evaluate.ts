@@ -78,7 +78,7 @@ export function decodeQuoted(raw: string): string {
       } else out += n ?? "";
     } else if ((c === "$" || c === "%") && raw[i + 1] === c && raw[i + 2] === "{") {
       out += `${c}{`;
-      i++;
+      i += 2;
     } else out += c;
   }
   return out;
@@ -146,32 +146,62 @@ function scalarText(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The parts of a quoted string or template: literal text as written (taken from the source between the
+ * other parts, because the grammar leaves spaces at a literal's edges out of its `template_literal` nodes)
+ * and the interpolations and directives.
+ */
+export function quotedParts(
+  env: { readonly text: string },
+  quoted: Syn,
+): Array<{ readonly text: string } | { readonly syn: Syn }> {
+  const parts = kids(quoted);
+  const open = parts[0];
+  const close = parts[parts.length - 1];
+  if (open === undefined || close === undefined || open === close) return [];
+  const out: Array<{ readonly text: string } | { readonly syn: Syn }> = [];
+  let at = open.end;
+  for (const p of parts.slice(1, -1)) {
+    if (p.type !== "template_interpolation" && p.type !== "template_directive") continue;
+    if (p.start > at) out.push({ text: env.text.slice(at, p.start) });
+    out.push({ syn: p });
+    at = p.end;
+  }
+  if (close.start > at) out.push({ text: env.text.slice(at, close.start) });
+  return out;
+}
+
+/** A string literal's value (`string_lit`: no interpolation). */
+export function stringValue(env: { readonly text: string }, lit: Syn): string {
+  return quotedParts(env, lit)
+    .map((p) => ("text" in p ? decodeQuoted(p.text) : ""))
+    .join("");
+}
+
 function evaluateTemplate(env: Env, template: Syn, outer: Syn): LNode {
-  const heredoc = template.type === "heredoc_template";
-  const parts = kids(template);
+  if (template.type === "heredoc_template") {
+    if (kids(template).some((k) => k.type === "template_interpolation" || k.type === "template_directive")) {
+      return unknown(env, outer);
+    }
+    const out = decodeHeredoc(heredocBody(env, template).raw);
+    return leaf(out, outer.start, outer.end - outer.start, { syn: outer });
+  }
   let out = "";
   let hasInterpolation = false;
-  for (const p of parts) {
-    if (p.type === "template_literal") {
-      if (!heredoc) out += decodeQuoted(textOf(env, p));
+  for (const p of quotedParts(env, template)) {
+    if ("text" in p) {
+      out += decodeQuoted(p.text);
       continue;
     }
-    if (p.type === "template_interpolation") {
-      hasInterpolation = true;
-      const expr = kids(p).find((k) => k.type === "expression");
-      const strip = kids(p).some((k) => k.type === "strip_marker");
-      if (expr === undefined || strip) return unknown(env, outer);
-      const v = evaluate(env, expr, false);
-      const s = scalarText(v.value);
-      if (s === undefined) return unknown(env, outer);
-      out += s;
-      continue;
-    }
-    if (p.type === "template_directive") return unknown(env, outer);
-  }
-  if (heredoc) {
-    if (hasInterpolation) return unknown(env, outer);
-    out = decodeHeredoc(heredocBody(env, template).raw);
+    if (p.syn.type === "template_directive") return unknown(env, outer);
+    hasInterpolation = true;
+    const expr = kids(p.syn).find((k) => k.type === "expression");
+    const strip = kids(p.syn).some((k) => k.type === "strip_marker");
+    if (expr === undefined || strip) return unknown(env, outer);
+    const v = evaluate(env, expr, false);
+    const s = scalarText(v.value);
+    if (s === undefined) return unknown(env, outer);
+    out += s;
   }
   return leaf(out, outer.start, outer.end - outer.start, hasInterpolation ? {} : { syn: outer });
 }
@@ -593,10 +623,7 @@ function term(env: Env, head: Syn, parts: readonly Syn[], whole: Syn, direct: bo
       if (lit.type === "numeric_lit") value = Number(t);
       else if (lit.type === "bool_lit") value = t === "true";
       else if (lit.type === "null_lit") value = null;
-      else {
-        const body = kids(lit).find((k) => k.type === "template_literal");
-        value = body === undefined ? "" : decodeQuoted(textOf(env, body));
-      }
+      else value = stringValue(env, lit);
       base = leaf(
         value,
         whole.start,

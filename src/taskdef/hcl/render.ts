@@ -15,7 +15,13 @@ function key(k: string): string {
 
 /** A quoted HCL string: JSON's escapes plus `$${` and `%%{`, so nothing is read as a template. */
 export function quote(s: string): string {
-  return JSON.stringify(s).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  // A "$" right before "${" is written \u0024, so "$$${" is never left for a reader to split; functions as
+  // replacements, because "$$" in a replacement string means one "$".
+  return JSON.stringify(s)
+    .replace(/\$(?=\$\{)/g, () => "\\u0024")
+    .replace(/%(?=%\{)/g, () => "\\u0025")
+    .replace(/\$\{/g, () => "$${")
+    .replace(/%\{/g, () => "%%{");
 }
 
 function isScalar(v: unknown): boolean {

@@ -34,6 +34,8 @@ import {
   kids,
   type Local,
   newEnv,
+  quotedParts,
+  stringValue,
   textOf,
 } from "./evaluate.js";
 import { hasUnknown, jsonNodes, parseJsonText, templateToJson } from "./json.js";
@@ -99,10 +101,8 @@ export function blocksOf(env: { readonly text: string }, body: Syn | undefined):
     if (type === undefined || open === undefined || close === undefined) continue;
     const labels: string[] = [];
     for (const p of parts.slice(1)) {
-      if (p.type === "string_lit") {
-        const t = kids(p).find((k) => k.type === "template_literal");
-        labels.push(t === undefined ? "" : decodeQuoted(textOf(env, t)));
-      } else if (p.type === "identifier") labels.push(textOf(env, p));
+      if (p.type === "string_lit") labels.push(stringValue(env, p));
+      else if (p.type === "identifier") labels.push(textOf(env, p));
       else break;
     }
     out.push({
@@ -275,9 +275,13 @@ class Reader {
     const known = new Map<string, string | number | boolean>();
     if (t.type === "heredoc_template") return { text: heredocBody(this.env, t).raw, known };
     let text = "";
-    for (const p of kids(t)) {
-      if (p.type === "template_literal") text += decodeQuoted(textOf(this.env, p)).replace(/\$\{/g, "$${");
-      else if (p.type === "template_interpolation" || p.type === "template_directive") {
+    for (const part of quotedParts(this.env, t)) {
+      if ("text" in part) {
+        text += decodeQuoted(part.text)
+          .replace(/\$\{/g, () => "$${")
+          .replace(/%\{/g, () => "%%{");
+      } else {
+        const p = part.syn;
         const written = textOf(this.env, p);
         const expr = kids(p).find((k) => k.type === "expression");
         if (expr !== undefined && p.type === "template_interpolation") {
