@@ -15,12 +15,14 @@ beforeAll(async () => {
 const text = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 12 }),
   fc.constantFrom(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: HCL interpolation syntax, on purpose
     "${var.x}",
     "$${x}",
     "%{ if a }",
     "a\\b",
     'say "hi"',
     "line\nbreak\ttab",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation-style placeholder, on purpose
     "arn:${Partition}:x",
   ),
 );
