@@ -58,6 +58,10 @@ export class DocumentEditor {
     this.file = doc.file;
     this.json = !isYamlFormat(doc.format);
     this.terraform = doc.format === "terraform-hcl";
+    // A plan is Terraform's output and `.tf.json` keeps definitions in strings: neither is edited here.
+    if (doc.format === "terraform-plan" || doc.format === "terraform-json") {
+      throw new Error(`${doc.file}: ${doc.format} documents are read, not edited`);
+    }
   }
 
   get text(): string {
