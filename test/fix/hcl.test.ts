@@ -195,3 +195,29 @@ it("an already gated file comes back byte-identical", async () => {
   expect(again.changed).toBe(false);
   expect(again.text).toBe(gated);
 });
+
+it("puts new lines before a closing bracket that shares the last member's line", () => {
+  const text = [
+    'resource "aws_ecs_task_definition" "t" {',
+    "  container_definitions = jsonencode([",
+    '    { name = "router", image = "amazon/aws-for-fluent-bit:2.32.4", firelensConfiguration = { type = "fluentbit" } },',
+    "    {",
+    '      name = "app"',
+    '      logConfiguration = { logDriver = "awsfirelens" } }])',
+    "}",
+    'resource "aws_ecs_service" "s" {',
+    "  task_definition = aws_ecs_task_definition.t.arn }",
+    "",
+  ].join("\n");
+  const once = applyGate(parseDocument(text, "shared.tf"), { probeImage: PROBE });
+  expect(removed(text, once.text)).toEqual([]);
+  expect(once.text).toContain(
+    '      logConfiguration = { logDriver = "awsfirelens" } \n      dependsOn = [\n        { containerName = "log-router-preflight", condition = "SUCCESS" },\n      ]\n    },\n    {\n      name = "log-router-preflight"',
+  );
+  expect(once.text).toMatch(/\n {4}\}\n {2}\]\)\n\}\n/);
+  expect(once.text).toMatch(
+    /arn \n\n {2}deployment_circuit_breaker \{\n {4}enable = true\n {4}rollback = true\n {2}\}\n\}\n$/,
+  );
+  expect(gateFindings(once.text, "shared.tf")).toEqual([]);
+  expect(applyGate(parseDocument(once.text, "shared.tf"), {}).text).toBe(once.text);
+});

@@ -66,6 +66,16 @@ class Editing {
     return this.text[i] === "," ? i + 1 : undefined;
   }
 
+  /**
+   * Where new lines go after `from`: at the end of its line, or, when the closing bracket shares that line
+   * (`image = "b" }`), before the bracket, which then moves to a line of its own.
+   */
+  placeAfter(from: number, close: Syn, closeIndent: string): { at: number; suffix: string } {
+    const at = this.lineEnd(from);
+    if (close.start < at) return { at: close.start, suffix: this.style.eol + closeIndent };
+    return { at, suffix: "" };
+  }
+
   oneLine(syn: Syn): boolean {
     return this.lines.line(syn.start) === this.lines.line(syn.end);
   }
@@ -94,7 +104,7 @@ function insertMember(e: Editing, container: Syn, entries: ReadonlyArray<[string
   }
   const indent = last === undefined ? e.indentAt(open.start) + e.style.unit : e.indentAt(last.start);
   const after = last === undefined ? open.end : (e.commaAfter(last.end) ?? last.end);
-  const at = e.lineEnd(after);
+  const place = e.placeAfter(after, close, e.indentAt(container.start));
   const style = { ...e.style, memberCommas: e.style.memberCommas && !isBlock };
   let lines = members(entries, indent, style);
   // Our first one-line members join the run of one-line members right above them: in an aligned file they
@@ -120,7 +130,7 @@ function insertMember(e: Editing, container: Syn, entries: ReadonlyArray<[string
     }
   }
   const eol = e.style.eol;
-  return { at, remove: 0, insert: eol + lines.join(eol) };
+  return { at: place.at, remove: 0, insert: eol + lines.join(eol) + place.suffix };
 }
 
 /** Append an element to a literal tuple. */
@@ -141,17 +151,21 @@ function appendItem(e: Editing, tuple: Syn, value: unknown): Splice[] {
   const indent = last === undefined ? e.indentAt(open.start) + e.style.unit : e.indentAt(last.start);
   const eol = e.style.eol;
   const rendered = render(value, indent, e.style);
+  const closeIndent = e.indentAt(tuple.start);
   if (last === undefined) {
-    return [{ at: e.lineEnd(open.end), remove: 0, insert: `${eol}${indent}${rendered},` }];
+    const place = e.placeAfter(open.end, close, closeIndent);
+    return [{ at: place.at, remove: 0, insert: `${eol}${indent}${rendered},${place.suffix}` }];
   }
   const comma = e.commaAfter(last.end);
   if (comma !== undefined) {
-    return [{ at: e.lineEnd(comma), remove: 0, insert: `${eol}${indent}${rendered},` }];
+    const place = e.placeAfter(comma, close, closeIndent);
+    return [{ at: place.at, remove: 0, insert: `${eol}${indent}${rendered},${place.suffix}` }];
   }
   // No trailing comma in this list: one goes after the last element, none after ours.
+  const place = e.placeAfter(last.end, close, closeIndent);
   return [
     { at: last.end, remove: 0, insert: "," },
-    { at: e.lineEnd(last.end), remove: 0, insert: `${eol}${indent}${rendered}` },
+    { at: place.at, remove: 0, insert: `${eol}${indent}${rendered}${place.suffix}` },
   ];
 }
 
@@ -236,13 +250,13 @@ function serviceEdit(e: Editing, name: string, rest: JsonPath, value: unknown): 
       lastItem === undefined ? e.indentAt(block.syn.start) + e.style.unit : e.indentAt(lastItem.start);
     const eol = e.style.eol;
     const inner = members(settings, indent + e.style.unit, { ...e.style, memberCommas: false });
-    const at = e.lineEnd(lastItem?.end ?? block.open.end);
+    const place = e.placeAfter(lastItem?.end ?? block.open.end, block.close, e.indentAt(block.syn.start));
     const blank = lastItem === undefined ? "" : eol;
     return [
       {
-        at,
+        at: place.at,
         remove: 0,
-        insert: `${eol}${blank}${indent}deployment_circuit_breaker {${eol}${inner.join(eol)}${eol}${indent}}`,
+        insert: `${eol}${blank}${indent}deployment_circuit_breaker {${eol}${inner.join(eol)}${eol}${indent}}${place.suffix}`,
       },
     ];
   }
