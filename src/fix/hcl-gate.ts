@@ -3,7 +3,7 @@
  * list is not written literally (`jsonencode(var.containers)`, a `file()` path known only at plan time) has
  * containers fix cannot see, so "nothing to gate" would be a guess. It refuses, with the way forward.
  */
-import { terraformInternals } from "../taskdef/hcl/index.js";
+import { unreadableContainerLists } from "../taskdef/index.js";
 import type { TaskDefinitionDocument } from "../taskdef/model.js";
 import { FixError } from "./errors.js";
 
@@ -26,9 +26,7 @@ export function checkTerraformFixable(doc: TaskDefinitionDocument): void {
     );
   }
   if (doc.format !== "terraform-hcl") return;
-  const read = terraformInternals(doc);
-  if (read === undefined) return;
-  for (const [id, reason] of read.unreadable) {
+  for (const [id, reason] of unreadableContainerLists(doc)) {
     throw new FixError(
       "unsupported",
       doc.file,

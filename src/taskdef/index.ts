@@ -7,7 +7,7 @@ import { readSource } from "./source.js";
 export { findExcessiveNesting, MAX_JSON_DEPTH } from "./depth.js";
 export { describeFormat, EXPECTED_DOCUMENT, parseDocument, serialize } from "./document.js";
 export { TaskDefError, type TaskDefErrorKind } from "./errors.js";
-export { loadHclParser } from "./hcl/index.js";
+export { loadHclParser, unreadableContainerLists } from "./hcl/index.js";
 export * from "./model.js";
 export { JSON_ERRORS, LineIndex } from "./raw.js";
 export { readSource, type Source } from "./source.js";

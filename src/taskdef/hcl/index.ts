@@ -5,7 +5,7 @@
 import type { TaskDefinitionDocument } from "../model.js";
 import { hclParserLoaded, loadHclParser } from "./parser.js";
 import { isTerraformShowJson, readTerraformPlan } from "./plan.js";
-import { readTerraformHcl } from "./terraform.js";
+import { readTerraformHcl, terraformInternals } from "./terraform.js";
 import { readTerraformJson } from "./tfjson.js";
 
 export { hclParserLoaded, loadHclParser };
@@ -51,4 +51,10 @@ export function parseTerraform(text: string, file: string): TaskDefinitionDocume
   return undefined;
 }
 
-export { type TerraformInternals, terraformInternals } from "./terraform.js";
+/**
+ * Terraform task definitions whose container list cannot be read before plan (`jsonencode(var.x)`, a
+ * `file()` path known only at plan time, a plan's "known after apply"): id → why. Empty for other formats.
+ */
+export function unreadableContainerLists(doc: TaskDefinitionDocument): ReadonlyMap<string, string> {
+  return terraformInternals(doc)?.unreadable ?? new Map();
+}

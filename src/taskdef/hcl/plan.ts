@@ -356,7 +356,15 @@ export function readTerraformPlan(text: string, file: string, data: Obj): TaskDe
       target === undefined
         ? undefined
         : taskDefinitions.find((t) => t.id === target || t.id.startsWith(`${target}[`))?.id;
-    return { id: r.address, path: [r.address], taskDefinitionRef: match, deploymentConfiguration: dc };
+    const scList = r.values.service_connect_configuration;
+    const sc = Array.isArray(scList) ? scList[0] : scList;
+    return {
+      id: r.address,
+      path: [r.address],
+      taskDefinitionRef: match,
+      deploymentConfiguration: dc,
+      serviceConnect: isPlainObject(sc) && typeof sc.enabled === "boolean" ? sc.enabled : undefined,
+    };
   });
   const rootNode = leaf(null, 0, text.length, { props });
   const doc = makeDocument(text, file, "terraform-plan", taskDefinitions, services, rootNode, lines);

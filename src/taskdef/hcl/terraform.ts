@@ -477,7 +477,12 @@ export function readTerraformHcl(
       const service = readService(env, b, props);
       node = leaf(null, b.syn.start, b.syn.end - b.syn.start, { props, syn: b.syn });
       serviceInputs.push({
-        view: { id: `${SERVICE}.${name}`, path, deploymentConfiguration: service.dc },
+        view: {
+          id: `${SERVICE}.${name}`,
+          path,
+          deploymentConfiguration: service.dc,
+          serviceConnect: serviceConnectOf(env, b),
+        },
         ref: service.ref,
       });
     }
@@ -557,6 +562,15 @@ function referencedTaskDefinition(env: Env, syn: Syn): string | undefined {
     if (inner !== undefined) return inner;
   }
   return undefined;
+}
+
+/** `service_connect_configuration { enabled = … }`: ECS then adds its proxy to every task. */
+function serviceConnectOf(env: Env, b: HclBlock): boolean | undefined {
+  const block = blocksOf(env, b.body).find((inner) => inner.type === "service_connect_configuration");
+  const enabled =
+    block === undefined ? undefined : attributesOf(env, block.body).find((a) => a.name === "enabled");
+  const value = enabled === undefined ? undefined : evaluate(env, enabled.expr, false).value;
+  return typeof value === "boolean" ? value : undefined;
 }
 
 function readService(

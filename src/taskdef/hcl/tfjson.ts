@@ -119,6 +119,7 @@ export function readTerraformJson(text: string, file: string, data: unknown): Ta
     path: JsonPath;
     dc: DeploymentConfiguration | undefined;
     ref: string | undefined;
+    serviceConnect: boolean | undefined;
   }> = [];
   const byType = new Map<string, Map<string, LNode>>();
 
@@ -263,9 +264,12 @@ export function readTerraformJson(text: string, file: string, data: unknown): Ta
         any = true;
       }
       props.set("DeploymentConfiguration", leaf(dc, whole.offset, whole.length, { props: dcProps }));
+      const scRaw = b.body.service_connect_configuration;
+      const sc = Array.isArray(scRaw) ? scRaw[0] : scRaw;
       serviceInputs.push({
         id,
         path: rawPath,
+        serviceConnect: isPlainObject(sc) && typeof sc.enabled === "boolean" ? sc.enabled : undefined,
         dc: any ? (dc as DeploymentConfiguration) : undefined,
         ref: ref === undefined ? undefined : `${TASK_DEFINITION}.${ref}`,
       });
@@ -282,6 +286,7 @@ export function readTerraformJson(text: string, file: string, data: unknown): Ta
     id: s.id,
     path: s.path,
     deploymentConfiguration: s.dc,
+    serviceConnect: s.serviceConnect,
     taskDefinitionRef: s.ref !== undefined && ids.has(s.ref) ? s.ref : undefined,
   }));
   const resourceSpan = span(["resource"]);
