@@ -21,6 +21,7 @@ import type { JsonPath, TaskDefinitionDocument, TaskDefinitionView } from "../ta
 import { checkBudget } from "./budget.js";
 import { type FixContext, type GateChange, type GateEdit, type TaskScope, viewEdit } from "./context.js";
 import { FixError } from "./errors.js";
+import { checkTerraformFixable } from "./hcl-gate.js";
 import { copyableLogConfiguration, probeLogConfiguration } from "./log-config.js";
 import { planMonitoring } from "./monitoring.js";
 import type { GateOptions } from "./options.js";
@@ -409,6 +410,7 @@ function checkOptions(doc: TaskDefinitionDocument, options: GateOptions): void {
 
 /** What `applyGate` would do, and why; throws `FixError` on a refusal. Pure: the document is not touched. */
 export function planGate(doc: TaskDefinitionDocument, options: GateOptions = {}): GatePlan {
+  checkTerraformFixable(doc);
   checkOptions(doc, options);
   const ctx: FixContext = { doc, options, changes: [], edits: [], notes: [] };
   const image = options.probeImage ?? imageInDocument(doc);

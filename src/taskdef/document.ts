@@ -4,6 +4,7 @@
  */
 import { toCamel, toPascal, USER_MAP_KEYS } from "./casing.js";
 import { TaskDefError } from "./errors.js";
+import { parseTerraform, terraformFromJson } from "./hcl/index.js";
 import { locateJson, type Span } from "./locate-json.js";
 import type {
   ContainerDefinition,
@@ -30,6 +31,9 @@ const FORMAT_LABELS: Readonly<Record<DocumentFormat, string>> = {
   "cloudformation-json": "CloudFormation template (JSON)",
   "cloudformation-yaml": "CloudFormation template (YAML)",
   "ecs-yaml": "ECS task definition (YAML)",
+  "terraform-hcl": "Terraform configuration (HCL)",
+  "terraform-json": "Terraform configuration (JSON syntax, .tf.json)",
+  "terraform-plan": "Terraform plan or state (terraform show -json)",
 };
 
 export function describeFormat(format: DocumentFormat): string {
@@ -438,6 +442,8 @@ function jsonParseFailure(file: string, lines: LineIndex, cause: unknown): TaskD
 }
 
 export function parseDocument(text: string, file: string): TaskDefinitionDocument {
+  const terraform = parseTerraform(text, file);
+  if (terraform !== undefined) return terraform;
   // A `.yaml` file in flow style may start with `{`: the name decides there.
   const json = looksLikeJson(text) && !/\.ya?ml$/i.test(file);
   // A BOM is not JSON; blank it out (same length, so offsets stay true).
@@ -456,6 +462,8 @@ export function parseDocument(text: string, file: string): TaskDefinitionDocumen
       parseJsonTree(source, file, lines());
       throw jsonParseFailure(file, lines(), cause);
     }
+    const terraformJson = terraformFromJson(text, file, data);
+    if (terraformJson !== undefined) return terraformJson;
     span = (path) => locateJson(source, path);
   } else {
     const tree = parseYamlTree(source, file, lines());

@@ -21,6 +21,7 @@ import {
 import { pascalize } from "./casing.js";
 import { isTemplateFormat, isYamlFormat, parseDocument } from "./document.js";
 import { TaskDefError } from "./errors.js";
+import { editTerraform } from "./hcl/edit.js";
 import type { DocumentFormat, JsonPath, TaskDefinitionDocument } from "./model.js";
 import { isIntrinsic } from "./values.js";
 
@@ -50,11 +51,17 @@ export class DocumentEditor {
   private current: string;
   readonly file: string;
   private readonly json: boolean;
+  private readonly terraform: boolean;
 
   constructor(doc: TaskDefinitionDocument) {
     this.current = doc.text;
     this.file = doc.file;
     this.json = !isYamlFormat(doc.format);
+    this.terraform = doc.format === "terraform-hcl";
+    // A plan is Terraform's output and `.tf.json` keeps definitions in strings: neither is edited here.
+    if (doc.format === "terraform-plan" || doc.format === "terraform-json") {
+      throw new Error(`${doc.file}: ${doc.format} documents are read, not edited`);
+    }
   }
 
   get text(): string {
@@ -69,12 +76,20 @@ export class DocumentEditor {
   /** Set a property (inserted at the end of its object when new) or replace an array element. */
   set(path: JsonPath, value: unknown): this {
     if (path.length === 0) throw new Error("cannot replace the whole document");
+    if (this.terraform) {
+      this.current = editTerraform(this.current, this.file, "set", path, value);
+      return this;
+    }
     this.current = this.json ? jsonSet(this.current, path, value, false) : yamlSet(this.current, path, value);
     return this;
   }
 
   /** Append an item to the array at `path`. */
   append(path: JsonPath, value: unknown): this {
+    if (this.terraform) {
+      this.current = editTerraform(this.current, this.file, "append", path, value);
+      return this;
+    }
     this.current = this.json
       ? jsonSet(this.current, [...path, -1], value, true)
       : yamlAppend(this.current, path, value);

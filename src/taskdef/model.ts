@@ -27,7 +27,13 @@ export type DocumentFormat =
    * An ECS task definition written in YAML (camelCase): ecspresso's YAML task definitions, or
    * `aws ecs describe-task-definition --output yaml` (wrapped in `taskDefinition:`), or a bare container list.
    */
-  | "ecs-yaml";
+  | "ecs-yaml"
+  /** Terraform `.tf` (HCL): `aws_ecs_task_definition` and `aws_ecs_service` resources (src/taskdef/hcl/). */
+  | "terraform-hcl"
+  /** Terraform JSON syntax (`.tf.json`). */
+  | "terraform-json"
+  /** `terraform show -json` of a plan or state: resources by address, `container_definitions` as a JSON string. */
+  | "terraform-plan";
 
 /** A path into the raw document, with keys spelled as in the file. */
 export type JsonPath = ReadonlyArray<string | number>;
@@ -83,6 +89,11 @@ export interface TaskDefinitionView {
   readonly ssmParameters?: ReadonlyMap<string, string>;
   /** The resource's `Metadata` as written, plain data (templates only): where inline suppressions live. */
   readonly metadata?: unknown;
+  /**
+   * Where the definition was written, when the document was generated from another file (a Terraform
+   * plan's resource → the `.tf` file and line of its `container_definitions`) and that file was found.
+   */
+  readonly origin?: SourceLocation;
 }
 
 export interface ServiceView {

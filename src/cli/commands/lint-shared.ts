@@ -23,7 +23,7 @@ export interface Loaded {
   readonly skipped: { file: string; why: string }[];
 }
 
-const DOCUMENT_EXTENSIONS = [".json", ".yaml", ".yml", ".template"];
+const DOCUMENT_EXTENSIONS = [".json", ".yaml", ".yml", ".template", ".tf"];
 
 /**
  * Files are loaded as given; a directory contributes the task-definition files in it (not recursive),

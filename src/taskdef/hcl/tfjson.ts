@@ -1,0 +1,311 @@
+/**
+ * `.tf.json`: Terraform's JSON syntax (https://developer.hashicorp.com/terraform/language/syntax/json).
+ * `resource.<type>.<name>` objects; strings are templates, so `"${jsonencode([ … ])}"` holds an HCL
+ * expression and `"[{\"name\": …}]"` JSON text. Both are read with positions inside the JSON string.
+ */
+import { TaskDefError } from "../errors.js";
+import { locateJson } from "../locate-json.js";
+import type {
+  ContainerDefinition,
+  ContainerView,
+  DeploymentConfiguration,
+  JsonPath,
+  ServiceView,
+  TaskDefinition,
+  TaskDefinitionDocument,
+  TaskDefinitionView,
+} from "../model.js";
+import { LineIndex } from "../raw.js";
+import { isIntrinsic } from "../values.js";
+import { evaluate, isPlainObject, kids, newEnv } from "./evaluate.js";
+import { decodeJsonString, jsonNodes, parseJsonText, templateToJson } from "./json.js";
+import { type LNode, leaf, member, unknownValue } from "./located.js";
+import { firstSyntaxError, parseHclSyntax } from "./parser.js";
+import { makeDocument, registerInternals, SERVICE, TASK_DEFINITION } from "./terraform.js";
+
+type Obj = Record<string, unknown>;
+
+function put(out: Obj, key: string, value: unknown): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+const FIXED = "it is written in a .tf.json string; edit it by hand";
+
+/** A JSON value of the JSON syntax: strings with `${` are templates, unknown here. */
+function jsonValue(v: unknown): unknown {
+  if (typeof v === "string") return v.includes("${") ? unknownValue(v) : v.replace(/\$\$\{/g, "${");
+  if (Array.isArray(v)) return v.map(jsonValue);
+  if (isPlainObject(v)) {
+    const out: Obj = {};
+    for (const [k, x] of Object.entries(v)) put(out, k, jsonValue(x));
+    return out;
+  }
+  return v;
+}
+
+/** The whole string is one `${ … }` interpolation. */
+function soleInterpolation(s: string): string | undefined {
+  if (!s.startsWith("${") || !s.endsWith("}")) return undefined;
+  let depth = 0;
+  for (let i = 1; i < s.length; i++) {
+    const c = s[i];
+    if (c === '"') {
+      i++;
+      while (i < s.length && s[i] !== '"') i += s[i] === "\\" ? 2 : 1;
+    } else if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) return i === s.length - 1 ? s.slice(2, -1) : undefined;
+  }
+  return undefined;
+}
+
+/** Shift a located tree from `(offset) → document offset`, dropping edit handles. */
+function remap(node: LNode, m: (i: number) => number): LNode {
+  const offset = m(node.offset);
+  const end = node.length === 0 ? offset : m(node.offset + node.length - 1) + 1;
+  const out: LNode = {
+    value: node.value,
+    offset,
+    length: Math.max(0, end - offset),
+    valueOffset: m(node.valueOffset),
+    fixed: FIXED,
+    ...(node.props === undefined
+      ? {}
+      : { props: new Map([...node.props].map(([k, v]) => [k, remap(v, m)])) }),
+    ...(node.items === undefined ? {} : { items: node.items.map((i) => remap(i, m)) }),
+  };
+  return out;
+}
+
+export function readTerraformJson(text: string, file: string, data: unknown): TaskDefinitionDocument {
+  const lines = new LineIndex(text);
+  const span = (path: JsonPath) => locateJson(text, path);
+  const fail = (
+    path: JsonPath,
+    detail: string,
+    kind: "syntax" | "not-a-task-definition" = "syntax",
+  ): never => {
+    const { line, column } = lines.position(span(path).valueOffset);
+    throw new TaskDefError({ kind, file, line, column, detail });
+  };
+  const blocks: Array<{ type: string; name: string; body: Obj; path: JsonPath }> = [];
+  const resource = isPlainObject(data) ? data.resource : undefined;
+  const groups: Array<[unknown, JsonPath]> = Array.isArray(resource)
+    ? resource.map((r, i) => [r, ["resource", i]])
+    : [[resource, ["resource"]]];
+  for (const [group, base] of groups) {
+    if (!isPlainObject(group)) continue;
+    for (const type of [TASK_DEFINITION, SERVICE]) {
+      const named = group[type];
+      if (!isPlainObject(named)) continue;
+      for (const [name, body] of Object.entries(named)) {
+        if (isPlainObject(body)) blocks.push({ type, name, body, path: [...base, type, name] });
+      }
+    }
+  }
+  if (blocks.length === 0) {
+    throw new TaskDefError({
+      kind: "not-a-task-definition",
+      file,
+      line: 1,
+      column: 1,
+      detail: `no resource "${TASK_DEFINITION}" or "${SERVICE}" in this .tf.json`,
+      expected: `a Terraform file with resource "${TASK_DEFINITION}"`,
+    });
+  }
+  const unreadable = new Map<string, string>();
+  const taskDefinitions: TaskDefinitionView[] = [];
+  const serviceInputs: Array<{
+    id: string;
+    path: JsonPath;
+    dc: DeploymentConfiguration | undefined;
+    ref: string | undefined;
+    serviceConnect: boolean | undefined;
+  }> = [];
+  const byType = new Map<string, Map<string, LNode>>();
+
+  for (const b of blocks) {
+    const whole = span(b.path);
+    const rawPath: JsonPath = ["resource", b.type, b.name];
+    const props = new Map<string, LNode>();
+    const id = `${b.type}.${b.name}`;
+    if (b.type === TASK_DEFINITION) {
+      const task: Obj = {};
+      let list: LNode | undefined;
+      for (const [k, v] of Object.entries(b.body)) {
+        const s = span([...b.path, k]);
+        if (k !== "container_definitions") {
+          props.set(k, leaf(jsonValue(v), s.offset, s.length));
+          put(
+            task,
+            k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
+            jsonValue(v),
+          );
+          continue;
+        }
+        if (typeof v !== "string") fail([...b.path, k], "expected container_definitions to be a string");
+        const { value, offsets } = decodeJsonString(text, s.valueOffset);
+        const at = (i: number) => offsets[Math.min(Math.max(i, 0), offsets.length - 1)] ?? s.valueOffset;
+        const expr = soleInterpolation(value);
+        if (expr !== undefined) {
+          // An HCL expression in a string: parsed on its own, positions mapped back through the escapes.
+          const prefix = "x = ";
+          const synthetic = `${prefix}${expr}\n`;
+          const syntax = parseHclSyntax(synthetic);
+          const bad = firstSyntaxError(syntax);
+          if (bad !== undefined) fail([...b.path, k], `invalid HCL in the ${k} expression`);
+          const attr = kids(kids(syntax)[0] ?? syntax).find((n) => n.type === "attribute");
+          const e = attr === undefined ? undefined : kids(attr)[2];
+          let node: LNode = leaf(unknownValue(value), s.offset, s.length);
+          const call = e === undefined ? undefined : kids(e)[0];
+          const env = newEnv(synthetic, new Map());
+          if (
+            call?.type === "function_call" &&
+            synthetic.slice(call.start, call.start + 10) === "jsonencode"
+          ) {
+            const args = kids(call).find((n) => n.type === "function_arguments");
+            const arg = args === undefined ? undefined : kids(args).find((n) => n.type === "expression");
+            if (arg !== undefined) node = remap(evaluate(env, arg, false), (i) => at(i - prefix.length + 2));
+          }
+          list = node;
+        } else if (!value.includes("${")) {
+          const tree = parseJsonText(
+            value,
+            (line, column, detail) =>
+              new TaskDefError({
+                kind: "syntax",
+                file,
+                ...lines.position(s.valueOffset),
+                detail: `${id}: container_definitions is not JSON (${line ?? 1}:${column ?? 1} in the string): ${detail}`,
+              }),
+          );
+          list = jsonNodes(tree, at, { offset: s.offset, length: s.length }, FIXED);
+        } else {
+          const tj = templateToJson(value, () => undefined);
+          if (tj.directive !== undefined)
+            fail(
+              [...b.path, k],
+              `${id}: container_definitions uses %{ } directives, so it is not JSON until Terraform renders it; lint terraform show -json of a plan instead`,
+            );
+          const tree = parseJsonText(
+            tj.json,
+            (line, column, detail) =>
+              new TaskDefError({
+                kind: "syntax",
+                file,
+                ...lines.position(s.valueOffset),
+                detail: `${id}: container_definitions is not JSON (${line ?? 1}:${column ?? 1}): ${detail}`,
+              }),
+          );
+          list = jsonNodes(tree, undefined, { offset: s.offset, length: s.length }, FIXED, tj.unknowns);
+        }
+        props.set(k, member(list, s.offset));
+      }
+      const containers: ContainerView[] = [];
+      if (list === undefined || isIntrinsic(list.value)) {
+        unreadable.set(id, "its container_definitions is not a literal list");
+      } else {
+        (list.items ?? []).forEach((item, index) => {
+          if (isIntrinsic(item.value)) return;
+          if (!isPlainObject(item.value)) {
+            const { line, column } = lines.position(item.offset);
+            throw new TaskDefError({
+              kind: "not-a-task-definition",
+              file,
+              line,
+              column,
+              detail: "expected a container definition (an object)",
+            });
+          }
+          const definition = item.value as ContainerDefinition;
+          containers.push({
+            name: typeof definition.name === "string" ? definition.name : undefined,
+            index,
+            definition,
+            path: [...rawPath, "container_definitions", index],
+          });
+        });
+      }
+      put(
+        task,
+        "containerDefinitions",
+        containers.map((c) => c.definition),
+      );
+      taskDefinitions.push({
+        id,
+        path: rawPath,
+        containersKey: "container_definitions",
+        taskDefinition: task as TaskDefinition,
+        containers,
+      });
+    } else {
+      const ref =
+        typeof b.body.task_definition === "string"
+          ? /aws_ecs_task_definition\.([A-Za-z0-9_-]+)/.exec(b.body.task_definition)?.[1]
+          : undefined;
+      const dcProps = new Map<string, LNode>();
+      const dc: Obj = {};
+      let any = false;
+      const cbRaw = b.body.deployment_circuit_breaker;
+      const cb = Array.isArray(cbRaw) ? cbRaw[0] : cbRaw;
+      if (isPlainObject(cb)) {
+        const cbPath = [...b.path, "deployment_circuit_breaker", ...(Array.isArray(cbRaw) ? [0] : [])];
+        const cbProps = new Map<string, LNode>();
+        const view: Obj = {};
+        for (const [k, v] of Object.entries(cb)) {
+          const s = span([...cbPath, k]);
+          const n = leaf(jsonValue(v), s.offset, s.length);
+          cbProps.set(k, n);
+          cbProps.set(k.charAt(0).toUpperCase() + k.slice(1), n);
+          put(view, k, jsonValue(v));
+        }
+        const s = span(cbPath);
+        dcProps.set("DeploymentCircuitBreaker", leaf(view, s.offset, s.length, { props: cbProps }));
+        put(dc, "deploymentCircuitBreaker", view);
+        any = true;
+      }
+      props.set("DeploymentConfiguration", leaf(dc, whole.offset, whole.length, { props: dcProps }));
+      const scRaw = b.body.service_connect_configuration;
+      const sc = Array.isArray(scRaw) ? scRaw[0] : scRaw;
+      serviceInputs.push({
+        id,
+        path: rawPath,
+        serviceConnect: isPlainObject(sc) && typeof sc.enabled === "boolean" ? sc.enabled : undefined,
+        dc: any ? (dc as DeploymentConfiguration) : undefined,
+        ref: ref === undefined ? undefined : `${TASK_DEFINITION}.${ref}`,
+      });
+    }
+    let named = byType.get(b.type);
+    if (named === undefined) {
+      named = new Map();
+      byType.set(b.type, named);
+    }
+    named.set(b.name, leaf(null, whole.offset, whole.length, { props }));
+  }
+  const ids = new Set(taskDefinitions.map((t) => t.id));
+  const services: ServiceView[] = serviceInputs.map((s) => ({
+    id: s.id,
+    path: s.path,
+    deploymentConfiguration: s.dc,
+    serviceConnect: s.serviceConnect,
+    taskDefinitionRef: s.ref !== undefined && ids.has(s.ref) ? s.ref : undefined,
+  }));
+  const resourceSpan = span(["resource"]);
+  const types = new Map(
+    [...byType].map(([t, named]) => [
+      t,
+      leaf(null, resourceSpan.offset, resourceSpan.length, { props: named }),
+    ]),
+  );
+  const root = leaf(null, 0, text.length, {
+    props: new Map([["resource", leaf(null, resourceSpan.offset, resourceSpan.length, { props: types })]]),
+  });
+  const doc = makeDocument(text, file, "terraform-json", taskDefinitions, services, root, lines);
+  registerInternals(doc, {
+    root,
+    text,
+    syntax: { type: "json", start: 0, end: 0, named: true, kids: [] },
+    blocks: new Map(),
+    unreadable,
+  });
+  return doc;
+}
