@@ -3,13 +3,17 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { FixError, fixText } from "../../src/fix/index.js";
-import { lintDocument } from "../../src/rules/index.js";
+import { lintDocument, rules } from "../../src/rules/index.js";
 import { parseDocument, TaskDefError, toPascal } from "../../src/taskdef/index.js";
 
 type Json = Record<string, unknown>;
 const PRE = "log-router-preflight";
 const IMAGE = "example/probe:1";
-const GATE_RULES = new Set(["FLP201", "FLP204", "FLP205", "FLP206", "FLP211"]);
+/** The rules `fix` says it repairs (their `fixable` metadata), and FLP211, which it must never cause. */
+const GATE_RULES = new Set([
+  ...rules.filter((r) => r.meta.fixable === "gate").map((r) => r.meta.id),
+  "FLP211",
+]);
 
 const routerImage = fc.constantFrom(
   "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.0",

@@ -6,13 +6,14 @@ import {
   ROUTER_MONITORING_CONFIG as MONITORING_CONFIG,
   ROUTER_HEALTH_CHECK,
 } from "../../src/probe/contract.js";
-import { lintDocument } from "../../src/rules/index.js";
+import { lintDocument, rules } from "../../src/rules/index.js";
 import { parseDocument, TaskDefError } from "../../src/taskdef/index.js";
 
 const IMAGE = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/firelens-preflight:0.1.0";
 const OPTS: GateOptions = { probeImage: IMAGE };
-/** Rules the gate is meant to satisfy: all of FLP1xx and the gate's own FLP2xx. */
-const GATE_RULES = /^FLP(1\d\d|201|204|205|206|207|208|211)$/;
+/** What a fixed task must pass: the rules `fix` says it repairs (their `fixable` metadata), FLP1xx, FLP207, FLP211. */
+const FIXABLE = new Set(rules.filter((r) => r.meta.fixable === "gate").map((r) => r.meta.id));
+const GATE_RULES = { test: (id: string) => FIXABLE.has(id) || /^FLP(1\d\d|207|211)$/.test(id) };
 
 type Json = Record<string, unknown>;
 
