@@ -128,6 +128,63 @@ export interface FireLensDatadogFargateServiceProps
   readonly taskRole?: iam.IRole;
 }
 
+type DatadogDriver = (container: string, options: FireLensAppContainerOptions | undefined) => ecs.LogDriver;
+
+/** Each container's own Datadog output through FireLens, the API key from Secrets Manager. */
+function datadogLogDriver(
+  props: FireLensDatadogFargateServiceProps,
+  site: string,
+  apiKey: ecs.Secret,
+): DatadogDriver {
+  return (container, options) =>
+    new ecs.FireLensLogDriver({
+      options: {
+        Name: "datadog",
+        Host: `http-intake.logs.${site}`,
+        TLS: "on",
+        compress: "gzip",
+        provider: "ecs",
+        dd_message_key: "log",
+        dd_service: options?.ddService ?? container,
+        ...(options?.ddSource === undefined ? {} : { dd_source: options.ddSource }),
+        ...(props.datadogTags === undefined ? {} : { dd_tags: props.datadogTags }),
+        ...options?.logOptions,
+      },
+      secretOptions: { apikey: apiKey },
+    });
+}
+
+/** Only the pattern's own props go through, so ours can never collide with one it adds later. */
+function patternProps(
+  props: FireLensDatadogFargateServiceProps,
+): ecsPatterns.ApplicationLoadBalancedFargateServiceProps {
+  const {
+    app: _app,
+    sidecars: _sidecars,
+    datadogApiKeySecret: _secret,
+    datadogApiKeySecretField: _field,
+    datadogSite: _site,
+    datadogTags: _tags,
+    agentImage: _agentImage,
+    agentContainerName: _agentName,
+    agentEnvironment: _agentEnv,
+    agentMemoryReservationMiB: _agentMemory,
+    routerImage: _routerImage,
+    routerContainerName: _routerName,
+    routerMonitoring: _monitoring,
+    routerHealthCheck: _routerHealthCheck,
+    routerMemoryReservationMiB: _routerMemory,
+    routerLogRetention: _retention,
+    preflight: _preflight,
+    targetHealthCheck: _targetHealthCheck,
+    family: _family,
+    executionRole: _executionRole,
+    taskRole: _taskRole,
+    ...rest
+  } = props;
+  return rest;
+}
+
 /**
  * The seed's system as one construct: an ALB in front of a Fargate service (circuit breaker with rollback),
  * a FireLens router on a pinned aws-for-fluent-bit with its monitoring server and an uptime health check,
@@ -159,23 +216,7 @@ export class FireLensDatadogFargateService extends Construct {
     this.validate(props, appName, routerName, agentName, monitoring, site);
 
     const apiKey = ecs.Secret.fromSecretsManager(props.datadogApiKeySecret, props.datadogApiKeySecretField);
-    const datadog = (container: string, options: FireLensAppContainerOptions | undefined): ecs.LogDriver =>
-      new ecs.FireLensLogDriver({
-        options: {
-          Name: "datadog",
-          Host: `http-intake.logs.${site}`,
-          TLS: "on",
-          compress: "gzip",
-          provider: "ecs",
-          dd_message_key: "log",
-          dd_service: options?.ddService ?? container,
-          ...(options?.ddSource === undefined ? {} : { dd_source: options.ddSource }),
-          ...(props.datadogTags === undefined ? {} : { dd_tags: props.datadogTags }),
-          ...options?.logOptions,
-        },
-        secretOptions: { apikey: apiKey },
-      });
-
+    const datadog = datadogLogDriver(props, site, apiKey);
     this.taskDefinition = new ecs.FargateTaskDefinition(this, "TaskDefinition", {
       cpu: props.cpu ?? 512,
       memoryLimitMiB: props.memoryLimitMiB ?? 1024,
@@ -185,8 +226,37 @@ export class FireLensDatadogFargateService extends Construct {
       executionRole: props.executionRole,
       taskRole: props.taskRole,
     });
+    this.logRouter = this.addRouter(props, routerName, monitoring);
+    this.agentContainer = this.addAgent(props, agentName, site, apiKey, datadog);
+    this.appContainer = this.addApp(appName, props.app, datadog, true);
+    this.sidecarContainers = (props.sidecars ?? []).map((s) =>
+      this.addApp(s.containerName ?? "", s, datadog, false),
+    );
+    // The ALB pattern routes to the default container; the router was added first and would otherwise be it.
+    this.taskDefinition.defaultContainer = this.appContainer;
 
-    this.logRouter = this.taskDefinition.addFirelensLogRouter(routerName, {
+    this.preflight = new LogRouterPreflight(this, "Preflight", {
+      require: monitoring ? "flushed" : undefined,
+      monitor: monitoring ? undefined : "off",
+      ...props.preflight,
+      taskDefinition: this.taskDefinition,
+      router: this.logRouter,
+      agent: this.agentContainer,
+    });
+    this.pattern = this.addService(props);
+    this.service = this.pattern.service;
+    this.loadBalancer = this.pattern.loadBalancer;
+    this.listener = this.pattern.listener;
+    this.targetGroup = this.pattern.targetGroup;
+    this.cluster = this.pattern.cluster;
+  }
+
+  private addRouter(
+    props: FireLensDatadogFargateServiceProps,
+    routerName: string,
+    monitoring: boolean,
+  ): ecs.FirelensLogRouter {
+    return this.taskDefinition.addFirelensLogRouter(routerName, {
       containerName: routerName,
       image: props.routerImage ?? ecs.ContainerImage.fromRegistry(DEFAULT_ROUTER_IMAGE),
       essential: true,
@@ -211,8 +281,16 @@ export class FireLensDatadogFargateService extends Construct {
         }),
       }),
     });
+  }
 
-    this.agentContainer = this.taskDefinition.addContainer(agentName, {
+  private addAgent(
+    props: FireLensDatadogFargateServiceProps,
+    agentName: string,
+    site: string,
+    apiKey: ecs.Secret,
+    datadog: DatadogDriver,
+  ): ecs.ContainerDefinition {
+    return this.taskDefinition.addContainer(agentName, {
       containerName: agentName,
       image: props.agentImage ?? ecs.ContainerImage.fromRegistry(DEFAULT_AGENT_IMAGE),
       essential: true,
@@ -228,48 +306,11 @@ export class FireLensDatadogFargateService extends Construct {
       },
       logging: datadog(agentName, undefined),
     });
+  }
 
-    this.appContainer = this.addApp(appName, props.app, datadog, true);
-    this.sidecarContainers = (props.sidecars ?? []).map((s) =>
-      this.addApp(s.containerName ?? "", s, datadog, false),
-    );
-    // The ALB pattern routes to the default container; the router was added first and would otherwise be it.
-    this.taskDefinition.defaultContainer = this.appContainer;
-
-    this.preflight = new LogRouterPreflight(this, "Preflight", {
-      require: monitoring ? "flushed" : undefined,
-      monitor: monitoring ? undefined : "off",
-      ...props.preflight,
-      taskDefinition: this.taskDefinition,
-      router: this.logRouter,
-      agent: this.agentContainer,
-    });
-
-    // Only the pattern's own props go through, so ours can never collide with one it adds later.
-    const {
-      app: _app,
-      sidecars: _sidecars,
-      datadogApiKeySecret: _secret,
-      datadogApiKeySecretField: _field,
-      datadogSite: _site,
-      datadogTags: _tags,
-      agentImage: _agentImage,
-      agentContainerName: _agentName,
-      agentEnvironment: _agentEnv,
-      agentMemoryReservationMiB: _agentMemory,
-      routerImage: _routerImage,
-      routerContainerName: _routerName,
-      routerMonitoring: _monitoring,
-      routerHealthCheck: _routerHealthCheck,
-      routerMemoryReservationMiB: _routerMemory,
-      routerLogRetention: _retention,
-      preflight: _preflight,
-      targetHealthCheck,
-      family: _family,
-      executionRole: _executionRole,
-      taskRole: _taskRole,
-      ...patternProps
-    } = props;
+  private addService(
+    props: FireLensDatadogFargateServiceProps,
+  ): ecsPatterns.ApplicationLoadBalancedFargateService {
     // ECS starts health-checking the target while the gate still holds the app back: the grace period covers
     // the router's start, the probe's whole deadline and the app's start, so a slow gate is not read as a dead app.
     const deadline = props.preflight?.deadline ?? Duration.seconds(60);
@@ -286,8 +327,8 @@ export class FireLensDatadogFargateService extends Construct {
         vpc: props.vpc,
         containerInsightsV2: ecs.ContainerInsights.ENABLED,
       });
-    this.pattern = new ecsPatterns.ApplicationLoadBalancedFargateService(this, "Service", {
-      ...patternProps,
+    const pattern = new ecsPatterns.ApplicationLoadBalancedFargateService(this, "Service", {
+      ...patternProps(props),
       cluster,
       vpc: undefined,
       taskDefinition: this.taskDefinition,
@@ -296,20 +337,16 @@ export class FireLensDatadogFargateService extends Construct {
       minHealthyPercent: props.minHealthyPercent ?? 100,
       maxHealthyPercent: props.maxHealthyPercent ?? 200,
     });
-    this.pattern.targetGroup.configureHealthCheck(
-      targetHealthCheck ?? { path: "/", interval: Duration.seconds(15), healthyThresholdCount: 2 },
+    pattern.targetGroup.configureHealthCheck(
+      props.targetHealthCheck ?? { path: "/", interval: Duration.seconds(15), healthyThresholdCount: 2 },
     );
-    this.service = this.pattern.service;
-    this.loadBalancer = this.pattern.loadBalancer;
-    this.listener = this.pattern.listener;
-    this.targetGroup = this.pattern.targetGroup;
-    this.cluster = this.pattern.cluster;
+    return pattern;
   }
 
   private addApp(
     name: string,
     options: FireLensAppContainerOptions,
-    datadog: (container: string, options: FireLensAppContainerOptions) => ecs.LogDriver,
+    datadog: DatadogDriver,
     main: boolean,
   ): ecs.ContainerDefinition {
     const { containerPort, ddService: _s, ddSource: _so, logOptions: _lo, ...containerOptions } = options;

@@ -31,41 +31,33 @@ export interface EdgeGraph {
 
 const KNOWN_CONDITIONS: ReadonlySet<string> = new Set(CONDITIONS);
 
-export function buildEdges(
-  containers: readonly ContainerReading[],
-  router: ContainerReading | undefined,
-  serviceConnect: boolean,
-): EdgeGraph {
-  const nodes: StartNode[] = containers.map((c) => ({
-    index: c.index,
-    name: c.label,
-    essential: c.essential !== false,
-    hasHealthCheck: c.hasHealthCheck,
-    addedByEcs: false,
-  }));
-  const indexOf = new Map<string, number>();
-  for (const c of containers) if (c.name !== undefined && !indexOf.has(c.name)) indexOf.set(c.name, c.index);
-  const edges: StartEdge[] = [];
-  const problems: Refusal[] = [];
+interface Building {
+  readonly containers: readonly ContainerReading[];
+  readonly nodes: StartNode[];
+  readonly indexOf: ReadonlyMap<string, number>;
+  readonly edges: StartEdge[];
+  readonly problems: Refusal[];
+}
 
-  for (const c of containers) {
+function dependsOnEdges(g: Building): void {
+  for (const c of g.containers) {
     for (const d of c.dependsOn) {
       if (d.target === undefined || d.condition === undefined) continue;
-      const to = indexOf.get(d.target);
+      const to = g.indexOf.get(d.target);
       if (to === undefined) {
-        problems.push({
+        g.problems.push({
           container: c.index,
           reason: `"${c.label}" depends on "${d.target}", which is not in the task`,
         });
         continue;
       }
       if (!KNOWN_CONDITIONS.has(d.condition)) {
-        problems.push({
+        g.problems.push({
           container: c.index,
           reason: `"${c.label}" waits for "${d.target}" with condition "${d.condition}", which the agent does not know`,
         });
       }
-      edges.push({
+      g.edges.push({
         from: c.index,
         to,
         condition: d.condition,
@@ -75,18 +67,21 @@ export function buildEdges(
       });
     }
   }
+}
 
+/** Service Connect, volumesFrom and links, in the agent's order. */
+function orderingEdges(g: Building, serviceConnect: boolean): void {
   if (serviceConnect) {
-    const proxy = nodes.length;
-    nodes.push({
+    const proxy = g.nodes.length;
+    g.nodes.push({
       index: proxy,
       name: SERVICE_CONNECT_NODE,
       essential: true,
       hasHealthCheck: true,
       addedByEcs: true,
     });
-    for (const c of containers) {
-      edges.push({
+    for (const c of g.containers) {
+      g.edges.push({
         from: c.index,
         to: proxy,
         condition: "HEALTHY",
@@ -95,73 +90,88 @@ export function buildEdges(
       });
     }
   }
-  for (const c of containers) {
+  for (const c of g.containers) {
     for (const v of arr(c.definition.volumesFrom as unknown)) {
       const source = isObject(v) ? str(v.sourceContainer) : undefined;
       if (source === undefined) continue;
-      const to = indexOf.get(source);
+      const to = g.indexOf.get(source);
       if (to === undefined) {
-        problems.push({
+        g.problems.push({
           container: c.index,
           reason: `"${c.label}" mounts volumes from "${source}", which is not in the task`,
         });
-        continue;
+      } else {
+        g.edges.push({ from: c.index, to, condition: "CREATE", source: "volumesFrom", implicit: true });
       }
-      edges.push({ from: c.index, to, condition: "CREATE", source: "volumesFrom", implicit: true });
     }
     for (const link of arr(c.definition.links as unknown)) {
       if (typeof link !== "string") continue;
       const target = link.split(":")[0] ?? "";
-      const to = indexOf.get(target);
+      const to = g.indexOf.get(target);
       if (to === undefined) {
-        problems.push({
+        g.problems.push({
           container: c.index,
           reason: `"${c.label}" links to "${target}", which is not in the task`,
         });
-        continue;
-      }
-      edges.push({ from: c.index, to, condition: "START", source: "links", implicit: true });
-    }
-  }
-
-  let firelensEdges: FirelensEdges = { kind: "no-router" };
-  if (router !== undefined) {
-    const own = edges.filter((e) => e.from === router.index);
-    if (own.length > 0) {
-      firelensEdges = { kind: "dropped", because: [...new Set<EdgeSource>(own.map((e) => e.source))] };
-    } else {
-      firelensEdges = { kind: "added" };
-      for (const c of containers) {
-        if (c === router || !c.logsThroughFirelens) continue;
-        // The agent checks the container's dependency list by name, whatever the condition.
-        if (edges.some((e) => e.from === c.index && e.to === router.index)) continue;
-        edges.push({
-          from: c.index,
-          to: router.index,
-          condition: "START",
-          source: "firelens",
-          implicit: true,
-        });
+      } else {
+        g.edges.push({ from: c.index, to, condition: "START", source: "links", implicit: true });
       }
     }
   }
+}
 
-  for (const e of edges) {
-    const target = nodes[e.to];
+function firelensEdges(g: Building, router: ContainerReading | undefined): FirelensEdges {
+  if (router === undefined) return { kind: "no-router" };
+  const own = g.edges.filter((e) => e.from === router.index);
+  if (own.length > 0) return { kind: "dropped", because: [...new Set<EdgeSource>(own.map((e) => e.source))] };
+  for (const c of g.containers) {
+    if (c === router || !c.logsThroughFirelens) continue;
+    // The agent checks the container's dependency list by name, whatever the condition.
+    if (g.edges.some((e) => e.from === c.index && e.to === router.index)) continue;
+    g.edges.push({ from: c.index, to: router.index, condition: "START", source: "firelens", implicit: true });
+  }
+  return { kind: "added" };
+}
+
+export function buildEdges(
+  containers: readonly ContainerReading[],
+  router: ContainerReading | undefined,
+  serviceConnect: boolean,
+): EdgeGraph {
+  const indexOf = new Map<string, number>();
+  for (const c of containers) if (c.name !== undefined && !indexOf.has(c.name)) indexOf.set(c.name, c.index);
+  const g: Building = {
+    containers,
+    nodes: containers.map((c) => ({
+      index: c.index,
+      name: c.label,
+      essential: c.essential !== false,
+      hasHealthCheck: c.hasHealthCheck,
+      addedByEcs: false,
+    })),
+    indexOf,
+    edges: [],
+    problems: [],
+  };
+  dependsOnEdges(g);
+  orderingEdges(g, serviceConnect);
+  const firelens = firelensEdges(g, router);
+  for (const e of g.edges) {
+    const target = g.nodes[e.to];
     if (e.condition === "HEALTHY" && target !== undefined && !target.hasHealthCheck) {
-      problems.push({
+      g.problems.push({
         container: e.from,
-        reason: `"${nodes[e.from]?.name}" waits for "${target.name}" to be HEALTHY, but "${target.name}" has no healthCheck`,
+        reason: `"${g.nodes[e.from]?.name}" waits for "${target.name}" to be HEALTHY, but "${target.name}" has no healthCheck`,
       });
     }
   }
-  const cycles = findCycles(nodes.length, edges);
+  const cycles = findCycles(g.nodes.length, g.edges);
   for (const cycle of cycles) {
-    const names = [...cycle, cycle[0] as number].map((i) => `"${nodes[i]?.name}"`).join(" → ");
-    problems.push({ container: cycle[0] as number, reason: `dependency cycle ${names}` });
+    const names = [...cycle, cycle[0] as number].map((i) => `"${g.nodes[i]?.name}"`).join(" → ");
+    g.problems.push({ container: cycle[0] as number, reason: `dependency cycle ${names}` });
   }
-  problems.sort((a, b) => a.container - b.container);
-  return { nodes, edges, firelensEdges, refusal: problems[0], cycles };
+  g.problems.sort((a, b) => a.container - b.container);
+  return { nodes: g.nodes, edges: g.edges, firelensEdges: firelens, refusal: g.problems[0], cycles };
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * The size of every function and class in a folder, measured on the TypeScript syntax tree: first to last
- * line of the declaration, its leading doc comment left out. `npx tsx test/simulate/size.ts [dir]` prints
- * the largest; size.test.ts holds src/simulate to its limits.
+ * line of the declaration, its leading doc comment left out, in a folder and the folders below it.
+ * `npx tsx test/support/size.ts [dir]` prints the largest; test/size.test.ts holds src/ to its limits.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 
@@ -27,8 +27,13 @@ function nameOf(node: ts.Node, sf: ts.SourceFile): string {
 
 export function measure(dir: string): Unit[] {
   const units: Unit[] = [];
-  for (const f of readdirSync(dir).filter((x) => x.endsWith(".ts"))) {
+  for (const f of readdirSync(dir)) {
     const file = join(dir, f);
+    if (statSync(file).isDirectory()) {
+      units.push(...measure(file));
+      continue;
+    }
+    if (!f.endsWith(".ts")) continue;
     const sf = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
     const visit = (node: ts.Node): void => {
       const isFunction =
@@ -59,7 +64,7 @@ export function measure(dir: string): Unit[] {
 }
 
 if (process.argv[1]?.endsWith("size.ts")) {
-  const dir = process.argv[2] ?? "src/simulate";
+  const dir = process.argv[2] ?? "src";
   const units = measure(dir);
   for (const kind of ["class", "function"] as const) {
     const all = units.filter((u) => u.kind === kind);
