@@ -8,7 +8,7 @@ import type { JsonPath } from "./model.js";
 const QUOTE = 34;
 const BACKSLASH = 92;
 
-function skipWs(text: string, i: number): number {
+export function skipWs(text: string, i: number): number {
   let j = i;
   for (;;) {
     const c = text.charCodeAt(j);
@@ -18,7 +18,7 @@ function skipWs(text: string, i: number): number {
 }
 
 /** Index just after the string starting at `i` (a quote). */
-function stringEnd(text: string, i: number): number {
+export function stringEnd(text: string, i: number): number {
   let j = i + 1;
   for (;;) {
     const k = text.indexOf('"', j);
@@ -34,7 +34,7 @@ function stringEnd(text: string, i: number): number {
 const STRUCTURAL = /["[\]{}]/g;
 
 /** Index just after the value starting at `i`. */
-function skipValue(text: string, i: number): number {
+export function skipValue(text: string, i: number): number {
   const c = text.charCodeAt(i);
   if (c === QUOTE) return stringEnd(text, i);
   if (c === 123 || c === 91) {
@@ -71,8 +71,12 @@ export interface Span {
   readonly valueOffset: number;
 }
 
-/** The span of `path`, or of its nearest existing ancestor. */
-export function locateJson(text: string, path: JsonPath): Span {
+/**
+ * The span of `path`, or of its nearest existing ancestor. A key written twice resolves to its last occurrence,
+ * as in `JSON.parse`; `duplicates` says the text may have such keys, so every object on the way is read to its
+ * end (without it, the first match is the only one and the scan stops there).
+ */
+export function locateJson(text: string, path: JsonPath, duplicates = false): Span {
   let pos = skipWs(text, 0);
   let start = pos;
   for (const seg of path) {
@@ -87,10 +91,9 @@ export function locateJson(text: string, path: JsonPath): Span {
         const key = raw.includes("\\") ? (JSON.parse(text.slice(i, keyEnd)) as string) : raw;
         const valueStart = skipWs(text, skipWs(text, keyEnd) + 1);
         if (key === seg) {
-          // First occurrence: a duplicate key (which JSON.parse resolves to the last) is not worth a full scan.
           foundStart = i;
           foundValue = valueStart;
-          break;
+          if (!duplicates) break;
         }
         i = skipWs(text, skipValue(text, valueStart));
         if (text.charCodeAt(i) !== 44) break;
