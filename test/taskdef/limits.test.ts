@@ -236,6 +236,7 @@ describe("formats we do not read", () => {
     [
       "a JSON template",
       "containers.json.tpl",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform template, on purpose
       '[\n  {"name": "app", "image": "${image}", "environment": ${jsonencode(env)}}\n]\n',
       /^containers\.json\.tpl:2:55: this is a template with .*render it first/,
       2,
@@ -259,6 +260,7 @@ describe("formats we do not read", () => {
   }
 
   it("still reads a .json.tpl or .jsonnet file that is plain JSON, placeholders in strings", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform template placeholder, on purpose
     const text = '{"containerDefinitions": [{"name": "app", "image": "${image}"}]}';
     expect(parseDocument(text, "t.json.tpl").format).toBe("ecs-json");
     expect(parseDocument(text, "t.jsonnet").format).toBe("ecs-json");
