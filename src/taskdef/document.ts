@@ -7,7 +7,7 @@ import { MAX_NESTING_DEPTH, maxJsonDepth } from "./depth.js";
 import { census, type DuplicateKey, findDuplicateKeys } from "./duplicates.js";
 import { TaskDefError } from "./errors.js";
 import { TERRAFORM_FILE, terraformNotRead, unsupportedFormat } from "./formats.js";
-import { locateJson, type Span } from "./locate-json.js";
+import { JsonLocator, locateJson, type Span } from "./locate-json.js";
 import type {
   ContainerDefinition,
   ContainerView,
@@ -479,6 +479,9 @@ function checkSize(text: string, file: string, maxBytes: number): void {
  * a syntax error, a document that is no task definition, a format we do not read, or a limit (size, nesting
  * depth, YAML alias expansion) it goes past.
  */
+/** Lookups into a JSON document answered by a plain scan before the document keeps an index. */
+const LOOKUPS_BEFORE_INDEX = 16;
+
 export function parseDocument(
   text: string,
   file: string,
@@ -541,8 +544,16 @@ function parseKnown(
       throw tooDeep(file, lines(), deep?.offset ?? 0, MAX_NESTING_DEPTH);
     }
     if (counted.mayHaveDuplicates) duplicates = findDuplicateKeys(source);
+    // A few lookups (a linted file's findings) scan from the top and keep nothing; past that, one locator keeps
+    // what it read, so many lookups (fix's notes on 500 services of a template) cost about one pass in all.
+    let locator: JsonLocator | undefined;
+    let lookups = 0;
     const lastWins = duplicates.length > 0;
-    span = (path) => locateJson(source, path, lastWins);
+    span = (path) => {
+      if (++lookups <= LOOKUPS_BEFORE_INDEX) return locateJson(source, path, lastWins);
+      locator ??= new JsonLocator(source, lastWins);
+      return locator.locate(path);
+    };
   } else {
     const tree = parseYamlTree(source, file, lines(), { maxDepth: MAX_NESTING_DEPTH });
     data = plain(tree);

@@ -29,46 +29,42 @@ function colonsIn(s: string): number {
  * Every key in the text is followed by one `:`; every other `:` sits inside a string. So the text's colons equal
  * the parsed data's keys plus the colons inside its strings, unless a duplicate key was dropped (taking its `:`
  * and those in its value with it). An escaped colon (`\u003a`) would blur the count, so its presence alone sends
- * the caller to the precise scan. The walk is iterative, and measures depth on the way.
+ * the caller to the precise scan. The walk goes level by level (no recursion), and measures depth on the way.
  */
 export function census(text: string, data: unknown, depthLimit: number): Census {
   const textColons = colonsIn(text);
   let dataColons = 0;
   let depth = 0;
-  const stack: unknown[] = [data];
-  const depths: number[] = [typeof data === "object" && data !== null ? 1 : 0];
-  while (stack.length > 0) {
-    const value = stack.pop();
-    const d = depths.pop() as number;
-    if (d > depth) {
-      depth = d;
-      if (depth > depthLimit) return { mayHaveDuplicates: false, depth, tooDeep: true };
-    }
-    if (typeof value === "string") {
-      if (value.includes(":")) dataColons += colonsIn(value);
-    } else if (Array.isArray(value)) {
-      for (const item of value) {
-        if (typeof item === "object" && item !== null) {
-          stack.push(item);
-          depths.push(d + 1);
-        } else if (typeof item === "string" && item.includes(":")) {
-          dataColons += colonsIn(item);
+  // Level by level: the depth is the number of levels, with no bookkeeping per value.
+  let level: unknown[] = typeof data === "object" && data !== null ? [data] : [];
+  if (typeof data === "string") dataColons += colonsIn(data);
+  while (level.length > 0) {
+    if (++depth > depthLimit) return { mayHaveDuplicates: false, depth, tooDeep: true };
+    const next: unknown[] = [];
+    for (const value of level) {
+      if (Array.isArray(value)) {
+        for (const item of value) {
+          if (typeof item === "object") {
+            if (item !== null) next.push(item);
+          } else if (typeof item === "string" && item.includes(":")) {
+            dataColons += colonsIn(item);
+          }
         }
-      }
-    } else if (typeof value === "object" && value !== null) {
-      const obj = value as Record<string, unknown>;
-      for (const key in obj) {
-        dataColons++;
-        if (key.includes(":")) dataColons += colonsIn(key);
-        const item = obj[key];
-        if (typeof item === "object" && item !== null) {
-          stack.push(item);
-          depths.push(d + 1);
-        } else if (typeof item === "string" && item.includes(":")) {
-          dataColons += colonsIn(item);
+      } else {
+        const obj = value as Record<string, unknown>;
+        for (const key in obj) {
+          dataColons++;
+          if (key.includes(":")) dataColons += colonsIn(key);
+          const item = obj[key];
+          if (typeof item === "object") {
+            if (item !== null) next.push(item);
+          } else if (typeof item === "string" && item.includes(":")) {
+            dataColons += colonsIn(item);
+          }
         }
       }
     }
+    level = next;
   }
   const blurred = text.includes("\\u003a") || text.includes("\\u003A");
   return { mayHaveDuplicates: blurred || textColons !== dataColons, depth, tooDeep: false };

@@ -149,11 +149,12 @@ export class DocumentEditor {
     this.pending = [];
     const planned = this.json ? planJson(this.current, edits) : planYaml(this.current, edits);
     this.current = applySplices(this.current, planned.splices);
-    for (const l of planned.landed) {
-      // A later edit of the same node (or inside it) supersedes what an earlier batch wrote there.
-      this.landed = this.landed.filter((old) => !isPrefix(old.path, l.path) && !isPrefix(l.path, old.path));
-      this.landed.push(l);
-    }
+    // A later edit of the same node (or inside it) supersedes what an earlier batch wrote there. Within one batch
+    // no two edits touch the same node (the splices would overlap), so only earlier batches need the check.
+    const earlier = this.landed.filter(
+      (old) => !planned.landed.some((l) => isPrefix(old.path, l.path) || isPrefix(l.path, old.path)),
+    );
+    this.landed = [...earlier, ...planned.landed];
   }
 }
 
