@@ -118,59 +118,97 @@ interface Mismatch {
   readonly expected: string;
 }
 
+/** Field shapes by name, looked up per key a value has (a container has a few of the fields we know). */
+const FIELDS = new WeakMap<Shape, ReadonlyMap<string, Shape>>();
+
+function fieldsOf(shape: Shape & { kind: "object" }): ReadonlyMap<string, Shape> {
+  let m = FIELDS.get(shape);
+  if (m === undefined) {
+    m = new Map(Object.entries(shape.fields));
+    FIELDS.set(shape, m);
+  }
+  return m;
+}
+
+const TEMPLATE_BOOLEAN = /^\s*(true|false)\s*$/i;
+const TEMPLATE_NUMBER = /^\s*-?\d+(\.\d+)?\s*$/;
+
+/** Whether a scalar has the shape's type (in a template, also the scalars CloudFormation converts). */
+function scalarFits(value: unknown, kind: "string" | "boolean" | "number", template: boolean): boolean {
+  const t = typeof value;
+  if (kind === "string") return t === "string" || (template && (t === "number" || t === "boolean"));
+  if (kind === "boolean")
+    return t === "boolean" || (template && t === "string" && TEMPLATE_BOOLEAN.test(value as string));
+  return t === "number" || (template && t === "string" && TEMPLATE_NUMBER.test(value as string));
+}
+
 /**
  * Where `value` does not have `shape`. A missing or null field is left to the rules that need it (consoles export
  * `null` for unset fields); an item of a list is judged, null included. Deploy-time values are not judged. In a
  * template, a scalar CloudFormation converts is accepted (`"true"` for a boolean, `"30"` for a number, a number
- * for a string); the loader already holds most of them converted.
+ * for a string); the loader already holds most of them converted. `path` is a stack shared by the whole walk and
+ * copied only for a mismatch: lint runs this on every container of every file, and nearly all of them fit.
  */
-function mismatches(value: unknown, shape: Shape, path: JsonPath, template: boolean, out: Mismatch[]): void {
-  if (value === undefined || value === null || isIntrinsic(value)) return;
-  const wrong = () => out.push({ path, actual: actual(value, shape), expected: expected(shape) });
+function mismatches(
+  value: unknown,
+  shape: Shape,
+  path: Array<string | number>,
+  template: boolean,
+  out: Mismatch[],
+): void {
+  if (value === undefined || value === null) return;
   switch (shape.kind) {
     case "string":
-      if (typeof value === "string") return;
-      if (template && (typeof value === "number" || typeof value === "boolean")) return;
-      return void wrong();
     case "boolean":
-      if (typeof value === "boolean") return;
-      if (template && typeof value === "string" && /^(true|false)$/i.test(value.trim())) return;
-      return void wrong();
     case "number":
-      if (typeof value === "number") return;
-      if (template && typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return;
-      return void wrong();
+      if (!scalarFits(value, shape.kind, template) && !isIntrinsic(value)) {
+        out.push({ path: [...path], actual: actual(value, shape), expected: expected(shape) });
+      }
+      return;
     case "map": {
-      if (typeof value !== "object" || value === null || Array.isArray(value)) return void wrong();
-      for (const [k, v] of Object.entries(value)) {
-        if (v === null || v === undefined) continue;
-        mismatches(v, STRING, [...path, k], template, out);
+      if (typeof value !== "object" || Array.isArray(value)) break;
+      if (isIntrinsic(value)) return;
+      const record = value as Record<string, unknown>;
+      for (const k in record) {
+        const v = record[k];
+        if (v === null || v === undefined || scalarFits(v, "string", template)) continue;
+        path.push(k);
+        mismatches(v, STRING, path, template, out);
+        path.pop();
       }
       return;
     }
     case "list": {
-      if (!Array.isArray(value)) return void wrong();
-      value.forEach((item, i) => {
+      if (!Array.isArray(value)) break;
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        path.push(i);
         if (item === null || item === undefined) {
-          out.push({ path: [...path, i], actual: "null", expected: expected(shape.of) });
+          out.push({ path: [...path], actual: "null", expected: expected(shape.of) });
         } else {
-          mismatches(item, shape.of, [...path, i], template, out);
+          mismatches(item, shape.of, path, template, out);
         }
-      });
+        path.pop();
+      }
       return;
     }
     case "object": {
-      if (typeof value !== "object" || value === null || Array.isArray(value)) return void wrong();
+      if (typeof value !== "object" || Array.isArray(value)) break;
+      if (isIntrinsic(value)) return;
+      const fields = fieldsOf(shape);
       const record = value as Record<string, unknown>;
-      for (const [k, fieldShape] of Object.entries(shape.fields)) {
-        if (!Object.hasOwn(record, k)) continue;
-        const v = record[k];
-        if (v === null || v === undefined) continue;
-        mismatches(v, fieldShape, [...path, k], template, out);
+      for (const k in record) {
+        const fieldShape = fields.get(k);
+        if (fieldShape === undefined) continue;
+        path.push(k);
+        mismatches(record[k], fieldShape, path, template, out);
+        path.pop();
       }
       return;
     }
   }
+  if (!isIntrinsic(value))
+    out.push({ path: [...path], actual: actual(value, shape), expected: expected(shape) });
 }
 
 /** `dependsOn[0].containerName` */
