@@ -5,7 +5,7 @@ export const EXPECTED_DIAGNOSE_INPUT =
   'aws ecs describe-tasks output ({"tasks": [...], "failures": [...]}), a task object or an array of tasks, or aws ecs describe-services output ({"services": [...]})';
 
 /**
- * `syntax`: not JSON; `too-deep`: nested beyond `MAX_JSON_DEPTH`; `unexpected-shape`: JSON, but not of a
+ * `syntax`: not JSON; `too-deep`: nested beyond `MAX_NESTING_DEPTH`; `unexpected-shape`: JSON, but not of a
  * shape diagnose reads, or a field of the wrong type; `io`: the file could not be read.
  */
 export type DiagnoseInputErrorKind = "syntax" | "too-deep" | "unexpected-shape" | "io";

@@ -14,7 +14,7 @@ import {
   findExcessiveNesting,
   JSON_ERRORS,
   LineIndex,
-  MAX_JSON_DEPTH,
+  MAX_NESTING_DEPTH,
   readSource,
   type Source,
   TaskDefError,
@@ -134,7 +134,7 @@ function fromObject(r: Reader, value: Record<string, unknown>): Read {
 
 /**
  * Parse one input file. Throws `DiagnoseInputError` (a `TaskDefError`) with file:line:column for JSON
- * syntax errors and nesting deeper than `MAX_JSON_DEPTH`, and with what was expected (and where, as a
+ * syntax errors and nesting deeper than `MAX_NESTING_DEPTH`, and with what was expected (and where, as a
  * JSON path) for JSON of another shape or a field of the wrong type. Values diagnose can do without are
  * left out with a located note instead (`notes`).
  */
@@ -148,7 +148,7 @@ export function parseDiagnoseInput(text: string, file: string): DiagnoseInput {
     throw new DiagnoseInputError({
       inputKind: "too-deep",
       file,
-      detail: `nested deeper than ${MAX_JSON_DEPTH} arrays and objects; no ECS output comes close, so the input is refused`,
+      detail: `nested deeper than ${MAX_NESTING_DEPTH} arrays and objects; no ECS output comes close, so the input is refused`,
       ...new LineIndex(source).position(deep.offset),
     });
   }

@@ -16,7 +16,7 @@ import {
   str,
 } from "../model/index.js";
 import { CONTAINER_NAME_PATTERN, PREFLIGHT_CONTAINER_NAME, PROBE_SETTINGS } from "../probe/contract.js";
-import { DocumentEditor, parseDocument, TaskDefError } from "../taskdef/index.js";
+import { DocumentEditor, parseDocument } from "../taskdef/index.js";
 import type { JsonPath, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
 import { checkBudget } from "./budget.js";
 import { type FixContext, type GateChange, type GateEdit, type TaskScope, viewEdit } from "./context.js";
@@ -440,32 +440,26 @@ export function applyGate(doc: TaskDefinitionDocument, options: GateOptions = {}
   if (plan.edits.length === 0) {
     return { text: doc.text, changed: false, changes: [], notes: plan.notes, reason: plan.reason, plan };
   }
-  const editor = new DocumentEditor(doc);
-  for (const e of plan.edits) {
-    try {
-      if (e.op === "set") editor.set(e.path, e.value);
-      else editor.append(e.path, e.value);
-    } catch (cause) {
-      // E.g. a YAML alias in the way: the node to change is shared, so we will not rewrite it.
-      const why = cause instanceof Error ? cause.message : String(cause);
-      throw new FixError(
-        "unsupported",
-        doc.file,
-        `cannot edit ${JSON.stringify(e.path)} (${why}); nothing was written`,
-      );
-    }
+  // Every edit of the plan from one reading of the text, in one pass; then one re-read checks the result.
+  const editor = new DocumentEditor(doc).apply(plan.edits);
+  let text: string;
+  try {
+    text = editor.text;
+  } catch (cause) {
+    // E.g. a YAML alias in the way: the node to change is shared, so we will not rewrite it.
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new FixError("unsupported", doc.file, `cannot edit the document (${why}); nothing was written`);
   }
   try {
     editor.document();
   } catch (e) {
-    // Our own edit broke the document: a bug, never something to write out.
-    if (e instanceof TaskDefError)
-      throw new Error(`fix produced an unreadable document: ${e.message}`, { cause: e });
-    throw e;
+    // Our own edit broke the document, or a value did not land: a bug, never something to write out.
+    const why = e instanceof Error ? e.message : String(e);
+    throw new Error(`fix produced a wrong document: ${why}`, { cause: e });
   }
   return {
-    text: editor.text,
-    changed: editor.text !== doc.text,
+    text,
+    changed: text !== doc.text,
     changes: plan.changes,
     notes: plan.notes,
     reason: plan.reason,

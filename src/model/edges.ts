@@ -124,10 +124,10 @@ function firelensEdges(g: Building, router: ContainerReading | undefined): Firel
   if (router === undefined) return { kind: "no-router" };
   const own = g.edges.filter((e) => e.from === router.index);
   if (own.length > 0) return { kind: "dropped", because: [...new Set<EdgeSource>(own.map((e) => e.source))] };
+  // The agent checks each container's dependency list by name, whatever the condition.
+  const waitsAlready = new Set(g.edges.filter((e) => e.to === router.index).map((e) => e.from));
   for (const c of g.containers) {
-    if (c === router || !c.logsThroughFirelens) continue;
-    // The agent checks the container's dependency list by name, whatever the condition.
-    if (g.edges.some((e) => e.from === c.index && e.to === router.index)) continue;
+    if (c === router || !c.logsThroughFirelens || waitsAlready.has(c.index)) continue;
     g.edges.push({ from: c.index, to: router.index, condition: "START", source: "firelens", implicit: true });
   }
   return { kind: "added" };

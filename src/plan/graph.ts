@@ -157,9 +157,8 @@ export function buildStartupPlan(
     task.router === undefined
       ? undefined
       : toConsequence(plan, consequencesInGraph(task, task.router.index, 139));
-  const gateLike = nodes.filter(
-    (n) => !n.essential && task.edges.some((e) => e.to === n.index && e.condition === "SUCCESS"),
-  );
+  const successTargets = new Set(task.edges.filter((e) => e.condition === "SUCCESS").map((e) => e.to));
+  const gateLike = nodes.filter((n) => !n.essential && successTargets.has(n.index));
   return {
     taskDefinition: td.id,
     nodes,

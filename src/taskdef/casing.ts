@@ -2,7 +2,9 @@ import { isIntrinsic } from "./values.js";
 
 /**
  * CloudFormation spells ECS fields in PascalCase: the API's camelCase name with its first letter upper-cased,
- * except for a few all-caps acronyms (reference/ecs.md §7). Maps whose keys are user data keep them verbatim.
+ * except for a few all-caps acronyms (`EFSVolumeConfiguration`, `FSxWindowsFileServerVolumeConfiguration`, `IAM`;
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-taskdefinition.html).
+ * Maps whose keys are user data keep them verbatim.
  */
 
 const PASCAL_TO_CAMEL: Readonly<Record<string, string>> = {

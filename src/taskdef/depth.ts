@@ -12,7 +12,7 @@
  */
 
 /**
- * The deepest nesting accepted: 64 arrays and objects. Real ECS documents stay far below it: describe-tasks
+ * The deepest nesting accepted, in JSON and YAML alike: 64 arrays and objects (sequences and mappings). Real ECS documents stay far below it: describe-tasks
  * output nests about 7 levels, a task definition about 6, a CloudFormation template about 10, and
  * intrinsic functions nested in one another (`Fn::Join` of `Fn::Select` of `Fn::Split` …) add about two
  * levels each. 64 leaves room for all of that while keeping every recursive reader of the text a few
@@ -20,7 +20,7 @@
  */
 // The figures are measured on examples/seed/incident/describe-tasks.json (7), examples/seed/before.json (6)
 // and test/fixtures/taskdef/template.json (10), the deepest JSON file in the repository.
-export const MAX_JSON_DEPTH = 64;
+export const MAX_NESTING_DEPTH = 64;
 
 interface DepthExcess {
   /** 0-based offset of the `[` or `{` that opens one level more than the limit allows. */
@@ -76,7 +76,10 @@ function afterComment(text: string, slash: number): number {
  * Where `text` first nests deeper than `limit` arrays and objects, or `undefined` if it never does.
  * Linear in the text's length; memory bounded by `limit`. Says nothing about whether the text is valid JSON.
  */
-export function findExcessiveNesting(text: string, limit: number = MAX_JSON_DEPTH): DepthExcess | undefined {
+export function findExcessiveNesting(
+  text: string,
+  limit: number = MAX_NESTING_DEPTH,
+): DepthExcess | undefined {
   // The open brackets, innermost last; never more than `limit` of them.
   const open: number[] = [];
   let i = 0;
@@ -98,6 +101,86 @@ export function findExcessiveNesting(text: string, limit: number = MAX_JSON_DEPT
       if (open[open.length - 1] === (c === CLOSE_BRACKET ? OPEN_BRACKET : OPEN_BRACE)) open.pop();
     }
     i++;
+  }
+  return undefined;
+}
+
+/** A line that ends with a block scalar header (`key: |`, `- >-`, `key: |2 # text`). */
+const BLOCK_SCALAR = /(?:^|[\s:])[|>][-+0-9]*[ \t]*(?:#.*)?\r?$/;
+/**
+ * The same for YAML, approximately and in one pass: block nesting from indentation (a stack of the open
+ * indentation levels, plus one level per `- ` that starts a nested sequence on the same line) added to flow
+ * nesting from brackets outside quotes and comments. Block scalars (`|`, `>`) are skipped. It errs on the side
+ * of counting too little; the YAML parser's own stack guard stays behind it as a backstop.
+ */
+export function maxYamlDepth(text: string, limit: number): { offset: number } | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  /** 0: none; 34: inside "…"; 39: inside '…' (either may span lines). */
+  let quote = 0;
+  /** Indentation of the line that opened a block scalar; its deeper lines are content. */
+  let blockScalar = -1;
+  let lineStart = 0;
+  const n = text.length;
+  while (lineStart <= n) {
+    let lineEnd = text.indexOf("\n", lineStart);
+    if (lineEnd < 0) lineEnd = n;
+    let i = lineStart;
+    while (i < lineEnd && text.charCodeAt(i) === 32) i++;
+    const indent = i - lineStart;
+    const first = text.charCodeAt(i);
+    const blank = i >= lineEnd || first === 13 || first === 35; // empty, CR only, or a comment line
+    if (blockScalar >= 0 && (blank || indent > blockScalar)) {
+      lineStart = lineEnd + 1;
+      continue;
+    }
+    blockScalar = -1;
+    if (blank && quote === 0) {
+      lineStart = lineEnd + 1;
+      continue;
+    }
+    if (flow === 0 && quote === 0) {
+      while (indents.length > 0 && (indents[indents.length - 1] as number) >= indent) indents.pop();
+      indents.push(indent);
+      // `- - a`: each dash opens one more sequence level on this line.
+      while (text.charCodeAt(i) === 45 && (text.charCodeAt(i + 1) === 32 || i + 1 >= lineEnd)) {
+        indents.push(i + 2 - lineStart);
+        i += 2;
+        while (i < lineEnd && text.charCodeAt(i) === 32) i++;
+      }
+      if (indents.length > limit) return { offset: i };
+    }
+    for (; i < lineEnd; i++) {
+      const c = text.charCodeAt(i);
+      if (quote === 34) {
+        if (c === BACKSLASH) i++;
+        else if (c === QUOTE) quote = 0;
+        continue;
+      }
+      if (quote === 39) {
+        if (c === 39) {
+          if (text.charCodeAt(i + 1) === 39) i++;
+          else quote = 0;
+        }
+        continue;
+      }
+      const prev = i === lineStart ? 32 : text.charCodeAt(i - 1);
+      const opensScalar =
+        prev === 32 || prev === 9 || prev === 91 || prev === 123 || prev === 44 || prev === 58;
+      if ((c === QUOTE || c === 39) && opensScalar) {
+        quote = c;
+      } else if (c === 35 && (prev === 32 || prev === 9)) {
+        break;
+      } else if (c === 91 || c === 123) {
+        flow++;
+        if (indents.length + flow > limit) return { offset: i };
+      } else if ((c === 93 || c === 125) && flow > 0) {
+        flow--;
+      }
+    }
+    // `key: |` / `key: >-` / `- |2`: the lines that follow, indented deeper, are the scalar's text.
+    if (quote === 0 && flow === 0 && BLOCK_SCALAR.test(text.slice(lineStart, lineEnd))) blockScalar = indent;
+    lineStart = lineEnd + 1;
   }
   return undefined;
 }

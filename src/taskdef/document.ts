@@ -3,9 +3,12 @@
  * `serialize` of an unedited document is byte-identical by construction; edits go through `edit.ts`.
  */
 import { toCamel, toPascal, USER_MAP_KEYS } from "./casing.js";
+import { findExcessiveNesting, MAX_NESTING_DEPTH } from "./depth.js";
+import { census, type DuplicateKey, findDuplicateKeys } from "./duplicates.js";
 import { TaskDefError } from "./errors.js";
+import { unsupportedFormat } from "./formats.js";
 import { parseTerraform, terraformFromJson } from "./hcl/index.js";
-import { locateJson, type Span } from "./locate-json.js";
+import { JsonLocator, locateJson, type Span } from "./locate-json.js";
 import type {
   ContainerDefinition,
   ContainerView,
@@ -18,7 +21,7 @@ import type {
   TaskDefinitionDocument,
   TaskDefinitionView,
 } from "./model.js";
-import { getProp, LineIndex, parseJsonTree, parseYamlTree, type RawNode } from "./raw.js";
+import { getProp, LineIndex, parseJsonTree, parseYamlTree, type RawNode, tooDeep } from "./raw.js";
 import { intrinsic } from "./values.js";
 
 export const EXPECTED_DOCUMENT =
@@ -143,10 +146,28 @@ const INTEGER_KEYS = new Set([
 ]);
 /** Task-level `cpu` / `memory` are strings in the API (and in CloudFormation). */
 const TASK_STRING_KEYS = new Set(["cpu", "memory"]);
+/**
+ * String fields the model reads, which CloudFormation fills from any scalar (`Name: 5` registers the name "5"):
+ * the view holds them as the strings ECS will get.
+ */
+const STRING_KEYS = new Set([
+  "name",
+  "image",
+  "containerName",
+  "condition",
+  "logDriver",
+  "type",
+  "value",
+  "valueFrom",
+  "sourceContainer",
+]);
 
 function normaliseScalar(key: string | undefined, value: unknown, taskLevel: boolean): unknown {
   if (key === undefined) return value;
   if (taskLevel && TASK_STRING_KEYS.has(key)) return typeof value === "number" ? String(value) : value;
+  if (typeof value === "number" || typeof value === "boolean") {
+    return STRING_KEYS.has(key) ? String(value) : value;
+  }
   if (typeof value !== "string") return value;
   if (BOOLEAN_KEYS.has(key)) {
     if (value === "true") return true;
@@ -441,32 +462,128 @@ function jsonParseFailure(file: string, lines: LineIndex, cause: unknown): TaskD
   return new TaskDefError({ kind: "syntax", file, line, column, detail: message, cause });
 }
 
-export function parseDocument(text: string, file: string): TaskDefinitionDocument {
+/**
+ * The largest document `parseDocument` and `loadDocument` read unless told otherwise: 16 MiB. A task definition
+ * registers at 64 KiB at most and a CloudFormation template at 1 MB, so anything near the cap is not one, and a
+ * cap keeps a stray dump or `/dev/zero` from taking the heap.
+ */
+export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+export interface ParseOptions {
+  /** Refuse a text of more UTF-8 bytes than this (`TaskDefError` kind `too-large`). @default DEFAULT_MAX_BYTES */
+  readonly maxBytes?: number;
+}
+
+/** A size in words: `16 MiB`, `200.5 MB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  if (bytes >= 1000) return `${(bytes / 1000).toFixed(1)} kB`;
+  return `${bytes} bytes`;
+}
+
+export function tooLarge(file: string, size: number | undefined, maxBytes: number): TaskDefError {
+  return new TaskDefError({
+    kind: "too-large",
+    file,
+    detail: `${size === undefined ? "" : `${formatBytes(size)}, `}larger than the ${formatBytes(maxBytes)} limit for one document (a task definition is at most 64 KiB, a CloudFormation template 1 MB); raise the limit (--max-size) to read it anyway`,
+  });
+}
+
+function checkSize(text: string, file: string, maxBytes: number): void {
+  // UTF-16 length never exceeds the UTF-8 byte count, so only a text near the cap needs counting.
+  if (text.length > maxBytes) throw tooLarge(file, Buffer.byteLength(text), maxBytes);
+  if (text.length * 3 > maxBytes) {
+    const size = Buffer.byteLength(text);
+    if (size > maxBytes) throw tooLarge(file, size, maxBytes);
+  }
+}
+
+/**
+ * Parse a task-definition document (any format of `DocumentFormat`). Every failure is a located `TaskDefError`:
+ * a syntax error, a document that is no task definition, a format we do not read, or a limit (size, nesting
+ * depth, YAML alias expansion) it goes past.
+ */
+/** Lookups into a JSON document answered by a plain scan before the document keeps an index. */
+const LOOKUPS_BEFORE_INDEX = 16;
+
+export function parseDocument(
+  text: string,
+  file: string,
+  options: ParseOptions = {},
+): TaskDefinitionDocument {
+  return parseDocumentData(text, file, options).doc;
+}
+
+/** `parseDocument`, with the plain data it read (JSON.parse's result; YAML with intrinsics in long form). */
+export function parseDocumentData(
+  text: string,
+  file: string,
+  options: ParseOptions = {},
+): { doc: TaskDefinitionDocument; data: unknown } {
+  checkSize(text, file, options.maxBytes ?? DEFAULT_MAX_BYTES);
   const terraform = parseTerraform(text, file);
-  if (terraform !== undefined) return terraform;
+  if (terraform !== undefined) return { doc: terraform, data: undefined };
   // A `.yaml` file in flow style may start with `{`: the name decides there.
   const json = looksLikeJson(text) && !/\.ya?ml$/i.test(file);
-  // A BOM is not JSON; blank it out (same length, so offsets stay true).
-  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   let lineIndex: LineIndex | undefined;
   const lines = (): LineIndex => {
     lineIndex ??= new LineIndex(text);
     return lineIndex;
   };
+  try {
+    return parseKnown(text, file, json, lines);
+  } catch (e) {
+    if (e instanceof TaskDefError && (e.kind === "syntax" || e.kind === "not-a-task-definition")) {
+      const unsupported = unsupportedFormat(text, file, json, e, lines());
+      if (unsupported !== undefined) throw unsupported;
+    }
+    throw e;
+  }
+}
+
+function parseKnown(
+  text: string,
+  file: string,
+  json: boolean,
+  lines: () => LineIndex,
+): { doc: TaskDefinitionDocument; data: unknown } {
+  // A BOM is not JSON; blank it out (same length, so offsets stay true).
+  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   let data: unknown;
   let span: (path: JsonPath) => Span;
+  let duplicates: DuplicateKey[] = [];
   if (json) {
     try {
       data = JSON.parse(source);
     } catch (cause) {
+      // The error-position parser recurses per level: measure the depth first, without recursion.
+      const deep = findExcessiveNesting(source, MAX_NESTING_DEPTH);
+      if (deep !== undefined) throw tooDeep(file, lines(), deep.offset, MAX_NESTING_DEPTH);
       parseJsonTree(source, file, lines());
       throw jsonParseFailure(file, lines(), cause);
     }
+    // JSON.parse itself is iterative, but what reads the data after it is not: refuse deep data here.
+    const counted = census(source, data, MAX_NESTING_DEPTH);
+    if (counted.tooDeep) {
+      const deep = findExcessiveNesting(source, MAX_NESTING_DEPTH);
+      throw tooDeep(file, lines(), deep?.offset ?? 0, MAX_NESTING_DEPTH);
+    }
     const terraformJson = terraformFromJson(text, file, data);
-    if (terraformJson !== undefined) return terraformJson;
-    span = (path) => locateJson(source, path);
+    if (terraformJson !== undefined) return { doc: terraformJson, data };
+    if (counted.mayHaveDuplicates) duplicates = findDuplicateKeys(source);
+    // A few lookups (a linted file's findings) scan from the top and keep nothing; past that, one locator keeps
+    // what it read, so many lookups (fix's notes on 500 services of a template) cost about one pass in all.
+    let locator: JsonLocator | undefined;
+    let lookups = 0;
+    const lastWins = duplicates.length > 0;
+    span = (path) => {
+      if (++lookups <= LOOKUPS_BEFORE_INDEX) return locateJson(source, path, lastWins);
+      locator ??= new JsonLocator(source, lastWins);
+      return locator.locate(path);
+    };
   } else {
-    const tree = parseYamlTree(source, file, lines());
+    const tree = parseYamlTree(source, file, lines(), { maxDepth: MAX_NESTING_DEPTH });
     data = plain(tree);
     span = (path) => locateTree(tree, path);
   }
@@ -523,15 +640,23 @@ export function parseDocument(text: string, file: string): TaskDefinitionDocumen
     return out;
   };
 
-  return {
+  const doc: TaskDefinitionDocument = {
     file,
     text,
     format: built.format,
     taskDefinitions: built.taskDefinitions,
     services: built.services,
+    duplicateKeys: duplicates.map((d) => ({
+      path: d.path,
+      occurrences: d.offsets.map((offset) => {
+        const { line, column } = lines().position(offset);
+        return { file, line, column, offset, length: 0 };
+      }),
+    })),
     locate,
     rawPath,
   };
+  return { doc, data };
 }
 
 function step(node: unknown, seg: string | number): unknown {

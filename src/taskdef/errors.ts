@@ -1,5 +1,21 @@
 /** Why a document could not be loaded. */
-export type TaskDefErrorKind = "syntax" | "not-a-task-definition" | "io";
+export type TaskDefErrorKind =
+  /** Not valid JSON / YAML. */
+  | "syntax"
+  /** Valid JSON / YAML, but none of the task-definition shapes we read. */
+  | "not-a-task-definition"
+  /**
+   * A format we recognise but do not read (Terraform HCL, jsonnet, an unrendered template): `detail` names it
+   * and says how to get a file we read. Directory runs list these as skipped, with that reason.
+   */
+  | "unsupported-format"
+  /** Larger than the size cap (`maxBytes`); nothing was parsed. */
+  | "too-large"
+  /** Nested deeper than the depth limit (`maxDepth`), found before any recursive parse. */
+  | "too-deep"
+  /** YAML aliases that would expand past the alias budget ("billion laughs"). */
+  | "too-many-aliases"
+  | "io";
 
 export interface TaskDefErrorInit {
   readonly kind: TaskDefErrorKind;

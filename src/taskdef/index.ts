@@ -1,24 +1,37 @@
 /** The task-definition core: load any supported document, view it in the API's camelCase, write it back. */
-import { parseDocument } from "./document.js";
+import { type ParseOptions, parseDocument } from "./document.js";
 import { loadHclParser, needsHclParser } from "./hcl/index.js";
 import type { TaskDefinitionDocument } from "./model.js";
 import { readSource } from "./source.js";
 
-export { findExcessiveNesting, MAX_JSON_DEPTH } from "./depth.js";
-export { describeFormat, EXPECTED_DOCUMENT, parseDocument, serialize } from "./document.js";
+export { findExcessiveNesting, MAX_NESTING_DEPTH } from "./depth.js";
+export {
+  DEFAULT_MAX_BYTES,
+  describeFormat,
+  EXPECTED_DOCUMENT,
+  type ParseOptions,
+  parseDocument,
+  serialize,
+} from "./document.js";
 export { TaskDefError, type TaskDefErrorKind } from "./errors.js";
 export { loadHclParser, unreadableContainerLists } from "./hcl/index.js";
 export * from "./model.js";
-export { JSON_ERRORS, LineIndex } from "./raw.js";
-export { readSource, type Source } from "./source.js";
+export { JSON_ERRORS, LineIndex, MAX_ALIAS_NODES } from "./raw.js";
+export { type ReadSourceOptions, readSource, type Source } from "./source.js";
 export { intrinsic, isIntrinsic, literal } from "./values.js";
 
-/** Read a file (or stdin for `-`, shown as `<stdin>`) and parse it. I/O failures are `TaskDefError` kind `io`. */
-export async function loadDocument(pathOrDash: string): Promise<TaskDefinitionDocument> {
-  const { file, text } = await readSource(pathOrDash);
+/**
+ * Read a file (or stdin for `-`, shown as `<stdin>`) and parse it. I/O failures are `TaskDefError` kind `io`;
+ * `maxBytes` caps both the read and the parse (kind `too-large`).
+ */
+export async function loadDocument(
+  pathOrDash: string,
+  options: ParseOptions = {},
+): Promise<TaskDefinitionDocument> {
+  const { file, text } = await readSource(pathOrDash, options);
   // Terraform needs the HCL parser (WebAssembly), loaded only now that a Terraform file is read.
   if (needsHclParser(text, file)) await loadHclParser();
-  return parseDocument(text, file);
+  return parseDocument(text, file, options);
 }
 
 export { toCamel, toPascal } from "./casing.js";

@@ -110,6 +110,18 @@ export interface ServiceView {
   readonly serviceConnect: boolean | undefined;
 }
 
+/**
+ * A key written more than once in one JSON object. The last occurrence is the one that counts, as in
+ * `JSON.parse` and the AWS CLI (Python's `json` keeps the last key silently); the view, `locate` and the editor
+ * all use it, and rules report the others.
+ */
+export interface DuplicateKeyView {
+  /** Raw path of the property that counts; `locate(path)` finds its last occurrence. */
+  readonly path: JsonPath;
+  /** Every occurrence of the key, in text order (the last one counts). */
+  readonly occurrences: readonly SourceLocation[];
+}
+
 export interface TaskDefinitionDocument {
   /** Display name of the source: the path as given, or `<stdin>`. */
   readonly file: string;
@@ -118,7 +130,9 @@ export interface TaskDefinitionDocument {
   readonly format: DocumentFormat;
   readonly taskDefinitions: readonly TaskDefinitionView[];
   readonly services: readonly ServiceView[];
-  /** Locate a raw path; falls back to the nearest ancestor that exists. */
+  /** JSON keys written more than once in the same object (always empty for YAML, which refuses them). */
+  readonly duplicateKeys: readonly DuplicateKeyView[];
+  /** Locate a raw path (the last occurrence of a duplicated key); falls back to the nearest ancestor that exists. */
   locate(path: JsonPath): SourceLocation;
   /**
    * Translate a camelCase path relative to a task definition (`["containerDefinitions", 2, "dependsOn", 0]`)

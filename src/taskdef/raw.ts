@@ -13,6 +13,7 @@ import {
   parseDocument as parseYamlDocument,
   type Node as YamlNode,
 } from "yaml";
+import { maxYamlDepth } from "./depth.js";
 import { TaskDefError } from "./errors.js";
 
 export type Scalar = string | number | boolean | null;
@@ -227,11 +228,30 @@ export function tagToFn(tag: string): string | undefined {
   return undefined;
 }
 
-export function parseYamlTree(text: string, file: string, lines: LineIndex): RawNode {
+/**
+ * How many nodes YAML aliases may add to a document in total, counting every node an alias expands to (an alias
+ * inside an alias counts again). Anchors reused a few times, as ecspresso files reuse a log configuration, stay
+ * far below it; "billion laughs" (nine aliases of nine aliases …, 431 bytes expanding to 9^9 nodes) hits it after
+ * a few milliseconds.
+ */
+export const MAX_ALIAS_NODES = 10_000;
+
+export interface YamlLimits {
+  readonly maxDepth: number;
+}
+
+export function parseYamlTree(text: string, file: string, lines: LineIndex, limits: YamlLimits): RawNode {
+  // The composer recurses once per level: measure first, without recursion.
+  const deep = maxYamlDepth(text, limits.maxDepth);
+  if (deep !== undefined) throw tooDeep(file, lines, deep.offset, limits.maxDepth);
   const lineCounter = new LineCounter();
   const doc = parseYamlDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first !== undefined) {
+    // `yaml` turns its own stack overflow into an error; whatever the depth scan missed still ends up typed.
+    if (first.message.startsWith("Maximum call stack size exceeded")) {
+      throw tooDeep(file, lines, first.pos[0], limits.maxDepth);
+    }
     const { line, column } = lines.position(first.pos[0]);
     throw new TaskDefError({
       kind: "syntax",
@@ -241,22 +261,48 @@ export function parseYamlTree(text: string, file: string, lines: LineIndex): Raw
       detail: first.message.split("\n")[0] ?? "invalid YAML",
     });
   }
+  /** Nodes materialised through aliases so far, and the outermost alias being expanded (for the message). */
+  let aliasNodes = 0;
+  let outerAlias: Alias | undefined;
   const resolving = new Set<YamlNode>();
-  const convert = (node: unknown, fallbackOffset: number): RawNode => {
+  // `Alias.resolve` walks the whole document each time: resolve each alias node once.
+  const targets = new Map<Alias, YamlNode | undefined>();
+  const convert = (node: unknown, fallbackOffset: number, depth: number): RawNode => {
+    if (outerAlias !== undefined && ++aliasNodes > MAX_ALIAS_NODES) {
+      const at = lines.position(outerAlias.range?.[0] ?? fallbackOffset);
+      throw new TaskDefError({
+        kind: "too-many-aliases",
+        file,
+        ...at,
+        detail: `alias *${outerAlias.source} expands to more than ${MAX_ALIAS_NODES.toLocaleString("en-US")} nodes (the limit on what YAML aliases may add to a document); write the repeated values out, or reuse fewer levels of aliases`,
+      });
+    }
+    // Aliases can nest deeper than the text shows (an alias of an alias of …): the limit holds here too.
+    if (depth > limits.maxDepth && (isMap(node) || isSeq(node))) {
+      const at = outerAlias?.range?.[0] ?? fallbackOffset;
+      throw tooDeep(file, lines, at, limits.maxDepth);
+    }
     if (node === null || node === undefined) {
       return { type: "scalar", offset: fallbackOffset, length: 0, value: null };
     }
     if (isAlias(node)) {
-      const target = (node as Alias).resolve(doc);
+      let target = targets.get(node as Alias);
+      if (target === undefined && !targets.has(node as Alias)) {
+        target = (node as Alias).resolve(doc);
+        targets.set(node as Alias, target);
+      }
       if (target === undefined || resolving.has(target)) {
         const at = lines.position(node.range?.[0] ?? fallbackOffset);
         throw new TaskDefError({ kind: "syntax", file, ...at, detail: `unresolvable alias *${node.source}` });
       }
       resolving.add(target);
+      const outermost = outerAlias === undefined;
+      if (outermost) outerAlias = node as Alias;
       try {
-        return convert(target, node.range?.[0] ?? fallbackOffset);
+        return convert(target, node.range?.[0] ?? fallbackOffset, depth);
       } finally {
         resolving.delete(target);
+        if (outermost) outerAlias = undefined;
       }
     }
     const yamlNode = node as YamlNode;
@@ -270,12 +316,17 @@ export function parseYamlTree(text: string, file: string, lines: LineIndex): Raw
           const k = pair.key;
           const keyOffset = isScalar(k) || isMap(k) || isSeq(k) ? (k.range?.[0] ?? offset) : offset;
           const key = isScalar(k) ? String(k.value) : k === null ? "" : String(k);
-          props.push({ key, keyOffset, value: convert(pair.value, keyOffset) });
+          props.push({ key, keyOffset, value: convert(pair.value, keyOffset, depth + 1) });
         }
         return { type: "object", offset, length, props };
       }
       if (isSeq(yamlNode)) {
-        return { type: "array", offset, length, items: yamlNode.items.map((item) => convert(item, offset)) };
+        return {
+          type: "array",
+          offset,
+          length,
+          items: yamlNode.items.map((item) => convert(item, offset, depth + 1)),
+        };
       }
       if (isScalar(yamlNode)) {
         const v = yamlNode.value;
@@ -310,5 +361,14 @@ export function parseYamlTree(text: string, file: string, lines: LineIndex): Raw
     }
     return inner;
   };
-  return convert(doc.contents, 0);
+  return convert(doc.contents, 0, 1);
+}
+
+export function tooDeep(file: string, lines: LineIndex, offset: number, limit: number): TaskDefError {
+  return new TaskDefError({
+    kind: "too-deep",
+    file,
+    ...lines.position(offset),
+    detail: `nested more than ${limit} levels deep, the limit for a task definition document; nothing this deep is a task definition`,
+  });
 }

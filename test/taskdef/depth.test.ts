@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { visit } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
-import { findExcessiveNesting, MAX_JSON_DEPTH } from "../../src/taskdef/depth.js";
+import { findExcessiveNesting, MAX_NESTING_DEPTH } from "../../src/taskdef/depth.js";
 
 /** How deep jsonc-parser itself descends on `text`: the recursion the scan must never under-count. */
 function parserDepth(text: string): number {
@@ -31,7 +31,7 @@ function scanDepth(text: string): number {
 
 describe("findExcessiveNesting", () => {
   it("finds the first bracket past the limit", () => {
-    expect(findExcessiveNesting("[".repeat(4937))).toEqual({ offset: MAX_JSON_DEPTH, limit: 64 });
+    expect(findExcessiveNesting("[".repeat(4937))).toEqual({ offset: MAX_NESTING_DEPTH, limit: 64 });
     const tasks = `{"tasks":${"[".repeat(6000)}`;
     expect(findExcessiveNesting(tasks)).toEqual({ offset: 9 + 63, limit: 64 });
     expect(findExcessiveNesting(`${"[".repeat(64)}${"]".repeat(64)}`)).toBeUndefined();

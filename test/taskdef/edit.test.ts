@@ -86,6 +86,84 @@ describe("layout detection", () => {
     expect(detectLayout('{\r\n\t"a": 1\r\n}')).toEqual({ eol: "\r\n", tabs: true, indent: 1 });
     expect(detectLayout("a: 1")).toEqual({ eol: "\n", tabs: false, indent: 2 });
   });
+
+  it("decides by majority: one stray tab line or LF line does not", () => {
+    const spaces = '{\n  "a": {\n    "b": 1,\n\t"c": 2,\n    "d": 3\n  }\n}';
+    expect(detectLayout(spaces)).toEqual({ eol: "\n", tabs: false, indent: 2 });
+    const crlf = '{\r\n    "a": 1,\r\n    "b": 2,\n    "c": 3\r\n}';
+    expect(detectLayout(crlf)).toEqual({ eol: "\r\n", tabs: false, indent: 4 });
+    const tabs = '{\n\t"a": {\n\t\t"b": 1,\n    "c": 2\n\t}\n}';
+    expect(detectLayout(tabs).tabs).toBe(true);
+  });
+});
+
+describe("batches", () => {
+  it("applies a batch from one reading: same-parent insertions in order, appends at consecutive indexes", () => {
+    const text =
+      '{\n  "containerDefinitions": [\n    {\n      "name": "a",\n      "options": {}\n    }\n  ]\n}\n';
+    const ed = new DocumentEditor(parseDocument(text, "b.json"));
+    ed.apply([
+      { op: "set", path: ["containerDefinitions", 0, "options", "x"], value: "1" },
+      { op: "append", path: ["containerDefinitions"], value: { name: "b" } },
+      { op: "set", path: ["containerDefinitions", 0, "options", "y"], value: "2" },
+      { op: "set", path: ["containerDefinitions", 2], value: { name: "c" } },
+      { op: "set", path: ["containerDefinitions", 0, "essential"], value: true },
+    ]);
+    expect(ed.text).toBe(
+      '{\n  "containerDefinitions": [\n    {\n      "name": "a",\n      "options": {"x": "1", "y": "2"},\n      "essential": true\n    },\n    {\n      "name": "b"\n    },\n    {\n      "name": "c"\n    }\n  ]\n}\n',
+    );
+    expect(ed.document().taskDefinitions[0]?.containers.map((c) => c.name)).toEqual(["a", "b", "c"]);
+  });
+
+  it("puts an insertion into the last item before one after it, whatever the plan order (YAML)", () => {
+    const yaml = "- name: a\n  image: x\n";
+    const ed = new DocumentEditor(parseDocument(yaml, "l.yaml"));
+    ed.append([], { name: "b" });
+    ed.set([0, "essential"], false);
+    expect(ed.text).toBe("- name: a\n  image: x\n  essential: false\n- name: b\n");
+  });
+
+  it("joins several insertions into one empty flow collection (YAML)", () => {
+    const yaml = "containerDefinitions:\n  - name: a\n    options: {}\n    links: []\n";
+    const ed = new DocumentEditor(parseDocument(yaml, "f.yaml"));
+    ed.set(["containerDefinitions", 0, "options", "k"], "v");
+    ed.set(["containerDefinitions", 0, "options", "on"], "on");
+    ed.append(["containerDefinitions", 0, "links"], "b");
+    ed.append(["containerDefinitions", 0, "links"], "c");
+    expect(ed.text).toBe(
+      'containerDefinitions:\n  - name: a\n    options: {k: v, on: "on"}\n    links: [b, c]\n',
+    );
+    expect(ed.document().taskDefinitions[0]?.containers[0]?.definition.links).toEqual(["b", "c"]);
+  });
+
+  it("refuses two edits of the same text, and edits of what is not there", () => {
+    const text = '{"containerDefinitions": [{"name": "a", "healthCheck": {"retries": 1}}]}';
+    const doc = parseDocument(text, "c.json");
+    expect(
+      () =>
+        new DocumentEditor(doc)
+          .set(["containerDefinitions", 0, "healthCheck"], { retries: 2 })
+          .set(["containerDefinitions", 0, "healthCheck", "retries"], 3).text,
+    ).toThrow(/two edits change the same text/);
+    expect(() => new DocumentEditor(doc).set(["containerDefinitions", 0, "x", "y"], 1).text).toThrow(
+      /no object or array at \["containerDefinitions",0,"x"\]/,
+    );
+    expect(() => new DocumentEditor(doc).append(["containerDefinitions", 0], 1).text).toThrow(/not an array/);
+    expect(() => new DocumentEditor(doc).set(["containerDefinitions", 5], {}).text).toThrow(/no item/);
+  });
+
+  it("keeps earlier batches: a later batch edits the text the earlier one left", () => {
+    const doc = parseDocument('{"containerDefinitions": [{"name": "a"}]}', "l.json");
+    const ed = new DocumentEditor(doc).set(["containerDefinitions", 0, "dependsOn"], []);
+    expect(ed.text).toBe('{"containerDefinitions": [{"name": "a", "dependsOn": []}]}');
+    ed.append(["containerDefinitions", 0, "dependsOn"], { containerName: "b", condition: "START" });
+    expect(ed.document().taskDefinitions[0]?.containers[0]?.definition.dependsOn).toEqual([
+      { containerName: "b", condition: "START" },
+    ]);
+    expect(ed.text).toBe(
+      '{"containerDefinitions": [{"name": "a", "dependsOn": [{"containerName": "b", "condition": "START"}]}]}',
+    );
+  });
 });
 
 describe("JSON edits", () => {

@@ -3,7 +3,13 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { findNodeAtLocation, parseTree } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
-import { parseDocument, serialize, TaskDefError } from "../../src/taskdef/index.js";
+import {
+  MAX_ALIAS_NODES,
+  MAX_NESTING_DEPTH,
+  parseDocument,
+  serialize,
+  TaskDefError,
+} from "../../src/taskdef/index.js";
 
 const texts = [
   ...readdirSync("test/fixtures/firelens-examples")
@@ -134,6 +140,106 @@ describe("locating paths in JSON", () => {
           }
         },
       ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("limits, with an oracle", () => {
+  it("reads nesting up to MAX_NESTING_DEPTH and refuses one level more, JSON and YAML", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.boolean(), fc.boolean(), (extra, over, yaml) => {
+        // The container sits at depth 3 (root, list, container); `x` adds the rest.
+        const total = over ? MAX_NESTING_DEPTH + extra : MAX_NESTING_DEPTH - extra + 1;
+        const inner = total - 3;
+        const nest = `${"[".repeat(inner)}${"]".repeat(inner)}`;
+        const text = yaml
+          ? `containerDefinitions:\n  - name: a\n    x: ${nest}\n`
+          : `{"containerDefinitions": [{"name": "a", "x": ${nest}}]}`;
+        const file = yaml ? "d.yaml" : "d.json";
+        if (total <= MAX_NESTING_DEPTH) {
+          expect(parseDocument(text, file).taskDefinitions[0]?.containers[0]?.name).toBe("a");
+        } else {
+          expect(() => parseDocument(text, file)).toThrow(TaskDefError);
+          try {
+            parseDocument(text, file);
+          } catch (e) {
+            expect((e as TaskDefError).kind).toBe("too-deep");
+            expect((e as TaskDefError).line).toBeGreaterThanOrEqual(1);
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("reads modest alias use and stops alias explosions, in bounded time", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.constantFrom("environment", "command", "dockerLabels"),
+        (fanout, levels, field) => {
+          const lines = [`l0: &l0 [${Array(fanout).fill('"x"').join(", ")}]`];
+          for (let k = 1; k < levels; k++) {
+            lines.push(
+              `l${k}: &l${k} [${Array(fanout)
+                .fill(`*l${k - 1}`)
+                .join(", ")}]`,
+            );
+          }
+          lines.push(
+            "containerDefinitions:",
+            "  - name: app",
+            "    image: nginx",
+            `    ${field}: *l${levels - 1}`,
+          );
+          const text = lines.join("\n");
+          // Leaves behind the last anchor: fanout^levels. Every level's anchor is expanded where it is defined and
+          // where it is used, and the lists and alias nodes on the way count too: in all, under 8 × the leaves.
+          const leaves = fanout ** levels;
+          const t0 = performance.now();
+          let error: TaskDefError | undefined;
+          try {
+            parseDocument(text, "aliases.yaml");
+          } catch (e) {
+            if (!(e instanceof TaskDefError)) throw e;
+            error = e;
+          }
+          expect(performance.now() - t0).toBeLessThan(2000);
+          if (leaves * 8 < MAX_ALIAS_NODES) expect(error).toBeUndefined();
+          if (leaves > MAX_ALIAS_NODES) expect(error?.kind).toBe("too-many-aliases");
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("never throws anything but TaskDefError on names of any type, in any format", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 2 }), fc.jsonValue({ maxDepth: 2 }), (name, target) => {
+        const containers = [
+          { name, image: "x", essential: true },
+          { name: "b", image: "y", dependsOn: [{ containerName: target, condition: "START" }] },
+        ];
+        parseOrTyped(JSON.stringify({ containerDefinitions: containers }));
+        parseOrTyped(
+          JSON.stringify({
+            Resources: {
+              T: {
+                Type: "AWS::ECS::TaskDefinition",
+                Properties: {
+                  ContainerDefinitions: containers.map((c) => ({
+                    Name: c.name,
+                    Image: c.image,
+                    DependsOn: c.dependsOn,
+                  })),
+                },
+              },
+            },
+          }),
+        );
+      }),
       { numRuns: 200 },
     );
   });

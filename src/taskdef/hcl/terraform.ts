@@ -648,7 +648,8 @@ export function makeDocument(
       return [...td.path, td.containersKey ?? "container_definitions", ...rest];
     return [...td.path, typeof first === "string" ? camelToSnake(first) : first, ...rest];
   };
-  return { file, text, format, taskDefinitions, services, locate, rawPath };
+  // HCL and plan JSON do not repeat keys unnoticed: Terraform itself rejects duplicate arguments.
+  return { file, text, format, taskDefinitions, services, locate, rawPath, duplicateKeys: [] };
 }
 
 /** Whether a value (or anything in it) is unknown until plan. */
