@@ -25,16 +25,17 @@ export function renderPlanText(plan: StartupPlan): string {
   if (plan.refusal !== undefined) {
     lines.push(`  the ECS agent refuses this task before starting any container: ${plan.refusal}`);
   }
+  const nodeByName = new Map(plan.nodes.map((n) => [n.name, n]));
+  const waitsOf = new Map<string, StartupPlan["edges"][number][]>();
+  for (const e of plan.edges) waitsOf.set(e.from, [...(waitsOf.get(e.from) ?? []), e]);
   plan.stages.forEach((stage, i) => {
     lines.push(`  stage ${i + 1}`);
     for (const name of stage) {
-      const node = plan.nodes.find((n) => n.name === name);
-      const waits = plan.edges
-        .filter((e) => e.from === name)
-        .map(
-          (e) =>
-            `${e.to} ${e.condition}${e.implicit ? ` (implicit${e.source === "firelens" ? "" : `, ${e.source}`})` : ""}`,
-        );
+      const node = nodeByName.get(name);
+      const waits = (waitsOf.get(name) ?? []).map(
+        (e) =>
+          `${e.to} ${e.condition}${e.implicit ? ` (implicit${e.source === "firelens" ? "" : `, ${e.source}`})` : ""}`,
+      );
       lines.push(
         `    ${name}${node ? markers(node) : ""}${waits.length > 0 ? `  waits for ${waits.join(", ")}` : ""}`,
       );

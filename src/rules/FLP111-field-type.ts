@@ -134,12 +134,19 @@ const TEMPLATE_BOOLEAN = /^\s*(true|false)\s*$/i;
 const TEMPLATE_NUMBER = /^\s*-?\d+(\.\d+)?\s*$/;
 
 /** Whether a scalar has the shape's type (in a template, also the scalars CloudFormation converts). */
-function scalarFits(value: unknown, kind: "string" | "boolean" | "number", template: boolean): boolean {
+/**
+ * Which scalar conversions a format's tooling makes: none for API-shaped JSON; in YAML task definitions a string
+ * that spells a boolean or a number (`essential: "false"`); in CloudFormation everything CloudFormation converts.
+ */
+type Leniency = "api" | "yaml" | "template";
+
+function scalarFits(value: unknown, kind: "string" | "boolean" | "number", lenient: Leniency): boolean {
   const t = typeof value;
-  if (kind === "string") return t === "string" || (template && (t === "number" || t === "boolean"));
+  if (kind === "string")
+    return t === "string" || (lenient === "template" && (t === "number" || t === "boolean"));
   if (kind === "boolean")
-    return t === "boolean" || (template && t === "string" && TEMPLATE_BOOLEAN.test(value as string));
-  return t === "number" || (template && t === "string" && TEMPLATE_NUMBER.test(value as string));
+    return t === "boolean" || (lenient !== "api" && t === "string" && TEMPLATE_BOOLEAN.test(value as string));
+  return t === "number" || (lenient !== "api" && t === "string" && TEMPLATE_NUMBER.test(value as string));
 }
 
 /**
@@ -153,7 +160,7 @@ function mismatches(
   value: unknown,
   shape: Shape,
   path: Array<string | number>,
-  template: boolean,
+  template: Leniency,
   out: Mismatch[],
 ): void {
   if (value === undefined || value === null) return;
@@ -229,7 +236,7 @@ export const FLP111 = defineRule({
     severity: "error",
     family: "validity",
     rationale:
-      'RegisterTaskDefinition checks the type of every field before it registers anything: a `dependsOn` that is not a list of {containerName, condition} objects, a container name that is not a string, `essential` that is not true or false, `environment` that is not a list, a log option that is not a string — each is rejected, and the rules and the startup plan cannot read such a field, so they say nothing about it. In CloudFormation templates and YAML task definitions the scalars CloudFormation and YAML tooling convert are accepted (`"true"` for a boolean, `"30"` for a number, a number where a string goes); structural mismatches are not. A JSON key written twice in one object is not a type error, but only its last occurrence counts: the AWS CLI reads the file with Python\'s `json` module, which keeps the last value of a repeated key silently, and so do `JSON.parse` and this tool; the earlier one is reported as a warning because whoever reads the file may take it for the one that counts.',
+      'RegisterTaskDefinition checks the type of every field before it registers anything: a `dependsOn` that is not a list of {containerName, condition} objects, a container name that is not a string, `essential` that is not true or false, `environment` that is not a list, a log option that is not a string — each is rejected, and the rules and the startup plan cannot read such a field, so they say nothing about it. In CloudFormation templates the scalars CloudFormation converts are accepted (`"true"` for a boolean, `"30"` for a number, a number where a string goes), and in YAML task definitions a quoted boolean or number (`essential: "false"`); structural mismatches are not. A JSON key written twice in one object is not a type error, but only its last occurrence counts: the AWS CLI reads the file with Python\'s `json` module, which keeps the last value of a repeated key silently, and so do `JSON.parse` and this tool; the earlier one is reported as a warning because whoever reads the file may take it for the one that counts.',
     sources: [REGISTER_TASK_DEFINITION, SRC.containerDefinition, SRC.cfnService, PYTHON_JSON],
     fixHint:
       "Give the field the type the API takes (a list of objects for dependsOn, environment, secrets and secretOptions; an object for logConfiguration, firelensConfiguration and healthCheck; true or false for essential; strings for names and option values); delete the earlier copy of a repeated key.",
@@ -242,10 +249,16 @@ export const FLP111 = defineRule({
   },
   check(ctx) {
     // CloudFormation converts scalars itself; YAML task definitions (ecspresso's, for one) carry quoted scalars
-    // such as `essential: "false"` that the tools feeding ECS read differently, and the model reads as meant. Only
-    // JSON in the API's own shape is held to the API's scalar types.
+    // such as `essential: "false"` that the model reads as meant. JSON in the API's own shape is held to the API's
+    // scalar types, and a number where YAML needs a name is a number everywhere.
     const format = ctx.document.format;
-    const template = isTemplateFormat(format) || isYamlFormat(format);
+    // Terraform converts scalars to the provider's types (`cpu = 1024` becomes "1024") as CloudFormation does.
+    const template: Leniency =
+      isTemplateFormat(format) || format.startsWith("terraform-")
+        ? "template"
+        : isYamlFormat(format)
+          ? "yaml"
+          : "api";
     const task: unknown = ctx.taskDefinition.taskDefinition;
     const found: Mismatch[] = [];
     mismatches(task, TASK, [], template, found);
