@@ -24,7 +24,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { TaskDefError } from "../errors.js";
-import { locateJson } from "../locate-json.js";
+import { locateJson, type Span } from "../locate-json.js";
 import type {
   ContainerDefinition,
   ContainerView,
@@ -181,19 +181,25 @@ function findOrigin(planFile: string, dir: string | undefined, name: string): So
   return undefined;
 }
 
+/** The plan text being read, and the parsed plan for its configuration. */
+interface PlanSource {
+  readonly text: string;
+  readonly file: string;
+  readonly lines: LineIndex;
+  readonly data: Obj;
+}
+
+/** A service as read, before it is paired with a task definition of the plan. */
+interface ServiceInput {
+  readonly r: PlanResource;
+  readonly dc: DeploymentConfiguration | undefined;
+  readonly ref: string | undefined;
+}
+
 /** A `terraform show -json` document. */
 export function readTerraformPlan(text: string, file: string, data: Obj): TaskDefinitionDocument {
-  const major = /^(\d+)\./.exec(String(data.format_version))?.[1];
-  const lines = new LineIndex(text);
-  if (major !== "1") {
-    throw new TaskDefError({
-      kind: "not-a-task-definition",
-      file,
-      line: 1,
-      column: 1,
-      detail: `terraform show -json format_version ${String(data.format_version)} is not supported (1.x is)`,
-    });
-  }
+  const src: PlanSource = { text, file, lines: new LineIndex(text), data };
+  checkFormatVersion(file, data);
   const root = isPlainObject(data.planned_values) ? "planned_values" : "values";
   const resources: PlanResource[] = [];
   resourcesOf(
@@ -201,139 +207,13 @@ export function readTerraformPlan(text: string, file: string, data: Obj): TaskDe
     [root, "root_module"],
     resources,
   );
-  const span = (path: JsonPath) => locateJson(text, path);
   const props = new Map<string, LNode>();
   const taskDefinitions: TaskDefinitionView[] = [];
   const unreadable = new Map<string, string>();
-  const serviceInputs: Array<{
-    r: PlanResource;
-    dc: DeploymentConfiguration | undefined;
-    ref: string | undefined;
-  }> = [];
-
+  const serviceInputs: ServiceInput[] = [];
   for (const r of resources) {
-    const whole = span(r.path);
-    const node = (path: JsonPath) => {
-      const s = span(path);
-      return { offset: s.offset, length: s.length };
-    };
-    const cfg = configModule(data, r.modules);
-    if (r.type === TASK_DEFINITION) {
-      const tdProps = new Map<string, LNode>();
-      const task: Obj = {};
-      for (const [k, v] of Object.entries(r.values)) {
-        if (k === "container_definitions") continue;
-        const s = node([...r.path, "values", k]);
-        tdProps.set(k, leaf(v, s.offset, s.length));
-        put(
-          task,
-          k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
-          v,
-        );
-      }
-      const cdPath = [...r.path, "values", "container_definitions"];
-      const raw = r.values.container_definitions;
-      let list: LNode;
-      if (typeof raw === "string") {
-        const s = span(cdPath);
-        const { value, offsets } = decodeJsonString(text, s.valueOffset);
-        const tree = parseJsonText(value, (line, column, detail) => {
-          const at = lines.position(s.valueOffset);
-          return new TaskDefError({
-            kind: "syntax",
-            file,
-            ...at,
-            detail: `${r.address}: container_definitions is not JSON (${line ?? 1}:${column ?? 1} in the string): ${detail}`,
-          });
-        });
-        list = jsonNodes(
-          tree,
-          (i) => offsets[Math.min(i, offsets.length - 1)] ?? s.valueOffset,
-          { offset: s.offset, length: s.length },
-          "a plan shows what Terraform will send; fix the configuration that writes it",
-        );
-      } else {
-        list = leaf(unknownValue("(known after apply)"), whole.offset, whole.length);
-        unreadable.set(r.address, "its container_definitions is not known until apply");
-      }
-      tdProps.set("container_definitions", member(list, span(cdPath).offset));
-      const containers: ContainerView[] = [];
-      (list.items ?? []).forEach((item, index) => {
-        if (!isPlainObject(item.value)) return;
-        const definition = item.value as ContainerDefinition;
-        containers.push({
-          name: typeof definition.name === "string" ? definition.name : undefined,
-          index,
-          definition,
-          path: [r.address, "container_definitions", index],
-        });
-      });
-      put(
-        task,
-        "containerDefinitions",
-        containers.map((c) => c.definition),
-      );
-      props.set(r.address, leaf(null, whole.offset, whole.length, { props: tdProps }));
-      const origin = findOrigin(file, cfg?.dir, r.name);
-      taskDefinitions.push({
-        id: r.address,
-        path: [r.address],
-        containersKey: "container_definitions",
-        taskDefinition: task as TaskDefinition,
-        containers,
-        ...(origin === undefined ? {} : { origin }),
-      });
-      continue;
-    }
-    // A service: the breaker is a list of one block in the values representation.
-    const dc: Obj = {};
-    let any = false;
-    const sProps = new Map<string, LNode>();
-    const dcProps = new Map<string, LNode>();
-    const cbList = r.values.deployment_circuit_breaker;
-    const cb = Array.isArray(cbList) ? cbList[0] : cbList;
-    if (isPlainObject(cb)) {
-      const cbPath = [
-        ...r.path,
-        "values",
-        "deployment_circuit_breaker",
-        ...(Array.isArray(cbList) ? [0] : []),
-      ];
-      const cbProps = new Map<string, LNode>();
-      const view: Obj = {};
-      for (const k of ["enable", "rollback"]) {
-        if (!(k in cb)) continue;
-        const s = node([...cbPath, k]);
-        const n = leaf(cb[k], s.offset, s.length);
-        cbProps.set(k, n);
-        cbProps.set(k.charAt(0).toUpperCase() + k.slice(1), n);
-        put(view, k, cb[k]);
-      }
-      const s = node(cbPath);
-      const cbNode = leaf(view, s.offset, s.length, { props: cbProps });
-      dcProps.set("DeploymentCircuitBreaker", cbNode);
-      put(dc, "deploymentCircuitBreaker", view);
-      any = true;
-    }
-    for (const [k, key] of [
-      ["deployment_maximum_percent", "maximumPercent"],
-      ["deployment_minimum_healthy_percent", "minimumHealthyPercent"],
-    ] as const) {
-      if (typeof r.values[k] === "number") {
-        put(dc, key, r.values[k]);
-        any = true;
-      }
-    }
-    sProps.set("DeploymentConfiguration", leaf(dc, whole.offset, whole.length, { props: dcProps }));
-    props.set(r.address, leaf(null, whole.offset, whole.length, { props: sProps }));
-    const local = referencedTaskDefinition(
-      cfg === undefined ? undefined : configResource(cfg.module, SERVICE, r.name),
-    );
-    serviceInputs.push({
-      r,
-      dc: any ? (dc as DeploymentConfiguration) : undefined,
-      ref: local === undefined ? undefined : r.prefix + local,
-    });
+    if (r.type === TASK_DEFINITION) taskDefinitions.push(readTaskDefinition(src, r, props, unreadable));
+    else serviceInputs.push(readService(src, r, props));
   }
   if (taskDefinitions.length === 0 && serviceInputs.length === 0) {
     throw new TaskDefError({
@@ -345,29 +225,9 @@ export function readTerraformPlan(text: string, file: string, data: Obj): TaskDe
       expected: `a plan or state with resource "${TASK_DEFINITION}"`,
     });
   }
-  const services: ServiceView[] = serviceInputs.map(({ r, dc, ref }) => {
-    // Without a configuration block, a service whose task_definition is a family of this plan is paired by it.
-    const byFamily =
-      ref === undefined && typeof r.values.task_definition === "string"
-        ? taskDefinitions.find((t) => t.taskDefinition.family === r.values.task_definition)?.id
-        : undefined;
-    const target = ref ?? byFamily;
-    const match =
-      target === undefined
-        ? undefined
-        : taskDefinitions.find((t) => t.id === target || t.id.startsWith(`${target}[`))?.id;
-    const scList = r.values.service_connect_configuration;
-    const sc = Array.isArray(scList) ? scList[0] : scList;
-    return {
-      id: r.address,
-      path: [r.address],
-      taskDefinitionRef: match,
-      deploymentConfiguration: dc,
-      serviceConnect: isPlainObject(sc) && typeof sc.enabled === "boolean" ? sc.enabled : undefined,
-    };
-  });
+  const services = serviceInputs.map((s) => pairService(s, taskDefinitions));
   const rootNode = leaf(null, 0, text.length, { props });
-  const doc = makeDocument(text, file, "terraform-plan", taskDefinitions, services, rootNode, lines);
+  const doc = makeDocument(text, file, "terraform-plan", taskDefinitions, services, rootNode, src.lines);
   registerInternals(doc, {
     root: rootNode,
     text,
@@ -376,4 +236,188 @@ export function readTerraformPlan(text: string, file: string, data: Obj): TaskDe
     unreadable,
   });
   return doc;
+}
+
+function checkFormatVersion(file: string, data: Obj): void {
+  const major = /^(\d+)\./.exec(String(data.format_version))?.[1];
+  if (major !== "1") {
+    throw new TaskDefError({
+      kind: "not-a-task-definition",
+      file,
+      line: 1,
+      column: 1,
+      detail: `terraform show -json format_version ${String(data.format_version)} is not supported (1.x is)`,
+    });
+  }
+}
+
+/** A task definition; its located node goes into `props` under its address. */
+function readTaskDefinition(
+  src: PlanSource,
+  r: PlanResource,
+  props: Map<string, LNode>,
+  unreadable: Map<string, string>,
+): TaskDefinitionView {
+  const whole = locateJson(src.text, r.path);
+  const cfg = configModule(src.data, r.modules);
+  const tdProps = new Map<string, LNode>();
+  const task: Obj = {};
+  for (const [k, v] of Object.entries(r.values)) {
+    if (k === "container_definitions") continue;
+    const s = locateJson(src.text, [...r.path, "values", k]);
+    tdProps.set(k, leaf(v, s.offset, s.length));
+    put(
+      task,
+      k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
+      v,
+    );
+  }
+  const cdPath = [...r.path, "values", "container_definitions"];
+  const list = containerList(src, r, cdPath, whole, unreadable);
+  tdProps.set("container_definitions", member(list, locateJson(src.text, cdPath).offset));
+  const containers = containerViews(list, r.address);
+  put(
+    task,
+    "containerDefinitions",
+    containers.map((c) => c.definition),
+  );
+  props.set(r.address, leaf(null, whole.offset, whole.length, { props: tdProps }));
+  const origin = findOrigin(src.file, cfg?.dir, r.name);
+  return {
+    id: r.address,
+    path: [r.address],
+    containersKey: "container_definitions",
+    taskDefinition: task as TaskDefinition,
+    containers,
+    ...(origin === undefined ? {} : { origin }),
+  };
+}
+
+/** The JSON string the provider sends, located inside it; `null` (known after apply) is unknown. */
+function containerList(
+  src: PlanSource,
+  r: PlanResource,
+  cdPath: JsonPath,
+  whole: Span,
+  unreadable: Map<string, string>,
+): LNode {
+  const raw = r.values.container_definitions;
+  if (typeof raw !== "string") {
+    unreadable.set(r.address, "its container_definitions is not known until apply");
+    return leaf(unknownValue("(known after apply)"), whole.offset, whole.length);
+  }
+  const s = locateJson(src.text, cdPath);
+  const { value, offsets } = decodeJsonString(src.text, s.valueOffset);
+  const tree = parseJsonText(value, (line, column, detail) => {
+    const at = src.lines.position(s.valueOffset);
+    return new TaskDefError({
+      kind: "syntax",
+      file: src.file,
+      ...at,
+      detail: `${r.address}: container_definitions is not JSON (${line ?? 1}:${column ?? 1} in the string): ${detail}`,
+    });
+  });
+  return jsonNodes(
+    tree,
+    (i) => offsets[Math.min(i, offsets.length - 1)] ?? s.valueOffset,
+    { offset: s.offset, length: s.length },
+    "a plan shows what Terraform will send; fix the configuration that writes it",
+  );
+}
+
+/** The containers of the list; what is not an object is left out, keeping the others' indexes. */
+function containerViews(list: LNode, address: string): ContainerView[] {
+  const containers: ContainerView[] = [];
+  (list.items ?? []).forEach((item, index) => {
+    if (!isPlainObject(item.value)) return;
+    const definition = item.value as ContainerDefinition;
+    containers.push({
+      name: typeof definition.name === "string" ? definition.name : undefined,
+      index,
+      definition,
+      path: [address, "container_definitions", index],
+    });
+  });
+  return containers;
+}
+
+/** A service; its located node goes into `props` under its address. */
+function readService(src: PlanSource, r: PlanResource, props: Map<string, LNode>): ServiceInput {
+  const whole = locateJson(src.text, r.path);
+  const cfg = configModule(src.data, r.modules);
+  const dc: Obj = {};
+  let any = false;
+  const sProps = new Map<string, LNode>();
+  const dcProps = new Map<string, LNode>();
+  const cbList = r.values.deployment_circuit_breaker;
+  // The breaker is a list of one block in the values representation.
+  const cb = Array.isArray(cbList) ? cbList[0] : cbList;
+  if (isPlainObject(cb)) {
+    const cbPath = [...r.path, "values", "deployment_circuit_breaker", ...(Array.isArray(cbList) ? [0] : [])];
+    const { node, view } = circuitBreaker(src, cb, cbPath);
+    dcProps.set("DeploymentCircuitBreaker", node);
+    put(dc, "deploymentCircuitBreaker", view);
+    any = true;
+  }
+  for (const [k, key] of [
+    ["deployment_maximum_percent", "maximumPercent"],
+    ["deployment_minimum_healthy_percent", "minimumHealthyPercent"],
+  ] as const) {
+    if (typeof r.values[k] === "number") {
+      put(dc, key, r.values[k]);
+      any = true;
+    }
+  }
+  sProps.set("DeploymentConfiguration", leaf(dc, whole.offset, whole.length, { props: dcProps }));
+  props.set(r.address, leaf(null, whole.offset, whole.length, { props: sProps }));
+  const local = referencedTaskDefinition(
+    cfg === undefined ? undefined : configResource(cfg.module, SERVICE, r.name),
+  );
+  return {
+    r,
+    dc: any ? (dc as DeploymentConfiguration) : undefined,
+    ref: local === undefined ? undefined : r.prefix + local,
+  };
+}
+
+/** The breaker's located node and its view; each key under the CloudFormation spelling too (`Enable`). */
+function circuitBreaker(src: PlanSource, cb: Obj, cbPath: JsonPath): { node: LNode; view: Obj } {
+  const cbProps = new Map<string, LNode>();
+  const view: Obj = {};
+  for (const k of ["enable", "rollback"]) {
+    if (!(k in cb)) continue;
+    const s = locateJson(src.text, [...cbPath, k]);
+    const n = leaf(cb[k], s.offset, s.length);
+    cbProps.set(k, n);
+    cbProps.set(k.charAt(0).toUpperCase() + k.slice(1), n);
+    put(view, k, cb[k]);
+  }
+  const s = locateJson(src.text, cbPath);
+  return { node: leaf(view, s.offset, s.length, { props: cbProps }), view };
+}
+
+/** The service's task definition among the plan's: by its configuration's reference, else by family. */
+function pairService(
+  { r, dc, ref }: ServiceInput,
+  taskDefinitions: readonly TaskDefinitionView[],
+): ServiceView {
+  // Without a configuration block, a service whose task_definition is a family of this plan is paired by it.
+  const byFamily =
+    ref === undefined && typeof r.values.task_definition === "string"
+      ? taskDefinitions.find((t) => t.taskDefinition.family === r.values.task_definition)?.id
+      : undefined;
+  const target = ref ?? byFamily;
+  const match =
+    target === undefined
+      ? undefined
+      : taskDefinitions.find((t) => t.id === target || t.id.startsWith(`${target}[`))?.id;
+  const scList = r.values.service_connect_configuration;
+  const sc = Array.isArray(scList) ? scList[0] : scList;
+  return {
+    id: r.address,
+    path: [r.address],
+    taskDefinitionRef: match,
+    deploymentConfiguration: dc,
+    serviceConnect: isPlainObject(sc) && typeof sc.enabled === "boolean" ? sc.enabled : undefined,
+  };
 }

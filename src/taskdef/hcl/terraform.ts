@@ -404,96 +404,21 @@ export function readTerraformHcl(
 ): TerraformRead {
   const syntax = parseHclSyntax(text);
   const lines = new LineIndex(text);
-  const bad = firstSyntaxError(syntax);
-  if (bad !== undefined) {
-    const { line, column } = lines.position(bad.start);
-    const near = text.slice(bad.start, Math.min(bad.end, bad.start + 20)).split(/\r?\n/)[0] ?? "";
-    throw new TaskDefError({
-      kind: "syntax",
-      file,
-      line,
-      column,
-      detail:
-        bad.error === "missing"
-          ? `invalid HCL: expected ${JSON.stringify(bad.type)} here`
-          : `invalid HCL${near.trim() === "" ? "" : ` near ${JSON.stringify(near.trim())}`}`,
-    });
-  }
+  throwOnSyntaxError(text, file, syntax, lines);
   const body = kids(syntax).find((k) => k.type === "body");
   const top = blocksOf({ text }, body);
-  const locals = new Map<string, Local>();
-  for (const b of top) {
-    if (b.type !== "locals") continue;
-    for (const a of attributesOf({ text }, b.body))
-      locals.set(a.name, { expr: a.expr, keyOffset: a.syn.start });
-  }
-  const env = newEnv(text, locals);
+  const env = newEnv(text, localsOf(text, top));
   const reader = new Reader(env, file, lines, options);
-  const blocks = new Map<string, HclBlock>();
-  const unreadable = new Map<string, string>();
-  const taskDefinitions: TaskDefinitionView[] = [];
-  const serviceInputs: Array<{ view: Omit<ServiceView, "taskDefinitionRef">; ref: string | undefined }> = [];
-  const byType = new Map<string, Map<string, LNode>>();
-  const typeSpan = new Map<string, { offset: number; length: number }>();
-
-  for (const b of top) {
-    if (b.type !== "resource" || b.labels.length !== 2) continue;
-    const [type, name] = b.labels as [string, string];
-    if (type !== TASK_DEFINITION && type !== SERVICE) continue;
-    blocks.set(blockKey(type, [name]), b);
-    const path: JsonPath = ["resource", type, name];
-    const props = new Map<string, LNode>();
-    let node: LNode;
-    if (type === TASK_DEFINITION) {
-      const task: Obj = {};
-      let containers: ContainerView[] = [];
-      for (const a of attributesOf(env, b.body)) {
-        if (a.name === "container_definitions") {
-          const read = reader.containers(a);
-          props.set(a.name, member(read.node, a.syn.start));
-          const id = `${TASK_DEFINITION}.${name}`;
-          if (read.unknownReason !== undefined) unreadable.set(id, read.unknownReason);
-          containers = containerViews(reader, read.node, [...path, a.name]);
-          continue;
-        }
-        const v = evaluate(env, a.expr, true);
-        props.set(a.name, member(v, a.syn.start));
-        put(task, snakeToCamel(a.name), v.value);
-      }
-      put(
-        task,
-        "containerDefinitions",
-        containers.map((c) => c.definition),
-      );
-      node = leaf(null, b.syn.start, b.syn.end - b.syn.start, { props, syn: b.syn });
-      taskDefinitions.push({
-        id: `${TASK_DEFINITION}.${name}`,
-        path,
-        containersKey: "container_definitions",
-        taskDefinition: task as TaskDefinition,
-        containers,
-      });
-    } else {
-      const service = readService(env, b, props);
-      node = leaf(null, b.syn.start, b.syn.end - b.syn.start, { props, syn: b.syn });
-      serviceInputs.push({
-        view: {
-          id: `${SERVICE}.${name}`,
-          path,
-          deploymentConfiguration: service.dc,
-          serviceConnect: serviceConnectOf(env, b),
-        },
-        ref: service.ref,
-      });
-    }
-    let named = byType.get(type);
-    if (named === undefined) {
-      named = new Map();
-      byType.set(type, named);
-      typeSpan.set(type, { offset: b.syn.start, length: b.syn.end - b.syn.start });
-    }
-    named.set(name, node);
-  }
+  const read: ReadResources = {
+    blocks: new Map(),
+    unreadable: new Map(),
+    taskDefinitions: [],
+    serviceInputs: [],
+    byType: new Map(),
+    typeSpan: new Map(),
+  };
+  for (const b of top) readResource(reader, b, read);
+  const { taskDefinitions, serviceInputs } = read;
   if (taskDefinitions.length === 0 && serviceInputs.length === 0) {
     throw new TaskDefError({
       kind: "not-a-task-definition",
@@ -509,24 +434,141 @@ export function readTerraformHcl(
     ...s.view,
     taskDefinitionRef: s.ref !== undefined && ids.has(s.ref) ? s.ref : undefined,
   }));
+  const root = locatedRoot(text, read);
+  const doc = makeDocument(text, file, "terraform-hcl", taskDefinitions, services, root, lines);
+  const result: TerraformInternals = { root, text, syntax, blocks: read.blocks, unreadable: read.unreadable };
+  registerInternals(doc, result);
+  return { doc, internals: result };
+}
 
+function throwOnSyntaxError(text: string, file: string, syntax: Syn, lines: LineIndex): void {
+  const bad = firstSyntaxError(syntax);
+  if (bad === undefined) return;
+  const { line, column } = lines.position(bad.start);
+  const near = text.slice(bad.start, Math.min(bad.end, bad.start + 20)).split(/\r?\n/)[0] ?? "";
+  throw new TaskDefError({
+    kind: "syntax",
+    file,
+    line,
+    column,
+    detail:
+      bad.error === "missing"
+        ? `invalid HCL: expected ${JSON.stringify(bad.type)} here`
+        : `invalid HCL${near.trim() === "" ? "" : ` near ${JSON.stringify(near.trim())}`}`,
+  });
+}
+
+/** Every `locals { … }` block's attributes, which `local.x` anywhere in the file may name. */
+function localsOf(text: string, top: readonly HclBlock[]): Map<string, Local> {
+  const locals = new Map<string, Local>();
+  for (const b of top) {
+    if (b.type !== "locals") continue;
+    for (const a of attributesOf({ text }, b.body))
+      locals.set(a.name, { expr: a.expr, keyOffset: a.syn.start });
+  }
+  return locals;
+}
+
+/** A service as read, before its task definition reference is checked against the file's ids. */
+interface ServiceInput {
+  readonly view: Omit<ServiceView, "taskDefinitionRef">;
+  readonly ref: string | undefined;
+}
+
+/** What the resource blocks add up to, filled in block by block. */
+interface ReadResources {
+  readonly blocks: Map<string, HclBlock>;
+  readonly unreadable: Map<string, string>;
+  readonly taskDefinitions: TaskDefinitionView[];
+  readonly serviceInputs: ServiceInput[];
+  readonly byType: Map<string, Map<string, LNode>>;
+  /** Each type's span: its first block's, reported when the type as a whole is located. */
+  readonly typeSpan: Map<string, { offset: number; length: number }>;
+}
+
+/** A top-level block into `read` when it is a task definition or a service. */
+function readResource(reader: Reader, b: HclBlock, read: ReadResources): void {
+  if (b.type !== "resource" || b.labels.length !== 2) return;
+  const [type, name] = b.labels as [string, string];
+  if (type !== TASK_DEFINITION && type !== SERVICE) return;
+  read.blocks.set(blockKey(type, [name]), b);
+  const props = new Map<string, LNode>();
+  if (type === TASK_DEFINITION) {
+    read.taskDefinitions.push(readTaskDefinition(reader, b, name, props, read.unreadable));
+  } else {
+    const service = readService(reader.env, b, props);
+    read.serviceInputs.push({
+      view: {
+        id: `${SERVICE}.${name}`,
+        path: ["resource", type, name],
+        deploymentConfiguration: service.dc,
+        serviceConnect: serviceConnectOf(reader.env, b),
+      },
+      ref: service.ref,
+    });
+  }
+  const node = leaf(null, b.syn.start, b.syn.end - b.syn.start, { props, syn: b.syn });
+  let named = read.byType.get(type);
+  if (named === undefined) {
+    named = new Map();
+    read.byType.set(type, named);
+    read.typeSpan.set(type, { offset: b.syn.start, length: b.syn.end - b.syn.start });
+  }
+  named.set(name, node);
+}
+
+/** A task definition's view; its attributes' located nodes go into `props`. */
+function readTaskDefinition(
+  reader: Reader,
+  b: HclBlock,
+  name: string,
+  props: Map<string, LNode>,
+  unreadable: Map<string, string>,
+): TaskDefinitionView {
+  const path: JsonPath = ["resource", TASK_DEFINITION, name];
+  const id = `${TASK_DEFINITION}.${name}`;
+  const task: Obj = {};
+  let containers: ContainerView[] = [];
+  for (const a of attributesOf(reader.env, b.body)) {
+    if (a.name === "container_definitions") {
+      const read = reader.containers(a);
+      props.set(a.name, member(read.node, a.syn.start));
+      if (read.unknownReason !== undefined) unreadable.set(id, read.unknownReason);
+      containers = containerViews(reader, read.node, [...path, a.name]);
+      continue;
+    }
+    const v = evaluate(reader.env, a.expr, true);
+    props.set(a.name, member(v, a.syn.start));
+    put(task, snakeToCamel(a.name), v.value);
+  }
+  put(
+    task,
+    "containerDefinitions",
+    containers.map((c) => c.definition),
+  );
+  return {
+    id,
+    path,
+    containersKey: "container_definitions",
+    taskDefinition: task as TaskDefinition,
+    containers,
+  };
+}
+
+/** `resource.<type>.<name>`; `resource` is shown at the first task definition's type (else the first service's). */
+function locatedRoot(text: string, read: ReadResources): LNode {
   const typeNodes = new Map<string, LNode>();
-  for (const [type, named] of byType) {
-    const span = typeSpan.get(type) as { offset: number; length: number };
+  for (const [type, named] of read.byType) {
+    const span = read.typeSpan.get(type) as { offset: number; length: number };
     typeNodes.set(type, leaf(null, span.offset, span.length, { props: named }));
   }
-  const first = taskDefinitions[0]?.path ?? services[0]?.path;
+  const first = read.taskDefinitions[0]?.path ?? read.serviceInputs[0]?.view.path;
   const firstSpan =
     first === undefined
       ? { offset: 0, length: 0 }
-      : (typeSpan.get(first[1] as string) ?? { offset: 0, length: 0 });
+      : (read.typeSpan.get(first[1] as string) ?? { offset: 0, length: 0 });
   const resourceNode = leaf(null, firstSpan.offset, firstSpan.length, { props: typeNodes });
-  const root = leaf(null, 0, text.length, { props: new Map([["resource", resourceNode]]) });
-
-  const doc = makeDocument(text, file, "terraform-hcl", taskDefinitions, services, root, lines);
-  const result: TerraformInternals = { root, text, syntax, blocks, unreadable };
-  registerInternals(doc, result);
-  return { doc, internals: result };
+  return leaf(null, 0, text.length, { props: new Map([["resource", resourceNode]]) });
 }
 
 function containerViews(reader: Reader, list: LNode, base: JsonPath): ContainerView[] {
