@@ -99,7 +99,8 @@ function probeLogConfiguration(
     throw new FixError(
       "bad-option",
       file,
-      `--probe-logs must be awslogs:<log group> or awslogs:<log group>:<region> (got "${spec}"). Nothing was written.`,
+      `{option} must be awslogs:<log group> or awslogs:<log group>:<region> (got "${spec}"). Nothing was written.`,
+      "probeLogs",
     );
   }
   const group = match[1] as string;
@@ -118,7 +119,8 @@ function probeLogConfiguration(
     throw new FixError(
       "bad-option",
       file,
-      `${td.id}: --probe-logs ${spec}: no container of the task logs with awslogs, so the region is unknown; write awslogs:${group}:<region>. Nothing was written.`,
+      `${td.id}: {option} ${spec}: no container of the task logs with awslogs, so the region is unknown; write awslogs:${group}:<region>. Nothing was written.`,
+      "probeLogs",
     );
   }
   return {
@@ -462,7 +464,7 @@ function planTask(ctx: Ctx, td: TaskDefinitionView, image: string | undefined): 
       reason:
         requested === undefined
           ? `${id}: no essential app logs through awsfirelens`
-          : `${id}: none of the --gate containers (${q(requested)}) is in this task definition`,
+          : `${id}: none of the containers to gate (${q(requested)}) is in this task definition`,
       router: router.name,
       gated: [],
     };
@@ -474,7 +476,8 @@ function planTask(ctx: Ctx, td: TaskDefinitionView, image: string | undefined): 
     throw new FixError(
       "bad-option",
       ctx.doc.file,
-      `${id}: a container named '${wanted}' exists and is no preflight; choose another --name`,
+      `${id}: a container named '${wanted}' exists and is no preflight; choose another {option}`,
+      "name",
     );
   }
   const existing =
@@ -506,7 +509,8 @@ function planTask(ctx: Ctx, td: TaskDefinitionView, image: string | undefined): 
     throw new FixError(
       "missing-probe-image",
       ctx.doc.file,
-      `${id}: a preflight container must be added and no probe image is known; pass --probe-image <image> (the image built from this package's Dockerfile). Nothing was written.`,
+      `${id}: a preflight container must be added and no probe image is known; pass {option} (the image built from this package's Dockerfile). Nothing was written.`,
+      "probeImage",
     );
   }
   const monitoring = planMonitoring(ctx, td, router);
@@ -677,12 +681,13 @@ export function planGate(doc: TaskDefinitionDocument, options: GateOptions = {})
       throw new FixError(
         "bad-option",
         doc.file,
-        `--gate names ${q(unknown)}, which no task definition in the file has`,
+        `{option} names ${q(unknown)}, which no task definition in the file has`,
+        "gate",
       );
     }
   }
   if (options.probeImage !== undefined && options.probeImage.trim() === "") {
-    throw new FixError("bad-option", doc.file, "--probe-image is empty");
+    throw new FixError("bad-option", doc.file, "{option} is empty", "probeImage");
   }
   const image = options.probeImage ?? imageInDocument(doc);
   const tasks = doc.taskDefinitions.map((td) => planTask(ctx, td, image));
