@@ -7,7 +7,7 @@ import {
   type StartupPlan,
 } from "../../plan/index.js";
 import { ExitCode } from "../errors.js";
-import { emit, processStreams, refuseInputAsOutput, type Streams } from "../io.js";
+import { emit, note, processStreams, refuseInputAsOutput, type Streams } from "../io.js";
 import { addFormatOption, addMaxSizeOption, addOutputOption } from "../options.js";
 import { loadAll } from "./lint-shared.js";
 
@@ -45,7 +45,7 @@ export async function runPlan(
     rendered = plans.map((p) => render(p.plan)).join(options.format === "text" ? "\n" : "");
   }
   await emit(rendered, { output: options.output, text: options.format !== "json" }, streams);
-  for (const s of loaded.skipped) streams.stderr.write(`note: ${s.file}: skipped (${s.why})\n`);
+  for (const s of loaded.skipped) note(streams, `note: ${s.file}: skipped (${s.why})`);
   return ExitCode.ok;
 }
 

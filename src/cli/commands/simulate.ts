@@ -106,9 +106,7 @@ export async function runSimulate(
       throw error;
     }
     if (!gated.changed) {
-      streams.stderr.write(
-        `note: --compare: fix leaves ${doc.file} unchanged (${gated.reason ?? "already gated"})\n`,
-      );
+      note(streams, `note: --compare: fix leaves ${doc.file} unchanged (${gated.reason ?? "already gated"})`);
     }
     const gatedDoc = parseDocument(gated.text, `${doc.file} (gated)`);
     views.push(pickTaskDefinition(gatedDoc.taskDefinitions, opts.taskDefinition ?? given.id, gatedDoc.file));
