@@ -42,13 +42,14 @@ interface Timed {
 
 /** Runs a shell command under bash's `time`, for wall and CPU (user + sys, children included) seconds. */
 function timed(command: string, cwd: string): Timed {
-  const run = spawnSync("bash", ["-c", `TIMEFORMAT='%R %U %S'; time (${command}) >/dev/null 2>/tmp/flp-bench-err`], {
+  const script = `TIMEFORMAT='%R %U %S'; { time (${command}) >/dev/null 2>&1; } 2>&1`;
+  const run = spawnSync("bash", ["-c", script], {
     cwd,
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1" },
   });
-  const [wall, user, sys] = (run.stderr.trim().split("\n").pop() ?? "").split(" ").map(Number);
-  return { wall: wall ?? Number.NaN, cpu: (user ?? 0) + (sys ?? 0), status: run.status };
+  const [wall, user, sys] = (run.stdout.trim().split("\n").pop() ?? "").split(" ").map(Number);
+  return { wall: wall ?? Number.NaN, cpu: (user ?? Number.NaN) + (sys ?? Number.NaN), status: run.status };
 }
 
 const s = (x: number) => `${x.toFixed(2)} s`;
@@ -65,9 +66,13 @@ export async function run(): Promise<BenchSection> {
   const project = join(work, "cli-only");
   execFileSync("mkdir", ["-p", project]);
   writeFileSync(join(project, "package.json"), '{ "name": "cli-only", "private": true }\n');
-  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", tarball], {
-    cwd: project,
-  });
+  execFileSync(
+    "npm",
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", tarball],
+    {
+      cwd: project,
+    },
+  );
   const modules = join(project, "node_modules");
   const bytes = bytesUnder(modules);
   const packages = packagesIn(modules);
