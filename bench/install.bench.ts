@@ -42,7 +42,9 @@ interface Timed {
 
 /** Runs a shell command under bash's `time`, for wall and CPU (user + sys, children included) seconds. */
 function timed(command: string, cwd: string): Timed {
-  const script = `TIMEFORMAT='%R %U %S'; { time (${command}) >/dev/null 2>&1; } 2>&1`;
+  // A simple command, not a subshell: bash 5 sends a timed subshell's report wherever the subshell's own
+  // stderr goes, so `time ( … ) 2>/dev/null` would discard it.
+  const script = `TIMEFORMAT='%R %U %S'; { time sh -c '${command}' >/dev/null 2>&1; } 2>&1`;
   const run = spawnSync("bash", ["-c", script], {
     cwd,
     encoding: "utf8",

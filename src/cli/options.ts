@@ -29,9 +29,7 @@ export function addFormatOption<F extends string>(
   fallback: F,
 ): Command {
   return command.addOption(
-    new Option("-f, --format <format>", `output format: ${formats.join(", ")}`)
-      .choices(formats)
-      .default(fallback),
+    new Option("-f, --format <format>", "output format").choices(formats).default(fallback),
   );
 }
 
