@@ -11,7 +11,8 @@
  *
  * The temporary file is removed on every way out: errors, SIGINT/SIGTERM/SIGHUP (handled, then undone), and
  * SIGKILL, which no process can handle: a small detached `sh` holds a pipe from us and removes the temporary
- * file when that pipe closes, which the kernel does when we die.
+ * file when that pipe closes, which the kernel does when we die. One exception: once an in-place rewrite has
+ * begun, the temporary file is the only complete copy, so it is kept if that rewrite does not finish.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -34,11 +35,15 @@ export interface SafeWriteResult {
 
 const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
-/** Removes `temp` when this process dies, however it dies; `release()` once the temporary file is gone. */
-function cleanupGuardian(temp: string): { release(): void } {
-  if (process.platform === "win32") return { release() {} };
+/**
+ * Removes `temp` when this process dies, however it dies. `keep()` once the temporary file has become the only
+ * complete copy (while the original is overwritten in place), `release()` once it is gone.
+ */
+function cleanupGuardian(temp: string): { keep(): void; release(): void } {
+  if (process.platform === "win32") return { keep() {}, release() {} };
   // `read` returns at end of input: when we close the pipe, or when the kernel closes it for a killed process.
-  const child = spawn("/bin/sh", ["-c", 'read _ignored; rm -f -- "$1"', "firelens-preflight-cleanup", temp], {
+  const script = 'read word; [ "$word" = keep ] || rm -f -- "$1"';
+  const child = spawn("/bin/sh", ["-c", script, "firelens-preflight-cleanup", temp], {
     detached: true,
     stdio: ["pipe", "ignore", "ignore"],
   });
@@ -46,6 +51,9 @@ function cleanupGuardian(temp: string): { release(): void } {
   child.stdin?.on("error", () => {});
   child.unref();
   return {
+    keep() {
+      child.stdin?.end("keep\n");
+    },
     release() {
       child.stdin?.end();
     },
@@ -117,6 +125,7 @@ export async function writeFileSafely(
   );
   const guardian = cleanupGuardian(temp);
   let inPlace = info.nlink > 1;
+  let keepTemp = false;
   try {
     const data = Buffer.from(text, "utf8");
     let handle: FileHandle;
@@ -158,26 +167,35 @@ export async function writeFileSafely(
       return { file, inPlace };
     }
 
-    // In place: the content is known to fit (the temporary copy was written and flushed); now overwrite the
-    // original inode, so every hard link and the owner stay as they are.
+    // In place: the content is known to be right (the temporary copy was written and flushed); now overwrite
+    // the original inode, so every hard link and the owner stay as they are. This is the one step that is not
+    // atomic: should it fail or be killed half way, the temporary file is kept as the complete new content.
     let target: FileHandle;
     try {
       target = await open(file, "r+");
     } catch (error) {
       throw new OutputError(path, ioReason(error), { cause: error });
     }
+    guardian.keep();
     try {
       await target.write(data, 0, data.length, 0);
       await target.truncate(data.length);
       await target.sync();
     } catch (error) {
-      throw new OutputError(path, ioReason(error), { cause: error });
+      keepTemp = true;
+      throw new OutputError(
+        path,
+        `${ioReason(error)}; the file may be partly rewritten, and ${temp} holds its complete new content`,
+        {
+          cause: error,
+        },
+      );
     } finally {
       await target.close();
     }
     return { file, inPlace };
   } finally {
-    if (await exists(temp)) {
+    if (!keepTemp && (await exists(temp))) {
       await unlink(temp).catch(() => {});
       await syncDirectory(dir);
     }
