@@ -2,7 +2,8 @@
  * Gate latency (issue 7): the real dist/probe.mjs as a child process, started the moment a test router
  * personality listens (as ECS starts it after the router's START), `Flush 1`, intake accepting; time from the
  * probe's spawn to its exit 0, median and p95 over 20 runs per personality, against the seed's fixed 30 s. In the
- * same run the router dying 300 ms after its first flush must still fail the probe. Also the probe's cold start to
+ * same run the router dying 300 ms after its first flush, and one whose engine stops at its first flush while its
+ * sockets stay open, must still fail the probe. Also the probe's cold start to
  * first record sent (its own `timings.sentMs`, counted from its process start), peak RSS and the bundle size.
  */
 import { execFileSync } from "node:child_process";
@@ -58,6 +59,16 @@ async function personality(version: RouterVersion): Promise<BenchFigure[]> {
       probeEnv: { FIRELENS_PREFLIGHT_DEADLINE: "20s" },
     }),
   );
+  // README item 14: the engine stops at the flush, sockets stay open, the process ends 1–3 s later.
+  const engineCrashes: ScenarioResult[] = await inBatches(Array.from({ length: CRASH_RUNS }), WIDTH, () =>
+    runScenario(bundle, {
+      name: "engine stops at the first flush",
+      version,
+      intake: "accept",
+      router: { flushMs: 1000, faults: { crashOnFirstFlush: true, crashStyle: "engine" } },
+      probeEnv: { FIRELENS_PREFLIGHT_DEADLINE: "20s" },
+    }),
+  );
   const own = ok
     .map((r) => r.probe.json?.timings?.totalMs)
     .filter((v): v is number => typeof v === "number")
@@ -67,6 +78,7 @@ async function personality(version: RouterVersion): Promise<BenchFigure[]> {
     .filter((v): v is number => typeof v === "number")
     .sort((a, b) => a - b);
   const caught = crashes.filter((r) => r.probe.code === 1 && r.routerExit !== undefined).length;
+  const engineCaught = engineCrashes.filter((r) => r.probe.code === 1).length;
   const how = `${RUNS} runs, ${WIDTH} at a time; spawn → exit measured by the parent (includes Node start-up)`;
   const figures: BenchFigure[] = [
     {
@@ -104,6 +116,13 @@ async function personality(version: RouterVersion): Promise<BenchFigure[]> {
       goal: "all fail",
       met: caught === CRASH_RUNS,
       how: "same run, same harness, crash fault on the test router",
+    },
+    {
+      name: `${version}: router's engine stops at its first flush, process ends 2 s later`,
+      value: `${engineCaught}/${CRASH_RUNS} runs failed (exit 1)`,
+      goal: "all fail",
+      met: engineCaught === CRASH_RUNS,
+      how: "crashStyle engine (test/fixtures/fluent-bit/README.md item 14): no acks, sockets open, last snapshot served",
     },
   ];
   const cold = runs

@@ -2,12 +2,25 @@
  * Simulated deploys per second on the seed scenario (examples/seed: the seed's task definition as given,
  * and gated by `fix`), on one core and over worker threads. Goals from issue 8: >= 10,000 deploys/s on one
  * core; 100,000 runs in < 10 s.
+ *
+ * Also the figures README quotes (issue 17): the seed comparison's headline and the numbers behind it, and
+ * the screenshot docs/simulate-seed.png, all from one seeded run (test/simulate/seed-report.ts), so they
+ * agree with each other on any machine.
  */
-import { readFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fixText } from "../src/fix/index.js";
-import { loadScenario, simulate, simulateAsync } from "../src/simulate/index.js";
+import { headline, loadScenario, simulate, simulateAsync } from "../src/simulate/index.js";
 import { parseDocument } from "../src/taskdef/index.js";
+import { CHROMIUM, chromiumAvailable } from "../test/simulate/cdp.js";
+import {
+  SCREENSHOT,
+  SEED,
+  SEED_RUNS,
+  screenshotReport,
+  seedComparison,
+} from "../test/simulate/seed-report.js";
 import type { BenchFigure, BenchSection } from "./run.js";
 
 const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
@@ -61,5 +74,44 @@ export async function run(): Promise<BenchSection> {
     value: `${w.toFixed(2)} s (${fmt((2 * runs) / w)} deploys/s)`,
     how: `simulateAsync with ${workers} workers, worker start-up included; compare with the two one-core figures above added up.`,
   });
+  figures.push(...(await headlineFigures()));
   return { title: "simulate", figures };
+}
+
+/** The seed comparison README quotes, and its screenshot, from one run. */
+async function headlineFigures(): Promise<BenchFigure[]> {
+  const result = seedComparison();
+  const [given, gated] = result.variants;
+  if (given === undefined || gated === undefined) throw new Error("the seed comparison has two variants");
+  const how = `examples/seed/before.json as given and gated by fix, examples/seed/scenario.yaml, ${fmt(SEED_RUNS)} deploys per variant, seed ${SEED}.`;
+  const q = (v: typeof given) =>
+    `p50 ${fmt(v.failedRequests.p50)}, p95 ${fmt(v.failedRequests.p95)}, p99 ${fmt(v.failedRequests.p99)}, max ${fmt(v.failedRequests.max)}`;
+  const d = (v: typeof given) => `p50 ${fmt(v.deployDuration.p50)} s, p95 ${fmt(v.deployDuration.p95)} s`;
+  const figures: BenchFigure[] = [
+    { name: "seed comparison: headline", value: headline(result), how },
+    { name: "seed comparison: failed requests per deploy, given", value: q(given), how: "Same run." },
+    { name: "seed comparison: failed requests per deploy, gated", value: q(gated), how: "Same run." },
+    {
+      name: "seed comparison: deploy duration, given / gated",
+      value: `${d(given)} / ${d(gated)}`,
+      how: "Same run, deploys that reached steady state.",
+    },
+    {
+      name: "seed comparison: gated deploys rolled back by the circuit breaker",
+      value: `${fmt(gated.rollbacks)} of ${fmt(gated.runs)}`,
+      how: "Same run: tasks the gate fails count towards the circuit breaker.",
+    },
+  ];
+  if (!chromiumAvailable()) {
+    figures.push({ name: "seed comparison: screenshot", value: `not written: no chromium at ${CHROMIUM}` });
+    return figures;
+  }
+  const html = join(mkdtempSync(join(tmpdir(), "flp-bench-report-")), "report.html");
+  const png = await screenshotReport(result, html, SCREENSHOT);
+  figures.push({
+    name: "seed comparison: screenshot",
+    value: `${SCREENSHOT}, ${png.width} × ${png.height} px, ${fmt(png.bytes / 1024)} KiB`,
+    how: "The same run's HTML report down to its histograms, in headless chromium.",
+  });
+  return figures;
 }

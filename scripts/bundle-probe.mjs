@@ -9,6 +9,9 @@ await build({
   outfile,
   bundle: true,
   platform: "node",
+  // ESM builds first (esbuild's node default is main, i.e. CommonJS): @msgpack/msgpack's ESM build lets the
+  // bundle keep its encoder and drop the decoder the probe does not use.
+  mainFields: ["module", "main"],
   target: "node20",
   format: "esm",
   minify: true,

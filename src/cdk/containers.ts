@@ -1,12 +1,16 @@
 /**
- * What the constructs need to know about containers already in a task definition. aws-cdk-lib keeps the
- * container list protected, but each `ContainerDefinition` is a child construct of its task definition, so
- * the tree is the public way to enumerate them (in the order they were added).
+ * The constructs read a CDK task definition through the same model as every other part: each container is
+ * rendered to its ECS container definition (the public render method synthesis itself calls; tokens become
+ * `${Token[…]}` strings, which the model reads as deploy-time values) and the model assigns the roles. aws-cdk-lib
+ * keeps the container list protected, but each `ContainerDefinition` is a child construct of its task definition,
+ * so the tree is the public way to enumerate them (in the order they were added).
  */
 import type { Duration } from "aws-cdk-lib";
-import { Token } from "aws-cdk-lib";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import type { IConstruct } from "constructs";
+import { readTask, type TaskReading } from "../model/index.js";
+import { formatDurationMs } from "../probe/contract.js";
+import type { ContainerDefinition, TaskDefinitionView } from "../taskdef/model.js";
 import { FireLensPreflightError } from "./errors.js";
 
 export function containersOf(taskDefinition: ecs.TaskDefinition): ecs.ContainerDefinition[] {
@@ -15,31 +19,38 @@ export function containersOf(taskDefinition: ecs.TaskDefinition): ecs.ContainerD
   );
 }
 
+/** A CDK task definition read by the model, with each reading's container object. */
+export interface CdkTaskReading {
+  readonly reading: TaskReading;
+  readonly containers: readonly ecs.ContainerDefinition[];
+  /** The container object a reading refers to. */
+  of(reading: { readonly index: number } | undefined): ecs.ContainerDefinition | undefined;
+}
+
+export function readCdkTask(taskDefinition: ecs.TaskDefinition): CdkTaskReading {
+  const containers = containersOf(taskDefinition);
+  const definitions = containers.map((c) => c.renderContainerDefinition() as unknown as ContainerDefinition);
+  const view: TaskDefinitionView = {
+    id: taskDefinition.node.path,
+    path: [],
+    containersKey: "containerDefinitions",
+    taskDefinition: { containerDefinitions: definitions },
+    containers: definitions.map((definition, index) => ({
+      name: typeof definition.name === "string" ? definition.name : undefined,
+      index,
+      definition,
+      path: ["containerDefinitions", index],
+    })),
+  };
+  const reading = readTask(view);
+  return { reading, containers, of: (r) => (r === undefined ? undefined : containers[r.index]) };
+}
+
+/** The FireLens router the model picks (the last container with a FireLens configuration). */
 export function routerOf(taskDefinition: ecs.TaskDefinition): ecs.FirelensLogRouter | undefined {
-  return containersOf(taskDefinition).find(
-    (c): c is ecs.FirelensLogRouter => c instanceof ecs.FirelensLogRouter,
-  );
-}
-
-export function usesFireLens(container: ecs.ContainerDefinition): boolean {
-  return container.logDriverConfig?.logDriver === "awsfirelens";
-}
-
-/** The Datadog Agent by its image (`datadog/agent`, any registry) or by the names the seed and Datadog use. */
-export function looksLikeDatadogAgent(container: ecs.ContainerDefinition): boolean {
-  const image = Token.isUnresolved(container.imageName) ? "" : container.imageName;
-  return (
-    /(^|\/)datadog\/agent(:|@|$)/.test(image) ||
-    ["datadog-agent", "dd-agent"].includes(container.containerName)
-  );
-}
-
-/**
- * Whether the container has a healthCheck. The prop is kept private by aws-cdk-lib; its public render method
- * is side-effect free and is what synthesis calls anyway.
- */
-export function hasHealthCheck(container: ecs.ContainerDefinition): boolean {
-  return container.renderContainerDefinition().healthCheck !== undefined;
+  const task = readCdkTask(taskDefinition);
+  const router = task.of(task.reading.router);
+  return router instanceof ecs.FirelensLogRouter ? router : undefined;
 }
 
 export function dependsOnCondition(
@@ -50,7 +61,7 @@ export function dependsOnCondition(
   return dep === undefined ? undefined : (dep.condition ?? ecs.ContainerDependencyCondition.START);
 }
 
-/** `Duration` → the probe's duration syntax (`1500ms`, `30s`). */
+/** `Duration` → the probe's duration grammar (`1500ms`, `30s`, `2m`, `1h`). */
 export function probeDuration(duration: Duration, prop: string, scope: IConstruct): string {
   if (duration.isUnresolved()) {
     throw new FireLensPreflightError(`${prop}: must be a literal duration, not a token`, scope);
@@ -62,5 +73,5 @@ export function probeDuration(duration: Duration, prop: string, scope: IConstruc
       scope,
     );
   }
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+  return formatDurationMs(ms);
 }

@@ -4,9 +4,7 @@ import { CfnResource, type PolicyValidationPluginReport, Stack } from "aws-cdk-l
 import type * as CdkNag from "cdk-nag";
 import type { NagPack, NagPackProps, NagRuleResult } from "cdk-nag";
 import type { IConstruct } from "constructs";
-import { rules as catalogue } from "../rules/catalogue.js";
-import { lintDocument } from "../rules/engine.js";
-import type { Finding, Rule, Severity } from "../rules/types.js";
+import { rules as catalogue, type Finding, lintDocument, type Rule, type Severity } from "../rules/index.js";
 import { parseDocument } from "../taskdef/index.js";
 
 const TASK_DEFINITION = "AWS::ECS::TaskDefinition";
@@ -87,7 +85,7 @@ function definePack(nag: CdkNagModule, major: number): PackConstructor {
         // cdk-nag takes one level per applyRule; a rule whose messages differ in severity is applied per severity.
         const severities = new Set<Severity>([
           rule.meta.severity,
-          ...Object.values(rule.meta.messageSeverities ?? {}),
+          ...Object.values(rule.meta.messageSeverities ?? {}).filter((s): s is Severity => s !== undefined),
         ]);
         for (const severity of severities) {
           this.applyRule({

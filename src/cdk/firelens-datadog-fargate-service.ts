@@ -6,35 +6,35 @@ import type * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
-import { DEFAULT_PREFLIGHT_NAME } from "../fix/preflight-container.js";
+import {
+  PREFLIGHT_CONTAINER_NAME,
+  ROUTER_HEALTH_CHECK,
+  ROUTER_MONITORING_CONFIG,
+} from "../probe/contract.js";
 import { FireLensPreflightError } from "./errors.js";
 import { LogRouterPreflight, type PreflightOptions } from "./log-router-preflight.js";
 
 /**
  * Pinned router image: aws-for-fluent-bit 3.2.1 (Fluent Bit 4.2.2, Amazon Linux 2023), the current line since
- * 2.x reached its end of life (2026-06-30). It ships `/fluent-bit/configs/output-metrics-healthcheck.conf`,
+ * 2.x reached its end of life (2026-06-30). It ships the built-in monitoring config (`ROUTER_MONITORING_CONFIG`),
  * and no crash bug in our catalogue is reachable with it: the open in_forward SIGSEGV (fluent-bit#11113)
  * needs a custom config that sets Mem_Buf_Limit below Buffer_Max_Size, and the built-in monitoring config
- * holds only [SERVICE] settings. See reference/fluent-bit.md §1b and §2.
+ * holds only [SERVICE] settings (fluent-bit#11113; aws-for-fluent-bit's CHANGELOG).
  */
 export const DEFAULT_ROUTER_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent-bit:3.2.1";
 /** Built-in config that turns on the monitoring server on port 2020 (aws-for-fluent-bit >= 2.29.1). */
-export const MONITORING_CONFIG = "/fluent-bit/configs/output-metrics-healthcheck.conf";
+export const MONITORING_CONFIG = ROUTER_MONITORING_CONFIG;
 /** Datadog Agent 7 from the Amazon ECR Public Gallery (no Docker Hub pull limits); a major tag, pin a full version in production. */
 export const DEFAULT_AGENT_IMAGE = "public.ecr.aws/datadog/agent:7";
 
-/**
- * The router's uptime health check: shallow on purpose. Never `/api/v1/health`: asked before the first metrics
- * push it crashes Fluent Bit < 1.8.7 (fluent-bit#3983), and it turns unhealthy fleet-wide on a destination
- * outage. Short interval so the gate (which waits for HEALTHY) opens soon after the router starts.
- */
+/** The router health check the gate recommends (the probe's contract), as a CDK health check. */
 export function uptimeHealthCheck(): ecs.HealthCheck {
   return {
-    command: ["CMD-SHELL", "curl -fs http://127.0.0.1:2020/api/v1/uptime || exit 1"],
-    interval: Duration.seconds(5),
-    timeout: Duration.seconds(2),
-    retries: 3,
-    startPeriod: Duration.seconds(10),
+    command: [...ROUTER_HEALTH_CHECK.command],
+    interval: Duration.seconds(ROUTER_HEALTH_CHECK.interval),
+    timeout: Duration.seconds(ROUTER_HEALTH_CHECK.timeout),
+    retries: ROUTER_HEALTH_CHECK.retries,
+    startPeriod: Duration.seconds(ROUTER_HEALTH_CHECK.startPeriod),
   };
 }
 
@@ -88,7 +88,7 @@ export interface FireLensDatadogFargateServiceProps
   /** @default "log-router" */
   readonly routerContainerName?: string;
   /**
-   * Load `/fluent-bit/configs/output-metrics-healthcheck.conf` (monitoring server on :2020, needed for the
+   * Load the built-in monitoring config `ROUTER_MONITORING_CONFIG` (monitoring server on :2020, needed for the
    * probe's `flushed` level and the uptime health check). Turn off for router images older than 2.29.1.
    * @default true
    */
@@ -332,7 +332,7 @@ export class FireLensDatadogFargateService extends Construct {
     monitoring: boolean,
     site: string,
   ): void {
-    const preflightName = props.preflight?.containerName ?? DEFAULT_PREFLIGHT_NAME;
+    const preflightName = props.preflight?.containerName ?? PREFLIGHT_CONTAINER_NAME;
     const names = [
       ["app.containerName", appName],
       ...(props.sidecars ?? []).map(

@@ -4,24 +4,10 @@ import { type Duration, IgnoreMode, Stack, Token } from "aws-cdk-lib";
 import { Platform } from "aws-cdk-lib/aws-ecr-assets";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import { Construct, type IConstruct } from "constructs";
-import {
-  DEFAULT_PREFLIGHT_NAME,
-  PREFLIGHT_ENV,
-  PreflightContainerError,
-  type PreflightContainerOptions,
-  type PreflightRequire,
-  preflightContainer,
-} from "../fix/preflight-container.js";
+import { GateContainerError, type GateContainerOptions, gateContainer } from "../model/index.js";
 import { packageRoot } from "../package-info.js";
-import {
-  containersOf,
-  dependsOnCondition,
-  hasHealthCheck,
-  looksLikeDatadogAgent,
-  probeDuration,
-  routerOf,
-  usesFireLens,
-} from "./containers.js";
+import { PREFLIGHT_CONTAINER_NAME, PROBE_SETTINGS, type RequireLevel } from "../probe/contract.js";
+import { dependsOnCondition, probeDuration, readCdkTask, routerOf } from "./containers.js";
 import { FireLensPreflightError } from "./errors.js";
 
 /** Root of the installed package (the repository, or `node_modules/firelens-preflight`): it holds the probe's Dockerfile. */
@@ -113,20 +99,20 @@ export interface PreflightOptions {
    * @default - built from this package's `Dockerfile` as a CDK Docker image asset (synth needs no Docker)
    */
   readonly image?: ecs.ContainerImage;
-  /** @default "log-router-preflight" */
+  /** @default PREFLIGHT_CONTAINER_NAME, the seed's name */
   readonly containerName?: string;
   /**
    * Lowest verification level that opens the gate.
    * @default "auto" - `flushed` when the router's monitoring server answers, else `accepted`
    */
-  readonly require?: PreflightRequire;
+  readonly require?: RequireLevel;
   /** Hard limit for the whole probe run. @default Duration.seconds(60) */
   readonly deadline?: Duration;
   /** Records sent per gated container. @default 3 */
   readonly records?: number;
   /**
    * Fluent Bit monitoring server, or `"off"`.
-   * @default "http://127.0.0.1:2020" (the port `/fluent-bit/configs/output-metrics-healthcheck.conf` opens)
+   * @default DEFAULT_MONITOR_URL, the port the built-in monitoring config `ROUTER_MONITORING_CONFIG` opens
    */
   readonly monitor?: string;
   /** The router's forward TCP port. @default 24224 (what FireLens generates) */
@@ -172,7 +158,7 @@ class BoundLogDriver extends ecs.LogDriver {
 const registry = new WeakMap<ecs.TaskDefinition, LogRouterPreflight>();
 
 /**
- * The preflight gate (README, "The gate") on an existing task definition: a non-essential probe container that
+ * The preflight gate on an existing task definition (README, "The gate"): a non-essential probe container that
  * depends on the router (START, or HEALTHY when it has a healthCheck) and on the Datadog Agent (START), and
  * every gated container depending on the probe with SUCCESS. A failed probe therefore stops the task before the
  * app listens, so the load balancer never routes to a task whose log path is broken.
@@ -220,17 +206,16 @@ export class LogRouterPreflight extends Construct {
         this,
       );
     }
-    const containerName = props.containerName ?? DEFAULT_PREFLIGHT_NAME;
-    const agent =
-      props.agent ??
-      containersOf(taskDefinition).find(
-        (c) => c !== router && c.containerName !== containerName && looksLikeDatadogAgent(c),
-      );
+    const containerName = props.containerName ?? PREFLIGHT_CONTAINER_NAME;
+    const task = readCdkTask(taskDefinition);
+    const modelAgent = task.of(task.reading.agent);
+    const agent = props.agent ?? (modelAgent?.containerName === containerName ? undefined : modelAgent);
     const gate =
       props.gate ??
-      containersOf(taskDefinition).filter(
-        (c) => c.essential && usesFireLens(c) && c !== router && c !== agent,
-      );
+      task.reading.apps
+        .filter((a) => a.essential === true)
+        .map((a) => task.of(a))
+        .filter((c): c is ecs.ContainerDefinition => c !== undefined && c !== router && c !== agent);
     if (gate.length === 0) {
       throw new FireLensPreflightError(
         props.gate === undefined
@@ -241,8 +226,8 @@ export class LogRouterPreflight extends Construct {
     }
     for (const g of gate) this.checkGateable(g, taskDefinition, router, agent);
 
-    const routerHealthy = hasHealthCheck(router);
-    const options: PreflightContainerOptions = {
+    const routerHealthy = task.reading.containers[task.containers.indexOf(router)]?.hasHealthCheck === true;
+    const options: GateContainerOptions = {
       gated: gate.map((c) => c.containerName),
       routerName: router.containerName,
       routerHasHealthCheck: routerHealthy,
@@ -258,11 +243,11 @@ export class LogRouterPreflight extends Construct {
       cpu: props.cpu,
       memoryReservation: props.memoryReservationMiB,
     };
-    let definition: ReturnType<typeof preflightContainer>;
+    let definition: ReturnType<typeof gateContainer>;
     try {
-      definition = preflightContainer(options);
+      definition = gateContainer(options);
     } catch (error) {
-      if (error instanceof PreflightContainerError) throw new FireLensPreflightError(error.message, this);
+      if (error instanceof GateContainerError) throw new FireLensPreflightError(error.message, this);
       throw error;
     }
 
@@ -280,7 +265,7 @@ export class LogRouterPreflight extends Construct {
       essential: false,
       cpu: definition.cpu,
       memoryReservationMiB: definition.memoryReservation,
-      environment: Object.fromEntries(definition.environment.map((e) => [e.name, e.value])),
+      environment: Object.fromEntries(definition.environment.map((e) => [e.name, String(e.value)])),
       logging,
     });
     for (const dep of definition.dependsOn) {
@@ -313,7 +298,7 @@ export class LogRouterPreflight extends Construct {
       this.checkGateable(c, this.taskDefinition, this.router, this.agent);
       this.wire(c);
     }
-    this.container.addEnvironment(PREFLIGHT_ENV.containers, this.gatedContainerNames.join(","));
+    this.container.addEnvironment(PROBE_SETTINGS.containers.env, this.gatedContainerNames.join(","));
   }
 
   private wire(container: ecs.ContainerDefinition): void {
@@ -354,15 +339,13 @@ export class LogRouterPreflight extends Construct {
         `router ${this.router.containerName} has a dependsOn: remove it (the ECS agent then drops every implicit START dependency on the router)`,
       );
     }
-    const ungated = containersOf(this.taskDefinition).filter(
-      (c) =>
-        c.essential &&
-        usesFireLens(c) &&
-        c !== this.router &&
-        c !== this.agent &&
-        c !== this.container &&
-        !this.gatedContainers.includes(c),
-    );
+    const task = readCdkTask(this.taskDefinition);
+    const ungated = task.reading.ungatedApps
+      .map((a) => task.of(a))
+      .filter(
+        (c): c is ecs.ContainerDefinition =>
+          c !== undefined && c !== this.agent && c !== this.container && !this.gatedContainers.includes(c),
+      );
     if (this.gateDefaulted && ungated.length > 0) {
       const names = ungated.map((c) => c.containerName).join(", ");
       errors.push(

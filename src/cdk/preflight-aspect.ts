@@ -1,13 +1,7 @@
 import { type IAspect, Stack } from "aws-cdk-lib";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import type { IConstruct } from "constructs";
-import {
-  containersOf,
-  dependsOnCondition,
-  looksLikeDatadogAgent,
-  routerOf,
-  usesFireLens,
-} from "./containers.js";
+import { readCdkTask } from "./containers.js";
 import { LogRouterPreflight, type PreflightOptions } from "./log-router-preflight.js";
 
 export interface PreflightAspectProps extends PreflightOptions {}
@@ -26,22 +20,16 @@ export class PreflightAspect implements IAspect {
 
   visit(node: IConstruct): void {
     if (!(node instanceof ecs.TaskDefinition)) return;
-    const router = routerOf(node);
-    if (router === undefined || !router.essential) return;
+    const task = readCdkTask(node);
+    const router = task.of(task.reading.router);
+    if (!(router instanceof ecs.FirelensLogRouter) || !router.essential) return;
     const existing = LogRouterPreflight.of(node);
-    const agent = existing?.agent ?? containersOf(node).find((c) => c !== router && looksLikeDatadogAgent(c));
-    const ungated = containersOf(node).filter(
-      (c) =>
-        c.essential &&
-        usesFireLens(c) &&
-        c !== router &&
-        c !== agent &&
-        c !== existing?.container &&
-        !containersOf(node).some(
-          (gate) =>
-            !gate.essential && dependsOnCondition(c, gate) === ecs.ContainerDependencyCondition.SUCCESS,
-        ),
-    );
+    const agent = existing?.agent ?? task.of(task.reading.agent);
+    const ungated = task.reading.ungatedApps
+      .map((a) => task.of(a))
+      .filter(
+        (c): c is ecs.ContainerDefinition => c !== undefined && c !== agent && c !== existing?.container,
+      );
     if (ungated.length === 0) return;
     if (existing !== undefined) {
       existing.gate(...ungated);

@@ -5,6 +5,7 @@
  */
 import { constants } from "node:os";
 import { type Command, CommanderError } from "commander";
+import { DiagnoseInputError } from "../diagnose/index.js";
 import { FixError } from "../fix/index.js";
 import { ScenarioError, SimulationInputError } from "../simulate/index.js";
 import { TaskDefError } from "../taskdef/index.js";
@@ -51,6 +52,9 @@ export function describeError(error: unknown, active: Command | undefined): Outc
   }
   if (error instanceof UsageError) return { code: ExitCode.usage, message: error.message, usageOf: active };
   if (error instanceof FixError) return { code: ExitCode.usage, message: error.describe(flagOf) };
+  if (error instanceof DiagnoseInputError && error.jsonPath !== undefined) {
+    return { code: ExitCode.usage, message: `${error.message} (at ${error.jsonPath})` };
+  }
   if (
     error instanceof InputError ||
     error instanceof OutputError ||

@@ -2,11 +2,10 @@
  * `diagnose`: what stopped a task, from `aws ecs describe-tasks` output (and optionally describe-services
  * output and the task definition), and which lint rule or `fix` would have prevented it.
  */
-export { type DiagnoseOptions, diagnose, diagnoseTask, taskDefinitionFor, taskIdOf } from "./diagnose.js";
+export { diagnose, diagnoseTask } from "./diagnose.js";
+export { DiagnoseInputError, type DiagnoseInputErrorKind, EXPECTED_DIAGNOSE_INPUT } from "./errors.js";
+export { taskDefinitionFor, taskIdOf } from "./facts.js";
 export {
-  DiagnoseInputError,
-  type DiagnoseInputErrorKind,
-  EXPECTED_DIAGNOSE_INPUT,
   loadDiagnoseInput,
   mergeDiagnoseInputs,
   parseDiagnoseInput,

@@ -5,90 +5,27 @@
  * API_DescribeTasks (`{tasks, failures}`), API_Task, API_Container, API_DescribeServices (`{services,
  * failures}`), API_Service, API_ServiceEvent, API_Deployment.
  *
- * Errors are `TaskDefError`s (the subclass below), so the CLI reports them as it reports a bad task
- * definition: located, one line, exit 2.
+ * Nothing here trusts the document: its nesting is measured before the (recursive) parser runs, and every
+ * field diagnose reads is type-checked (`fields.ts`). Errors are `DiagnoseInputError`s, a `TaskDefError`
+ * subclass, so the CLI reports them as it reports a bad task definition: located, one line, exit 2.
  */
-import { findNodeAtLocation, getNodeValue, type Node, type ParseError, parseTree } from "jsonc-parser";
-import { TaskDefError } from "../taskdef/errors.js";
-import { JSON_ERRORS, LineIndex } from "../taskdef/raw.js";
-import { readSource, type Source } from "../taskdef/source.js";
-import type { Deployment, DiagnoseInput, Failure, Service, ServiceEvent, Task } from "./types.js";
-
-export const EXPECTED_DIAGNOSE_INPUT =
-  'aws ecs describe-tasks output ({"tasks": [...], "failures": [...]}), a task object or an array of tasks, or aws ecs describe-services output ({"services": [...]})';
-
-export type DiagnoseInputErrorKind = "syntax" | "unexpected-shape" | "io";
-
-/**
- * A bad diagnose input. It extends the task-definition core's error so every command reports bad input
- * the same way; `inputKind` says which of the two problems it is (the base `kind` cannot name the second).
- */
-export class DiagnoseInputError extends TaskDefError {
-  readonly inputKind: DiagnoseInputErrorKind;
-
-  constructor(init: {
-    inputKind: DiagnoseInputErrorKind;
-    file: string;
-    detail: string;
-    line?: number;
-    column?: number;
-    cause?: unknown;
-  }) {
-    super({
-      kind: init.inputKind === "unexpected-shape" ? "not-a-task-definition" : init.inputKind,
-      file: init.file,
-      detail: init.detail,
-      line: init.line,
-      column: init.column,
-      cause: init.cause,
-      expected: init.inputKind === "unexpected-shape" ? EXPECTED_DIAGNOSE_INPUT : undefined,
-    });
-    this.name = "DiagnoseInputError";
-    this.inputKind = init.inputKind;
-  }
-}
-
-const TASK_TIMESTAMPS = [
-  "connectivityAt",
-  "createdAt",
-  "executionStoppedAt",
-  "pullStartedAt",
-  "pullStoppedAt",
-  "startedAt",
-  "stoppedAt",
-  "stoppingAt",
-] as const;
-
-type Path = Array<string | number>;
-
-class Reader {
-  private readonly lines: LineIndex;
-
-  constructor(
-    readonly text: string,
-    readonly file: string,
-    readonly root: Node,
-  ) {
-    this.lines = new LineIndex(text);
-  }
-
-  position(offset: number): { line: number; column: number } {
-    return this.lines.position(offset);
-  }
-
-  fail(path: Path, detail: string): never {
-    let node: Node | undefined;
-    for (let n = path.length; n >= 0 && node === undefined; n--) {
-      node = findNodeAtLocation(this.root, path.slice(0, n));
-    }
-    const at = this.position(node?.offset ?? 0);
-    throw new DiagnoseInputError({ inputKind: "unexpected-shape", file: this.file, detail, ...at });
-  }
-}
+import { getNodeValue, type ParseError, parseTree } from "jsonc-parser";
+import {
+  findExcessiveNesting,
+  JSON_ERRORS,
+  LineIndex,
+  MAX_JSON_DEPTH,
+  readSource,
+  type Source,
+  TaskDefError,
+} from "../taskdef/index.js";
+import { DiagnoseInputError, EXPECTED_DIAGNOSE_INPUT } from "./errors.js";
+import { readFailure, readService, readTask } from "./fields.js";
+import { describeValue, isObject, own, Reader } from "./reader.js";
+import type { DiagnoseInput, Failure, Service, Task } from "./types.js";
 
 function syntaxError(text: string, file: string, error: ParseError): DiagnoseInputError {
-  const reader = new Reader(text, file, { type: "null", offset: 0, length: 0 } as Node);
-  const at = reader.position(error.offset);
+  const at = new LineIndex(text).position(error.offset);
   let detail = JSON_ERRORS[error.error] ?? "invalid JSON";
   if (error.error === 1 && error.offset < text.length) {
     detail = `unexpected character ${JSON.stringify(text.charAt(error.offset))}`;
@@ -98,229 +35,138 @@ function syntaxError(text: string, file: string, error: ParseError): DiagnoseInp
   return new DiagnoseInputError({ inputKind: "syntax", file, detail, ...at });
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function describeValue(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  if (typeof v === "object") {
-    const keys = Object.keys(v as object);
-    if (keys.length === 0) return "an empty object";
-    const shown = keys.slice(0, 5).map((k) => JSON.stringify(k));
-    return `an object with keys ${shown.join(", ")}${keys.length > 5 ? ", …" : ""}`;
-  }
-  return `a ${typeof v}`;
-}
-
-/** The CLI prints ISO 8601 strings; CLI v1 and some tools print epoch seconds. */
-function toDate(r: Reader, path: Path, v: unknown): Date | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (v instanceof Date) return v;
-  if (typeof v === "number" && Number.isFinite(v)) {
-    // Seconds below about year 5000, else already milliseconds.
-    return new Date(v < 1e11 ? v * 1000 : v);
-  }
-  if (typeof v === "string") {
-    const d = new Date(v);
-    if (!Number.isNaN(d.getTime())) return d;
-  }
-  return r.fail(path, `expected a timestamp (ISO 8601 text or epoch seconds), got ${JSON.stringify(v)}`);
-}
-
 function looksLikeTask(v: unknown): boolean {
-  return isObject(v) && (typeof v.taskArn === "string" || Array.isArray(v.containers));
+  return isObject(v) && (typeof own(v, "taskArn") === "string" || Array.isArray(own(v, "containers")));
 }
 
 function looksLikeService(v: unknown): boolean {
-  return isObject(v) && (typeof v.serviceName === "string" || typeof v.serviceArn === "string");
+  return (
+    isObject(v) && (typeof own(v, "serviceName") === "string" || typeof own(v, "serviceArn") === "string")
+  );
 }
 
-function readTask(r: Reader, path: Path, v: unknown): Task {
-  if (!isObject(v)) r.fail(path, `expected a task object (API_Task), got ${describeValue(v)}`);
-  const task: Record<string, unknown> = { ...v };
-  for (const key of TASK_TIMESTAMPS) {
-    if (key in task) task[key] = toDate(r, [...path, key], task[key]);
+type Read = Omit<DiagnoseInput, "file" | "notes">;
+
+function fromArray(r: Reader, value: readonly unknown[]): Read {
+  if (value.length > 0 && value.every(looksLikeService) && !value.some(looksLikeTask)) {
+    const services = value.map((s, i) => readService(r, [i], s));
+    return { shape: "an array of services", tasks: [], failures: [], services };
   }
-  if (task.containers !== undefined) {
-    if (!Array.isArray(task.containers)) {
-      r.fail(
-        [...path, "containers"],
-        `expected "containers" to be an array, got ${describeValue(task.containers)}`,
-      );
+  const bad = value.findIndex((t) => !looksLikeTask(t));
+  if (value.length === 0) return r.fail([], `empty array: expected ${EXPECTED_DIAGNOSE_INPUT}`);
+  if (bad >= 0) {
+    return r.fail(
+      [bad],
+      `expected a task (with "taskArn" or "containers"), got ${describeValue(value[bad])}; the input should be ${EXPECTED_DIAGNOSE_INPUT}`,
+    );
+  }
+  const tasks = value.map((t, i) => readTask(r, [i], t));
+  return { shape: "an array of tasks", tasks, failures: [], services: [] };
+}
+
+/** `{"tasks": […], "services": […], "failures": […]}`: describe-tasks or describe-services output, or both. */
+function fromOutput(r: Reader, value: Record<string, unknown>): Read {
+  const hasTasks = Object.hasOwn(value, "tasks");
+  const hasServices = Object.hasOwn(value, "services");
+  let tasks: Task[] = [];
+  let services: Service[] = [];
+  if (hasTasks) {
+    const list = own(value, "tasks");
+    if (!Array.isArray(list)) {
+      r.fail(["tasks"], `expected "tasks" to be an array of tasks, got ${describeValue(list)}`);
     }
-    task.containers = task.containers.map((c: unknown, i: number) => {
-      const cp = [...path, "containers", i];
-      if (!isObject(c)) r.fail(cp, `expected a container object (API_Container), got ${describeValue(c)}`);
-      if (c.exitCode !== undefined && c.exitCode !== null && typeof c.exitCode !== "number") {
-        r.fail([...cp, "exitCode"], `expected "exitCode" to be a number, got ${describeValue(c.exitCode)}`);
+    tasks = list.map((t: unknown, i: number) => {
+      if (isObject(t) && !looksLikeTask(t)) {
+        r.fail(["tasks", i], `expected a task (with "taskArn" or "containers"), got ${describeValue(t)}`);
       }
-      return c;
+      return readTask(r, ["tasks", i], t);
     });
   }
-  return task as Task;
+  if (hasServices) {
+    const list = own(value, "services");
+    if (!Array.isArray(list)) {
+      r.fail(["services"], `expected "services" to be an array of services, got ${describeValue(list)}`);
+    }
+    services = list.map((s: unknown, i: number) => readService(r, ["services", i], s));
+  }
+  const shape =
+    hasTasks && hasServices
+      ? "describe-tasks and describe-services output"
+      : hasTasks
+        ? "describe-tasks output"
+        : "describe-services output";
+  return { shape, tasks, failures: readFailures(r, value), services };
 }
 
-function readFailures(r: Reader, path: Path, v: unknown): Failure[] {
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) r.fail(path, `expected "failures" to be an array, got ${describeValue(v)}`);
-  return v.map((f, i) => {
-    if (!isObject(f))
-      r.fail([...path, i], `expected a failure object (arn, reason, detail), got ${describeValue(f)}`);
-    return f as Failure;
-  });
+function readFailures(r: Reader, value: Record<string, unknown>): Failure[] {
+  const list = own(value, "failures");
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) {
+    r.fail(["failures"], `expected "failures" to be an array, got ${describeValue(list)}`, "an array");
+  }
+  return list.map((f: unknown, i: number) => readFailure(r, ["failures", i], f));
 }
 
-function readService(r: Reader, path: Path, v: unknown): Service {
-  if (!isObject(v)) r.fail(path, `expected a service object (API_Service), got ${describeValue(v)}`);
-  const svc: Record<string, unknown> = { ...v };
-  if ("createdAt" in svc) svc.createdAt = toDate(r, [...path, "createdAt"], svc.createdAt);
-  if (svc.events !== undefined) {
-    if (!Array.isArray(svc.events)) r.fail([...path, "events"], `expected "events" to be an array`);
-    svc.events = svc.events.map((e: unknown, i: number): ServiceEvent => {
-      const ep = [...path, "events", i];
-      if (!isObject(e))
-        r.fail(ep, `expected a service event object (id, createdAt, message), got ${describeValue(e)}`);
-      return { ...e, createdAt: toDate(r, [...ep, "createdAt"], e.createdAt) } as ServiceEvent;
-    });
+function fromObject(r: Reader, value: Record<string, unknown>): Read {
+  if (Object.hasOwn(value, "tasks") || Object.hasOwn(value, "services")) return fromOutput(r, value);
+  if (looksLikeTask(value)) {
+    return { shape: "a task object", tasks: [readTask(r, [], value)], failures: [], services: [] };
   }
-  if (svc.deployments !== undefined) {
-    if (!Array.isArray(svc.deployments))
-      r.fail([...path, "deployments"], `expected "deployments" to be an array`);
-    svc.deployments = svc.deployments.map((d: unknown, i: number): Deployment => {
-      const dp = [...path, "deployments", i];
-      if (!isObject(d)) r.fail(dp, `expected a deployment object (API_Deployment), got ${describeValue(d)}`);
-      return {
-        ...d,
-        createdAt: toDate(r, [...dp, "createdAt"], d.createdAt),
-        updatedAt: toDate(r, [...dp, "updatedAt"], d.updatedAt),
-      } as Deployment;
-    });
+  const detail = own(value, "detail");
+  if (looksLikeTask(detail)) {
+    const tasks = [readTask(r, ["detail"], detail)];
+    return { shape: "an EventBridge task state change event", tasks, failures: [], services: [] };
   }
-  return svc as Service;
+  if (looksLikeService(value)) {
+    return { shape: "a service object", tasks: [], failures: [], services: [readService(r, [], value)] };
+  }
+  if (["taskDefinition", "containerDefinitions", "Resources"].some((k) => Object.hasOwn(value, k))) {
+    return r.fail(
+      [],
+      `this looks like a task definition, not a task: pass it as the task definition (--task-definition) and give ${EXPECTED_DIAGNOSE_INPUT}`,
+    );
+  }
+  if (Object.hasOwn(value, "failures")) {
+    return { shape: "describe-tasks output", tasks: [], failures: readFailures(r, value), services: [] };
+  }
+  return r.fail([], `expected ${EXPECTED_DIAGNOSE_INPUT}, got ${describeValue(value)}`);
 }
 
 /**
  * Parse one input file. Throws `DiagnoseInputError` (a `TaskDefError`) with file:line:column for JSON
- * syntax errors, and with what was expected for JSON of another shape.
+ * syntax errors and nesting deeper than `MAX_JSON_DEPTH`, and with what was expected (and where, as a
+ * JSON path) for JSON of another shape or a field of the wrong type. Values diagnose can do without are
+ * left out with a located note instead (`notes`).
  */
 export function parseDiagnoseInput(text: string, file: string): DiagnoseInput {
-  const errors: ParseError[] = [];
   const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   if (source.trim() === "") {
     throw new DiagnoseInputError({ inputKind: "syntax", file, detail: "empty document", line: 1, column: 1 });
   }
+  const deep = findExcessiveNesting(source);
+  if (deep !== undefined) {
+    throw new DiagnoseInputError({
+      inputKind: "too-deep",
+      file,
+      detail: `nested deeper than ${MAX_JSON_DEPTH} arrays and objects; no ECS output comes close, so the input is refused`,
+      ...new LineIndex(source).position(deep.offset),
+    });
+  }
+  const errors: ParseError[] = [];
   const root = parseTree(source, errors, { disallowComments: true, allowTrailingComma: false });
   const first = errors[0];
   if (first !== undefined) throw syntaxError(source, file, first);
   if (root === undefined) {
     throw new DiagnoseInputError({ inputKind: "syntax", file, detail: "empty document", line: 1, column: 1 });
   }
-  const r: Reader = new Reader(source, file, root);
+  const r = new Reader(source, file, root);
   const value: unknown = getNodeValue(root);
-
-  if (Array.isArray(value)) {
-    if (value.length > 0 && value.every(looksLikeService) && !value.some(looksLikeTask)) {
-      return {
-        file,
-        shape: "an array of services",
-        tasks: [],
-        failures: [],
-        services: value.map((s, i) => readService(r, [i], s)),
-      };
-    }
-    if (value.length === 0 || !value.every(looksLikeTask)) {
-      const bad = value.findIndex((t) => !looksLikeTask(t));
-      return r.fail(
-        bad < 0 ? [] : [bad],
-        bad < 0
-          ? `empty array: expected ${EXPECTED_DIAGNOSE_INPUT}`
-          : `expected a task (with "taskArn" or "containers"), got ${describeValue(value[bad])}; the input should be ${EXPECTED_DIAGNOSE_INPUT}`,
-      );
-    }
-    return {
-      file,
-      shape: "an array of tasks",
-      tasks: value.map((t, i) => readTask(r, [i], t)),
-      failures: [],
-      services: [],
-    };
-  }
-  if (!isObject(value)) {
-    return r.fail([], `expected ${EXPECTED_DIAGNOSE_INPUT}, got ${describeValue(value)}`);
-  }
-
-  const hasTasks = "tasks" in value;
-  const hasServices = "services" in value;
-  if (hasTasks || hasServices) {
-    let tasks: Task[] = [];
-    let services: Service[] = [];
-    if (hasTasks) {
-      if (!Array.isArray(value.tasks)) {
-        r.fail(["tasks"], `expected "tasks" to be an array of tasks, got ${describeValue(value.tasks)}`);
-      }
-      tasks = value.tasks.map((t: unknown, i: number) => {
-        if (isObject(t) && !looksLikeTask(t)) {
-          r.fail(["tasks", i], `expected a task (with "taskArn" or "containers"), got ${describeValue(t)}`);
-        }
-        return readTask(r, ["tasks", i], t);
-      });
-    }
-    if (hasServices) {
-      if (!Array.isArray(value.services)) {
-        r.fail(
-          ["services"],
-          `expected "services" to be an array of services, got ${describeValue(value.services)}`,
-        );
-      }
-      services = value.services.map((s: unknown, i: number) => readService(r, ["services", i], s));
-    }
-    const shape =
-      hasTasks && hasServices
-        ? "describe-tasks and describe-services output"
-        : hasTasks
-          ? "describe-tasks output"
-          : "describe-services output";
-    return { file, shape, tasks, failures: readFailures(r, ["failures"], value.failures), services };
-  }
-  if (looksLikeTask(value)) {
-    return { file, shape: "a task object", tasks: [readTask(r, [], value)], failures: [], services: [] };
-  }
-  if (isObject(value.detail) && looksLikeTask(value.detail)) {
-    return {
-      file,
-      shape: "an EventBridge task state change event",
-      tasks: [readTask(r, ["detail"], value.detail)],
-      failures: [],
-      services: [],
-    };
-  }
-  if (looksLikeService(value)) {
-    return {
-      file,
-      shape: "a service object",
-      tasks: [],
-      failures: [],
-      services: [readService(r, [], value)],
-    };
-  }
-  if ("taskDefinition" in value || "containerDefinitions" in value || "Resources" in value) {
-    return r.fail(
-      [],
-      `this looks like a task definition, not a task: pass it as the task definition (--task-definition) and give ${EXPECTED_DIAGNOSE_INPUT}`,
-    );
-  }
-  if ("failures" in value) {
-    return {
-      file,
-      shape: "describe-tasks output",
-      tasks: [],
-      failures: readFailures(r, ["failures"], value.failures),
-      services: [],
-    };
-  }
-  return r.fail([], `expected ${EXPECTED_DIAGNOSE_INPUT}, got ${describeValue(value)}`);
+  const read = Array.isArray(value)
+    ? fromArray(r, value)
+    : isObject(value)
+      ? fromObject(r, value)
+      : r.fail([], `expected ${EXPECTED_DIAGNOSE_INPUT}, got ${describeValue(value)}`);
+  return { file, ...read, notes: r.notes };
 }
 
 /** Several inputs (tasks file, services file) as one. */
@@ -331,6 +177,7 @@ export function mergeDiagnoseInputs(inputs: readonly DiagnoseInput[]): DiagnoseI
     tasks: inputs.flatMap((i) => i.tasks),
     failures: inputs.flatMap((i) => i.failures),
     services: inputs.flatMap((i) => i.services),
+    notes: inputs.flatMap((i) => i.notes),
   };
 }
 

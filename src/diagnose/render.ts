@@ -1,8 +1,9 @@
 /** Renderers: pure functions from a `Diagnosis` to text. The CLI decides where the text goes. */
 import { createColors } from "picocolors";
 import { ruleById } from "../rules/index.js";
+import { escapeControl, escapeJsonOutput } from "./escape.js";
 import { shortTaskDefinition } from "./services.js";
-import type { Diagnosis, DiagnosisKind, Prevention, TaskDiagnosis } from "./types.js";
+import type { Diagnosis, DiagnosisKind, EvidenceLine, Prevention, TaskDiagnosis } from "./types.js";
 
 export interface TextRenderOptions {
   readonly color?: boolean;
@@ -37,23 +38,38 @@ function taskHeader(t: TaskDiagnosis): string {
   return `task ${t.taskId}${parts.length > 0 ? ` (${parts.join(", ")})` : ""} [${t.kind}]`;
 }
 
+type Colors = ReturnType<typeof createColors>;
+
+/**
+ * The evidence under a summary, subjects aligned, then what prevents it. Every piece of text may hold
+ * names and messages from the documents, so each is escaped (`escapeControl`) before it is coloured.
+ */
+function details(
+  c: Colors,
+  evidence: readonly EvidenceLine[],
+  prevention: readonly Prevention[],
+  out: string[],
+): void {
+  const lines = evidence.map((e) => ({ subject: escapeControl(e.subject), text: escapeControl(e.text) }));
+  const width = Math.max(0, ...lines.map((e) => e.subject.length));
+  for (const e of lines) out.push(`    ${c.dim(`${e.subject.padEnd(width)}  `)}${e.text}`);
+  if (prevention.length === 0) return;
+  out.push("  prevent it:");
+  for (const p of prevention) {
+    const line = preventionLine(p);
+    out.push(`    ${c.cyan(escapeControl(line.head).padEnd(6))}  ${escapeControl(line.text)}`);
+  }
+}
+
 export function renderDiagnosisText(d: Diagnosis, options: TextRenderOptions = {}): string {
   const c = createColors(options.color === true);
   const out: string[] = [];
   for (const t of d.tasks) {
     const paint = BAD.has(t.kind) ? c.red : EXPECTED.has(t.kind) ? c.yellow : c.green;
-    out.push(c.bold(taskHeader(t)));
-    out.push(`  ${paint(t.summary)}`);
-    const width = Math.max(0, ...t.evidence.map((e) => e.subject.length));
-    for (const e of t.evidence) out.push(`    ${c.dim(`${e.subject.padEnd(width)}  `)}${e.text}`);
-    if (t.prevention.length > 0) {
-      out.push("  prevent it:");
-      for (const p of t.prevention) {
-        const line = preventionLine(p);
-        out.push(`    ${c.cyan(line.head.padEnd(6))}  ${line.text}`);
-      }
-    }
-    for (const n of t.notes) out.push(`  ${c.dim(`note: ${n}`)}`);
+    out.push(c.bold(escapeControl(taskHeader(t))));
+    out.push(`  ${paint(escapeControl(t.summary))}`);
+    details(c, t.evidence, t.prevention, out);
+    for (const n of t.notes) out.push(`  ${c.dim(`note: ${escapeControl(n)}`)}`);
     out.push("");
   }
   for (const s of d.services) {
@@ -63,43 +79,43 @@ export function renderDiagnosisText(d: Diagnosis, options: TextRenderOptions = {
         : s.kind === "circuit-breaker-failed"
           ? c.red
           : c.green;
-    out.push(c.bold(`service ${s.serviceName} [${s.kind}]`));
-    out.push(`  ${paint(s.summary)}`);
-    const width = Math.max(0, ...s.evidence.map((e) => e.subject.length));
-    for (const e of s.evidence) out.push(`    ${c.dim(`${e.subject.padEnd(width)}  `)}${e.text}`);
-    if (s.prevention.length > 0) {
-      out.push("  prevent it:");
-      for (const p of s.prevention) {
-        const line = preventionLine(p);
-        out.push(`    ${c.cyan(line.head.padEnd(6))}  ${line.text}`);
-      }
-    }
+    out.push(c.bold(escapeControl(`service ${s.serviceName} [${s.kind}]`)));
+    out.push(`  ${paint(escapeControl(s.summary))}`);
+    details(c, s.evidence, s.prevention, out);
     out.push("");
   }
   if (d.failures.length > 0) {
     out.push(c.bold("describe-tasks failures"));
-    for (const f of d.failures) out.push(`  ${f}`);
+    for (const f of d.failures) out.push(`  ${escapeControl(f)}`);
     out.push("");
   }
   if (d.tasks.length === 0 && d.services.length === 0 && d.failures.length === 0) {
     out.push("Nothing to diagnose: the input holds no tasks or services.", "");
   }
+  for (const n of d.inputNotes ?? []) out.push(c.dim(`note: ${escapeControl(n.message)}`));
+  if ((d.inputNotes ?? []).length > 0) out.push("");
   return out.join("\n");
 }
 
-/** Stable JSON: the `Diagnosis` as is, with a version and rule titles resolved for consumers. */
+/**
+ * Stable JSON: the `Diagnosis` as is, with a version and rule titles resolved for consumers. Control
+ * characters from the documents are escaped as JSON escapes (`escapeJsonOutput`), so the output is safe
+ * to print and parses to the same values.
+ */
 export function renderDiagnosisJson(d: Diagnosis): string {
   const withTitles = (list: readonly Prevention[]): unknown[] =>
     list.map((p) => (p.kind === "rule" ? { ...p, title: ruleById(p.id)?.meta.title } : p));
-  return `${JSON.stringify(
+  const json = JSON.stringify(
     {
       version: DIAGNOSIS_JSON_VERSION,
       roleSource: d.roleSource,
       tasks: d.tasks.map((t) => ({ ...t, prevention: withTitles(t.prevention) })),
       services: d.services.map((s) => ({ ...s, prevention: withTitles(s.prevention) })),
       failures: d.failures,
+      inputNotes: d.inputNotes ?? [],
     },
     null,
     2,
-  )}\n`;
+  );
+  return `${escapeJsonOutput(json)}\n`;
 }

@@ -3,81 +3,16 @@
  * gate or essential (API_Container has no `essential` field), so the task definition decides when we
  * have it; otherwise names and images are the only clue, and every conclusion drawn from them is weaker.
  */
-import type { ContainerDefinition, ContainerView, TaskDefinitionView } from "../taskdef/model.js";
+import { agentEvidence, readTask, type TaskReading } from "../model/index.js";
+import type { ContainerView, TaskDefinitionView } from "../taskdef/model.js";
 import type { Container, ContainerFacts, ContainerRole, RoleSource, Task } from "./types.js";
 
-/** The name `fix` and the seed give the gate. */
-export const PREFLIGHT_NAME = "log-router-preflight";
-const PREFLIGHT_ENV_PREFIX = "FIRELENS_PREFLIGHT_";
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** `essential` as ECS reads it: omitted means true; YAML templates may leave `"false"` strings behind. */
-function essentialOf(def: ContainerDefinition): boolean | undefined {
-  const raw: unknown = def.essential;
-  if (raw === undefined || raw === null) return true;
-  if (typeof raw === "boolean") return raw;
-  if (typeof raw === "string") {
-    const s = raw.trim().toLowerCase();
-    if (s === "true") return true;
-    if (s === "false") return false;
-  }
-  return undefined;
-}
-
-function dependsOnSuccess(td: TaskDefinitionView, name: string): boolean {
-  return td.containers.some((c) => {
-    const deps: unknown = c.definition.dependsOn;
-    return (
-      Array.isArray(deps) &&
-      deps.some(
-        (d) =>
-          isObject(d) &&
-          d.containerName === name &&
-          typeof d.condition === "string" &&
-          d.condition.toUpperCase() === "SUCCESS",
-      )
-    );
-  });
-}
-
-function hasPreflightEnv(def: ContainerDefinition): boolean {
-  const env: unknown = def.environment;
-  return (
-    Array.isArray(env) &&
-    env.some((e) => isObject(e) && typeof e.name === "string" && e.name.startsWith(PREFLIGHT_ENV_PREFIX))
-  );
-}
-
-function usesAwsFirelens(def: ContainerDefinition): boolean {
-  const lc: unknown = def.logConfiguration;
-  return isObject(lc) && typeof lc.logDriver === "string" && lc.logDriver.toLowerCase() === "awsfirelens";
-}
-
 const ROUTER_IMAGE = /(^|\/)(aws-for-fluent-bit|fluent-bit|fluentbit|fluentd)(:|@|$)/i;
-const AGENT_IMAGE = /(^|\/)(datadog(hq)?\/agent|datadog-agent)(:|@|$)/i;
 
-function looksLikeAgent(name: string, image: string | undefined): boolean {
-  return (image !== undefined && AGENT_IMAGE.test(image)) || name === "dd-agent" || name === "datadog-agent";
-}
-
-function roleFromDefinition(td: TaskDefinitionView, view: ContainerView): ContainerRole {
-  const def = view.definition;
-  const name = view.name ?? "";
-  if (def.firelensConfiguration !== undefined && def.firelensConfiguration !== null) return "router";
-  if (
-    name === PREFLIGHT_NAME ||
-    hasPreflightEnv(def) ||
-    (essentialOf(def) === false && dependsOnSuccess(td, name))
-  ) {
-    return "preflight";
-  }
-  const image = typeof def.image === "string" ? def.image : undefined;
-  if (looksLikeAgent(name, image)) return "agent";
-  if (usesAwsFirelens(def) || essentialOf(def) === true) return "app";
-  return "other";
+/** The role the shared task reading gives the container (the same one lint, fix, plan and simulate use). */
+function roleFromDefinition(reading: TaskReading, view: ContainerView): ContainerRole {
+  const role = reading.containers[view.index]?.role ?? "other";
+  return role === "gate" ? "preflight" : role;
 }
 
 function roleFromEvidence(c: Container): ContainerRole {
@@ -87,7 +22,7 @@ function roleFromEvidence(c: Container): ContainerRole {
   if ((image !== undefined && ROUTER_IMAGE.test(image)) || /^(log[-_]?router|firelens)/i.test(name)) {
     return "router";
   }
-  if (looksLikeAgent(name, image)) return "agent";
+  if (agentEvidence(name, image) !== undefined) return "agent";
   return "app";
 }
 
@@ -117,6 +52,7 @@ export function containerFacts(task: Task, td: TaskDefinitionView | undefined): 
       );
     }
   }
+  const reading = td === undefined ? undefined : readTask(td);
   let inferred = false;
   const containers = (task.containers ?? []).map((c, i): ContainerFacts => {
     const name = c.name ?? `#${i}`;
@@ -125,9 +61,9 @@ export function containerFacts(task: Task, td: TaskDefinitionView | undefined): 
     if (!fromTd) inferred = true;
     return {
       name,
-      role: fromTd ? roleFromDefinition(td, view) : roleFromEvidence(c),
+      role: fromTd && reading !== undefined ? roleFromDefinition(reading, view) : roleFromEvidence(c),
       roleSource: fromTd ? "task-definition" : "inferred",
-      essential: fromTd ? essentialOf(view.definition) : undefined,
+      essential: fromTd ? reading?.containers[view.index]?.essential : undefined,
       image: c.image,
       lastStatus: c.lastStatus,
       exitCode: typeof c.exitCode === "number" ? c.exitCode : undefined,

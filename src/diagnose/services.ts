@@ -105,7 +105,7 @@ const RELEVANT: ReadonlySet<EventKind> = new Set([
 ]);
 
 /** Newest first, as describe-services prints them; at most `limit`. */
-export function relevantEvents(s: Service, limit = 12): ClassifiedEvent[] {
+function relevantEvents(s: Service, limit = 12): ClassifiedEvent[] {
   const events = (s.events ?? []).map(classifyEvent).filter((e) => RELEVANT.has(e.kind));
   events.sort((a, b) => (b.at?.getTime() ?? 0) - (a.at?.getTime() ?? 0));
   return events.slice(0, limit);

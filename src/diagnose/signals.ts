@@ -1,8 +1,11 @@
 /**
- * Reading exit codes and reasons the way ECS and Docker write them (reference/ecs.md §2): 128 + signal
- * number for a process killed by a signal; `OutOfMemoryError` and `CannotStartContainerError` in the
- * container `reason`.
+ * Reading exit codes and reasons the way ECS and Docker write them: 128 + signal number for a process
+ * killed by a signal (the shell convention, https://www.gnu.org/software/bash/manual/html_node/Exit-Status.html);
+ * `OutOfMemoryError` and `CannotStartContainerError` in the container `reason`
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/out-of-memory.html,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cannot-start-container.html).
  */
+import { PROBE_EXIT } from "../probe/contract.js";
 
 const SIGNALS: Readonly<Record<number, string>> = {
   1: "SIGHUP",
@@ -24,8 +27,9 @@ export function signalOf(exitCode: number): string | undefined {
   return exitCode > 128 && exitCode < 160 ? SIGNALS[exitCode - 128] : undefined;
 }
 
-/** 139 (SIGSEGV) and 134 (SIGABRT): how a crashing Fluent Bit ends (fluent-bit fixtures README, item 11). */
+/** 139 (SIGSEGV) and 134 (SIGABRT): how a crashing Fluent Bit ends. */
 export function isCrashSignature(exitCode: number | undefined): boolean {
+  // Seen on Fluent Bit 1.8.3, 1.9.10 and 4.2.8: test/fixtures/fluent-bit/README.md, item 11.
   return exitCode === 139 || exitCode === 134;
 }
 
@@ -61,16 +65,17 @@ export function isStartFailure(reason: string | undefined): boolean {
   );
 }
 
-/** What a preflight exit code means (DESIGN.md, "The probe"): 0 verified, 1 failed, 2 bad config, 3 unreachable. */
+/** What a preflight exit code means: 0 verified, 1 verification failed, 2 bad configuration, 3 unreachable. */
 export function preflightExitMeaning(exitCode: number): string {
+  // The probe's own exit codes, from its contract (src/probe/contract.ts).
   switch (exitCode) {
-    case 0:
+    case PROBE_EXIT.verified:
       return "log path verified";
-    case 1:
+    case PROBE_EXIT.failed:
       return "verification failed";
-    case 2:
+    case PROBE_EXIT.badConfiguration:
       return "bad probe configuration";
-    case 3:
+    case PROBE_EXIT.unreachable:
       return "the router never became reachable";
     default: {
       const sig = signalOf(exitCode);

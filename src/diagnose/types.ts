@@ -4,8 +4,27 @@
  * parser turns the CLI's timestamp strings into `Date`s, so the SDK types hold at run time.
  */
 import type { Container, Deployment, Failure, Service, ServiceEvent, Task } from "@aws-sdk/client-ecs";
+import type { TaskDefinitionView } from "../taskdef/model.js";
 
 export type { Container, Deployment, Failure, Service, ServiceEvent, Task };
+
+/**
+ * A value of the wrong type that diagnose can do without (an ARN, an id, a label): left out of the input,
+ * and reported where it was.
+ */
+export interface InputNote {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+  /** `$.tasks[0].taskArn` */
+  readonly jsonPath: string;
+  /** What was wrong and that it was left out, without the location. */
+  readonly detail: string;
+  /** `file:line:column: detail (at jsonPath)`. */
+  readonly message: string;
+}
 
 /** What one input file held: describe-tasks output, describe-services output, or both merged by hand. */
 export interface DiagnoseInput {
@@ -16,6 +35,23 @@ export interface DiagnoseInput {
   /** describe-tasks `failures` (`MISSING` task ARNs and the like). */
   readonly failures: readonly Failure[];
   readonly services: readonly Service[];
+  /** Values left out because their type was wrong (see `InputNote`). */
+  readonly notes: readonly InputNote[];
+}
+
+export interface DiagnoseOptions {
+  /** describe-services output for the tasks' services: events (target registration, rollbacks) and deployments. */
+  readonly services?: readonly Service[];
+  /**
+   * The task definition the tasks ran, from the project's loader (`parseDocument(...).taskDefinitions`):
+   * roles and `essential` come from it. Given several (a template), each task gets the one whose family
+   * matches its `taskDefinitionArn`.
+   */
+  readonly taskDefinition?: TaskDefinitionView | readonly TaskDefinitionView[];
+  /** describe-tasks `failures` (tasks ECS could not describe), reported as they are. */
+  readonly failures?: readonly Failure[];
+  /** The reader's notes (`DiagnoseInput.notes`), reported with the diagnosis. */
+  readonly inputNotes?: readonly InputNote[];
 }
 
 /** How sure we are of a container's role. */
@@ -101,8 +137,6 @@ export interface TaskDiagnosis {
   readonly containers: readonly ContainerFacts[];
 }
 
-export type RollbackState = "rolled-back" | "failed" | "none";
-
 export interface ServiceDiagnosis {
   readonly serviceName: string;
   readonly kind: "circuit-breaker-rollback" | "circuit-breaker-failed" | "steady" | "in-progress" | "unknown";
@@ -118,4 +152,6 @@ export interface Diagnosis {
   readonly failures: readonly string[];
   /** Whether container roles came from a task definition, for the header of the report. */
   readonly roleSource: RoleSource;
+  /** Values of the input that were left out (wrong type), with where they were. */
+  readonly inputNotes?: readonly InputNote[];
 }

@@ -1,4 +1,4 @@
-import type { GateOptions } from "./gate.js";
+import type { GateOptions } from "./options.js";
 
 /** Why `fix` refused to write a document. The message is complete and names the file. */
 export type FixErrorKind =

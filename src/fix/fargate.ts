@@ -1,5 +1,5 @@
 /**
- * Task-level CPU/memory arithmetic (reference/ecs.md §5): Fargate's valid pairs, and whether the containers'
+ * Task-level CPU/memory arithmetic: Fargate's valid pairs (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size), and whether the containers'
  * reservations plus the preflight's still fit the task.
  */
 

@@ -1,153 +1,30 @@
 /**
- * `fix`: put the preflight gate (DESIGN.md, "The gate") into a task-definition document, changing only what
- * it must. `planGate` decides, `applyGate` writes through the lossless editor. Running it on its own output
- * changes nothing, because every decision reads the state the previous run left behind.
+ * `fix`: put the preflight gate into a task-definition document, changing only what it must. `planGate` decides
+ * from the task reading (`src/model/`), `applyGate` writes through the lossless editor. Running it on its own
+ * output changes nothing, because every decision reads the state the previous run left behind.
  */
-import { hasCustomConfig } from "../rules/conditions.js";
-import { compareVersions, formatVersion, type Version } from "../rules/data/router-versions.js";
-import { routerImage } from "../rules/image.js";
 import {
-  analyze,
-  arr,
-  dependenciesOf,
-  environmentOf,
-  firelensTypeOf,
-  isDatadogAgent,
-  isObject,
-  isPreflight,
-  num,
-  option,
-  optionsOf,
-  str,
-  usesAwsFirelens,
-} from "../rules/util.js";
-import { parseDocument } from "../taskdef/document.js";
-import { DocumentEditor, inDocumentCasing } from "../taskdef/edit.js";
-import { TaskDefError } from "../taskdef/errors.js";
-import type {
-  ContainerView,
-  JsonPath,
-  ServiceView,
-  TaskDefinitionDocument,
-  TaskDefinitionView,
-} from "../taskdef/model.js";
-import { isIntrinsic } from "../taskdef/values.js";
-import { FixError } from "./errors.js";
-import { FARGATE_CPUS, fargateMemoryFor, parseTaskCpu, parseTaskMemory } from "./fargate.js";
-import {
-  DEFAULT_MONITOR,
-  DEFAULT_PREFLIGHT_NAME,
+  type ContainerReading,
+  containersSetting,
+  type GateContainerDefinition,
+  GateContainerError,
+  type GatedName,
+  gateContainer,
   gatedDependency,
-  PREFLIGHT_ENV,
-  type PreflightContainerDefinition,
-  PreflightContainerError,
-  type PreflightRequire,
-  preflightContainer,
-} from "./preflight-container.js";
-
-/** Config file in aws-for-fluent-bit images that turns on the HTTP monitoring server on :2020. */
-export const MONITORING_CONFIG = "/fluent-bit/configs/output-metrics-healthcheck.conf";
-/** First aws-for-fluent-bit release shipping that file (DESIGN.md, "The gate"). */
-export const MONITORING_SINCE: Version = [2, 29, 1];
-/**
- * The uptime healthCheck of the aws-samples health-check example: `/api/v1/uptime` never crashes a router
- * (unlike `/api/v1/health` before 1.8.7, fluent-bit#3983).
- */
-export const ROUTER_HEALTH_CHECK = {
-  command: ["CMD-SHELL", "curl -f http://127.0.0.1:2020/api/v1/uptime || exit 1"],
-  interval: 10,
-  timeout: 5,
-  retries: 2,
-  startPeriod: 30,
-} as const;
-
-export interface GateOptions {
-  /** Image of the probe; needed when a preflight container is added, unless the file already names one. */
-  readonly probeImage?: string;
-  /** Name of the preflight container. @default "log-router-preflight" */
-  readonly name?: string;
-  /** Containers to gate, instead of every essential app logging through awsfirelens. */
-  readonly gate?: readonly string[];
-  /** Lowest verification level the probe accepts. @default "auto" */
-  readonly require?: PreflightRequire;
-  /** Probe deadline (`FIRELENS_PREFLIGHT_DEADLINE`, e.g. `60s`). @default "60s" */
-  readonly timeout?: string;
-  /** Records per gated container. @default 3 */
-  readonly records?: number;
-  /** Point an eligible router at the monitoring config and give it an uptime healthCheck. @default false */
-  readonly routerMonitoring?: boolean;
-  /** Turn on deployment circuit breaker rollback on template services running a gated task. @default true */
-  readonly circuitBreaker?: boolean;
-  /**
-   * Send the probe's own output somewhere other than the router: `awslogs:<group>` or
-   * `awslogs:<group>:<region>` (the region defaults to one an awslogs container of the task already uses).
-   * A probe that logs through the router it checks loses its verdict when that router crashes; CloudWatch
-   * Logs keeps the reason of a failed gate (reference/ecs.md §4). @default the first gated container's awsfirelens configuration
-   */
-  readonly probeLogs?: string;
-}
-
-/** `awslogs:<group>[:<region>]` → the probe's logConfiguration, or a FixError saying what is missing. */
-function probeLogConfiguration(
-  spec: string,
-  td: TaskDefinitionView,
-  file: string,
-  containerName: string,
-): Record<string, unknown> {
-  const match = /^awslogs:([^:]+)(?::([a-z]{2}(?:-[a-z]+)+-\d))?$/.exec(spec.trim());
-  if (!match) {
-    throw new FixError(
-      "bad-option",
-      file,
-      `{option} must be awslogs:<log group> or awslogs:<log group>:<region> (got "${spec}"). Nothing was written.`,
-      "probeLogs",
-    );
-  }
-  const group = match[1] as string;
-  let region: unknown = match[2];
-  if (region === undefined) {
-    for (const c of td.containers) {
-      const lc = c.definition.logConfiguration;
-      const candidate = lc?.logDriver === "awslogs" ? lc.options?.["awslogs-region"] : undefined;
-      if (candidate !== undefined) {
-        region = candidate;
-        break;
-      }
-    }
-  }
-  if (region === undefined) {
-    throw new FixError(
-      "bad-option",
-      file,
-      `${td.id}: {option} ${spec}: no container of the task logs with awslogs, so the region is unknown; write awslogs:${group}:<region>. Nothing was written.`,
-      "probeLogs",
-    );
-  }
-  return {
-    logDriver: "awslogs",
-    options: { "awslogs-group": group, "awslogs-region": region, "awslogs-stream-prefix": containerName },
-  };
-}
-
-export type ChangeKind =
-  | "add-preflight"
-  | "gate-container"
-  | "gate-condition"
-  | "preflight-coverage"
-  | "router-monitoring"
-  | "router-health-check"
-  | "circuit-breaker";
-
-export interface GateChange {
-  readonly kind: ChangeKind;
-  /** Task definition or service id. */
-  readonly target: string;
-  readonly container?: string;
-  /** Raw path of the edited node (as spelled in the file). */
-  readonly path: JsonPath;
-  /** What changes and why, one line. */
-  readonly description: string;
-}
+  hasPlaceholder,
+  readTask,
+  str,
+} from "../model/index.js";
+import { CONTAINER_NAME_PATTERN, PREFLIGHT_CONTAINER_NAME, PROBE_SETTINGS } from "../probe/contract.js";
+import { DocumentEditor, parseDocument, TaskDefError } from "../taskdef/index.js";
+import type { JsonPath, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
+import { checkBudget } from "./budget.js";
+import { type FixContext, type GateChange, type GateEdit, type TaskScope, viewEdit } from "./context.js";
+import { FixError } from "./errors.js";
+import { copyableLogConfiguration, probeLogConfiguration } from "./log-config.js";
+import { planMonitoring } from "./monitoring.js";
+import type { GateOptions } from "./options.js";
+import { planService } from "./service.js";
 
 export type TaskGateStatus = "gated" | "already-gated" | "no-router" | "several-routers" | "nothing-to-gate";
 
@@ -159,16 +36,10 @@ export interface TaskGatePlan {
   readonly router?: string;
   readonly agent?: string;
   readonly preflight?: string;
+  /** Gated containers: names, or the label `#index` of one named only at deploy time. */
   readonly gated: readonly string[];
   /** The container added, camelCase, when one is. */
-  readonly added?: PreflightContainerDefinition;
-}
-
-/** One raw edit, value already in the document's casing. */
-export interface GateEdit {
-  readonly op: "set" | "append";
-  readonly path: JsonPath;
-  readonly value: unknown;
+  readonly added?: GateContainerDefinition;
 }
 
 export interface GatePlan {
@@ -192,242 +63,225 @@ export interface GateResult {
   readonly plan: GatePlan;
 }
 
-// ---------------------------------------------------------------------------------------------------------
-
-interface Ctx {
-  readonly doc: TaskDefinitionDocument;
-  readonly options: GateOptions;
-  readonly changes: GateChange[];
-  readonly edits: GateEdit[];
-  readonly notes: string[];
-}
-
 function q(names: readonly string[]): string {
   return names.map((n) => `'${n}'`).join(", ");
 }
 
-function edit(ctx: Ctx, op: GateEdit["op"], path: JsonPath, camelValue: unknown): void {
-  ctx.edits.push({ op, path, value: inDocumentCasing(ctx.doc.format, camelValue) });
+function refuse(scope: TaskScope, detail: string): never {
+  throw new FixError("unsupported", scope.ctx.doc.file, `${scope.td.id}: ${detail}; nothing was written`);
 }
 
-function viewEdit(
-  ctx: Ctx,
-  td: TaskDefinitionView,
-  op: GateEdit["op"],
-  viewPath: JsonPath,
-  value: unknown,
-): JsonPath {
-  const path = ctx.doc.rawPath(td, viewPath);
-  edit(ctx, op, path, value);
-  return path;
+/** The name to write for a gated container: its literal name, or the deploy-time value its definition uses. */
+function gatedNameOf(c: ContainerReading): GatedName | undefined {
+  if (c.name !== undefined) return c.name;
+  if (!c.nameUnknown) return undefined;
+  const raw = c.nameValue;
+  return typeof raw === "string" ? raw : (raw as GatedName);
 }
 
-/** Make `c` wait for the preflight with SUCCESS, keeping its other dependencies. */
-function gateContainer(ctx: Ctx, td: TaskDefinitionView, c: ContainerView, preflight: string): void {
-  const name = c.name as string;
-  const raw: unknown = c.definition.dependsOn;
+/** Make `c` wait for the gate with SUCCESS, keeping its other dependencies. */
+function gateDependent(scope: TaskScope, c: ContainerReading, gate: string): void {
+  const { ctx, td } = scope;
   const base = ["containerDefinitions", c.index, "dependsOn"];
-  const existing = dependenciesOf(c.definition).find((d) => d.containerName === preflight);
+  const existing = c.dependsOn.find((d) => d.target === gate);
   if (existing !== undefined) {
     if (existing.condition === "SUCCESS") return;
-    const path = viewEdit(ctx, td, "set", [...base, existing.index, "condition"], "SUCCESS");
+    const path = viewEdit(scope, "set", [...base, existing.index, "condition"], "SUCCESS");
     ctx.changes.push({
       kind: "gate-condition",
       target: td.id,
-      container: name,
+      container: c.label,
       path,
-      description: `'${name}' waited for '${preflight}' with ${existing.condition ?? "no condition"}; it now waits for SUCCESS, so a failed probe holds it back`,
+      description: `'${c.label}' waited for '${gate}' with ${existing.condition ?? "no condition"}; it now waits for SUCCESS, so a failed probe holds it back`,
     });
     return;
   }
+  const raw: unknown = c.definition.dependsOn;
   let path: JsonPath;
   if (raw === undefined || raw === null) {
-    path = viewEdit(ctx, td, "set", base, [gatedDependency(preflight)]);
+    path = viewEdit(scope, "set", base, [gatedDependency(gate)]);
   } else if (Array.isArray(raw)) {
-    path = viewEdit(ctx, td, "append", base, gatedDependency(preflight));
+    path = viewEdit(scope, "append", base, gatedDependency(gate));
   } else {
-    throw new FixError(
-      "unsupported",
-      ctx.doc.file,
-      `${td.id}: container '${name}' has a dependsOn that is not a list (an intrinsic?); add {containerName: '${preflight}', condition: SUCCESS} by hand`,
+    refuse(
+      scope,
+      `container '${c.label}' has a dependsOn that is not a list (a condition or intrinsic?); add {containerName: '${gate}', condition: SUCCESS} to each of its variants by hand`,
     );
   }
   ctx.changes.push({
     kind: "gate-container",
     target: td.id,
-    container: name,
+    container: c.label,
     path,
-    description: `'${name}' now starts only after '${preflight}' exits 0 (dependsOn SUCCESS); its other dependencies are kept`,
+    description: `'${c.label}' now starts only after '${gate}' exits 0 (dependsOn SUCCESS); its other dependencies are kept`,
   });
 }
 
-/** The probe image already used by a preflight somewhere in the document. */
+/** Refuse containers an edit could not keep idempotent or ECS would reject anyway. */
+function checkEditable(scope: TaskScope, containers: readonly ContainerReading[]): void {
+  for (const c of containers) {
+    if (c.dependsOn.some((d) => d.malformed)) {
+      refuse(
+        scope,
+        `container '${c.label}' has dependsOn entries that are not {containerName, condition} objects, which ECS rejects; correct them first`,
+      );
+    }
+    if (c.name !== undefined && !hasPlaceholder(c.name) && !CONTAINER_NAME_PATTERN.test(c.name)) {
+      refuse(
+        scope,
+        `container name ${JSON.stringify(c.name)} is not an ECS container name (1-255 letters, digits, - and _); correct it first`,
+      );
+    }
+  }
+}
+
+/**
+ * An existing gate must itself be a gate: non-essential (an essential one stops the task when it exits 0, and ECS
+ * rejects SUCCESS on it: FLP104, FLP204).
+ */
+function completeGate(scope: TaskScope, gate: ContainerReading): void {
+  const { ctx, td } = scope;
+  const base = ["containerDefinitions", gate.index];
+  if (gate.essential !== false) {
+    // A value only known at deploy time is replaced too: a gate that may be essential is not a gate.
+    const was = gate.essential === undefined ? "only known at deploy time" : "true";
+    const path = viewEdit(scope, "set", [...base, "essential"], false);
+    ctx.changes.push({
+      kind: "gate-essential",
+      target: td.id,
+      container: gate.label,
+      path,
+      description: `'${gate.label}' is now non-essential (it was ${was}): its exit, pass or fail, must not stop the task by itself`,
+    });
+  }
+}
+
+/** An existing gate must send records for every container it gates (FLP206). */
+function coverGate(scope: TaskScope, gate: ContainerReading, gated: readonly GatedName[]): void {
+  const { ctx, td } = scope;
+  const entry = gate.environment.get(PROBE_SETTINGS.containers.env);
+  const tags = gate.environment.get(PROBE_SETTINGS.tags.env);
+  // A list only known at deploy time cannot be checked, nor safely extended.
+  if ((entry !== undefined && entry.value === undefined) || (tags !== undefined && tags.value === undefined))
+    return;
+  const listed = (entry?.value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  const tagged = (tags?.value ?? "").split(",").map((s) => s.trim());
+  const covered = (n: GatedName) =>
+    typeof n === "string" && (listed.includes(n) || tagged.some((t) => t.startsWith(`${n}-firelens`)));
+  const missing = gated.filter((n) => !covered(n));
+  if (missing.length === 0) return;
+  const all: GatedName[] = [...listed, ...missing];
+  const value = containersSetting(all);
+  const base = ["containerDefinitions", gate.index, "environment"];
+  let path: JsonPath;
+  if (entry !== undefined) {
+    path = viewEdit(scope, "set", [...base, entry.index, "value"], value);
+  } else {
+    const item = { name: PROBE_SETTINGS.containers.env, value };
+    const list: unknown = gate.definition.environment;
+    if (list === undefined || list === null) path = viewEdit(scope, "set", base, [item]);
+    else if (Array.isArray(list)) path = viewEdit(scope, "append", base, item);
+    else return;
+  }
+  ctx.changes.push({
+    kind: "preflight-coverage",
+    target: td.id,
+    container: gate.label,
+    path,
+    description: `'${gate.label}' now also sends records through the outputs of ${q(missing.map(labelOf))}`,
+  });
+}
+
+function labelOf(n: GatedName): string {
+  return typeof n === "string" ? n : `(deploy-time name ${n.fn})`;
+}
+
+/** The probe image already used by a gate somewhere in the document. */
 function imageInDocument(doc: TaskDefinitionDocument): string | undefined {
   for (const td of doc.taskDefinitions) {
-    for (const c of td.containers) {
+    for (const c of readTask(td).gates) {
       const image = str(c.definition.image as unknown);
-      if (isPreflight(c) && image !== undefined) return image;
+      if (image !== undefined) return image;
     }
   }
   return undefined;
 }
 
-function sumOf(
-  containers: readonly ContainerView[],
-  pick: (c: ContainerView) => unknown,
-): number | undefined {
-  let total = 0;
-  for (const c of containers) {
-    const v = pick(c);
-    if (v === undefined || v === null) continue;
-    const n = num(v);
-    if (n === undefined) return undefined;
-    total += n;
+/** The containers to gate: the essential apps, or the ones `gate` names. */
+function candidates(scope: TaskScope): ContainerReading[] {
+  const { ctx, td, task } = scope;
+  const requested = ctx.options.gate;
+  if (requested !== undefined) {
+    return requested.map((n) => task.byName.get(n)).filter((c): c is ContainerReading => c !== undefined);
   }
-  return total;
-}
-
-/** Refuse when the task's cpu/memory cannot also hold the preflight. */
-function checkBudget(ctx: Ctx, td: TaskDefinitionView, added: PreflightContainerDefinition): void {
-  const task = td.taskDefinition;
-  const compat = arr(task.requiresCompatibilities as unknown).map((v) => str(v));
-  const fargate = compat.includes("FARGATE");
-  const taskCpu = parseTaskCpu(task.cpu as unknown);
-  const taskMem = parseTaskMemory(task.memory as unknown);
-  const where = `task definition '${td.id}'`;
-  if (taskMem !== undefined) {
-    const used = sumOf(td.containers, (c) => c.definition.memory ?? c.definition.memoryReservation);
-    if (used === undefined) {
-      ctx.notes.push(
-        `${td.id}: a container's memory is not known until deploy time; check that the task memory holds ${added.memoryReservation} MiB more for '${added.name}'`,
-      );
-    } else if (used + added.memoryReservation > taskMem) {
-      const need = used + added.memoryReservation;
-      const cpu = taskCpu ?? 0;
-      const next = fargate ? fargateMemoryFor(cpu, need) : undefined;
-      const advice = !fargate
-        ? `raise the task memory to at least ${need} MiB`
-        : next !== undefined
-          ? `raise the task memory to ${next} MiB (a valid Fargate size for cpu ${cpu})`
-          : `raise the task cpu and memory to a larger Fargate size (cpu ${cpu} cannot have ${need} MiB)`;
-      throw new FixError(
-        "budget",
-        ctx.doc.file,
-        `${where}: the containers reserve ${used} MiB of the task's ${taskMem} MiB and the preflight needs ${added.memoryReservation} MiB more (${need} > ${taskMem}); ${advice}, or lower another container's memory reservation. Nothing was written.`,
-      );
-    }
-  }
-  if (taskCpu !== undefined) {
-    const used = sumOf(td.containers, (c) => c.definition.cpu);
-    if (used !== undefined && used + added.cpu > taskCpu) {
-      const need = used + added.cpu;
-      const bigger = FARGATE_CPUS.find((c) => c >= need);
-      const advice =
-        fargate && bigger !== undefined
-          ? `raise the task cpu to ${bigger} (with a memory size valid for it)`
-          : `raise the task cpu to at least ${need}`;
-      throw new FixError(
-        "budget",
-        ctx.doc.file,
-        `${where}: the containers reserve ${used} of the task's ${taskCpu} CPU units and the preflight needs ${added.cpu} more (${need} > ${taskCpu}); ${advice}, or lower another container's cpu. Nothing was written.`,
-      );
-    }
-  }
-}
-
-interface Monitoring {
-  readonly monitor: string;
-  /** The router will have a healthCheck (already, or added now). */
-  readonly healthCheck: boolean;
-}
-
-function planMonitoring(ctx: Ctx, td: TaskDefinitionView, router: ContainerView): Monitoring {
-  const name = router.name as string;
-  const def = router.definition;
-  const hasHealthCheck = isObject(def.healthCheck as unknown);
-  const custom = hasCustomConfig(router);
-  const configValue = str(
-    option(optionsOf(def.firelensConfiguration as unknown), "config-file-value")?.value,
-  );
-  if (configValue === MONITORING_CONFIG) return { monitor: DEFAULT_MONITOR, healthCheck: hasHealthCheck };
-  const img = routerImage(def.image as unknown, firelensTypeOf(def));
-  const eligible =
-    img.kind === "aws-for-fluent-bit" &&
-    img.aws !== undefined &&
-    compareVersions(img.aws, MONITORING_SINCE) >= 0;
-  const why = custom
-    ? "it loads its own config file"
-    : img.kind !== "aws-for-fluent-bit"
-      ? "its image is not aws-for-fluent-bit"
-      : img.aws === undefined
-        ? `its aws-for-fluent-bit version is unknown (${img.unknownReason ?? "unreadable tag"})`
-        : `aws-for-fluent-bit ${formatVersion(img.aws)} is older than ${formatVersion(MONITORING_SINCE)}`;
-  if (custom) {
-    // A custom config may or may not run the HTTP server; the probe's `auto` finds out at run time.
+  for (const c of task.appsOfUnknownEssential) {
     ctx.notes.push(
-      `${td.id}: router '${name}' loads its own config; the probe verifies 'flushed' only if that config enables the HTTP monitoring server on 127.0.0.1:2020, else 'accepted'`,
+      `${td.id}: whether '${c.label}' is essential is only known at deploy time; it is not gated (name it with --gate to gate it)`,
     );
-    return { monitor: DEFAULT_MONITOR, healthCheck: hasHealthCheck };
   }
-  if (ctx.options.routerMonitoring === true && eligible) {
-    const base = ["containerDefinitions", router.index, "firelensConfiguration"];
-    const fc: unknown = def.firelensConfiguration;
-    const opts: unknown = isObject(fc) ? fc.options : undefined;
-    let path: JsonPath;
-    if (isObject(opts)) {
-      viewEdit(ctx, td, "set", [...base, "options", "config-file-type"], "file");
-      path = viewEdit(ctx, td, "set", [...base, "options", "config-file-value"], MONITORING_CONFIG);
-    } else if (opts === undefined || opts === null) {
-      path = viewEdit(ctx, td, "set", [...base, "options"], {
-        "config-file-type": "file",
-        "config-file-value": MONITORING_CONFIG,
-      });
-    } else {
-      throw new FixError(
-        "unsupported",
-        ctx.doc.file,
-        `${td.id}: router '${name}' has firelensConfiguration options that are not a map`,
-      );
-    }
-    ctx.changes.push({
-      kind: "router-monitoring",
-      target: td.id,
-      container: name,
-      path,
-      description: `router '${name}' loads ${MONITORING_CONFIG}, which starts the monitoring server on 127.0.0.1:2020, so the probe can verify 'flushed'`,
-    });
-    if (!hasHealthCheck) {
-      const hc = viewEdit(
-        ctx,
-        td,
-        "set",
-        ["containerDefinitions", router.index, "healthCheck"],
-        ROUTER_HEALTH_CHECK,
-      );
-      ctx.changes.push({
-        kind: "router-health-check",
-        target: td.id,
-        container: name,
-        path: hc,
-        description: `router '${name}' gets a healthCheck on /api/v1/uptime, so the preflight waits for it to be HEALTHY`,
-      });
-    }
-    return { monitor: DEFAULT_MONITOR, healthCheck: true };
-  }
-  ctx.notes.push(
-    ctx.options.routerMonitoring === true
-      ? `${td.id}: router '${name}' has no monitoring server and cannot get one (${why}); the probe will be limited to 'accepted'`
-      : eligible
-        ? `${td.id}: router '${name}' has no monitoring server; the probe will be limited to 'accepted' (--router-monitoring adds it)`
-        : `${td.id}: router '${name}' has no monitoring server (${why}); the probe will be limited to 'accepted'`,
-  );
-  return { monitor: "off", healthCheck: hasHealthCheck };
+  return task.apps.filter((c) => c.essential === true);
 }
 
-function planTask(ctx: Ctx, td: TaskDefinitionView, image: string | undefined): TaskGatePlan {
-  const a = analyze(td);
+function planAddedGate(
+  scope: TaskScope,
+  router: ContainerReading & { name: string },
+  gated: readonly ContainerReading[],
+  image: string,
+): GateContainerDefinition {
+  const { ctx, td, task } = scope;
+  const wanted = ctx.options.name ?? PREFLIGHT_CONTAINER_NAME;
+  const monitoring = planMonitoring(scope, router);
+  let logConfiguration: unknown;
+  if (ctx.options.probeLogs !== undefined) {
+    logConfiguration = probeLogConfiguration(ctx.options.probeLogs, td, ctx.doc.file, wanted);
+  } else {
+    const source = gated.find((c) => c.logsThroughFirelens);
+    if (source === undefined) {
+      ctx.notes.push(
+        `${td.id}: no gated container logs through awsfirelens, so the preflight gets no logConfiguration and its output is not routed`,
+      );
+    } else {
+      const copied = copyableLogConfiguration(source.definition.logConfiguration as unknown);
+      logConfiguration = copied.value;
+      if (copied.dropped.length > 0) {
+        ctx.notes.push(
+          `${td.id}: the preflight's logConfiguration copies '${source.label}''s without what ECS would reject: ${copied.dropped.join("; ")}`,
+        );
+      }
+    }
+  }
+  const agent = task.agent?.name;
+  try {
+    return gateContainer({
+      gated: gated.map((c) => gatedNameOf(c) as GatedName),
+      routerName: router.name,
+      routerHasHealthCheck: monitoring.healthCheck,
+      ...(agent === undefined ? {} : { agentName: agent }),
+      image,
+      name: wanted,
+      monitor: monitoring.monitor,
+      ...(ctx.options.require === undefined ? {} : { require: ctx.options.require }),
+      ...(ctx.options.timeout === undefined ? {} : { deadline: ctx.options.timeout }),
+      ...(ctx.options.records === undefined ? {} : { records: ctx.options.records }),
+      ...(logConfiguration === undefined ? {} : { logConfiguration }),
+    });
+  } catch (e) {
+    if (e instanceof GateContainerError)
+      throw new FixError("bad-option", ctx.doc.file, `${td.id}: ${e.message}`);
+    throw e;
+  }
+}
+
+function planTask(ctx: FixContext, td: TaskDefinitionView, image: string | undefined): TaskGatePlan {
+  const services = ctx.doc.services.filter((s) => s.taskDefinitionRef === td.id);
+  const task = readTask(td, { serviceConnect: services.some((s) => s.serviceConnect === true) });
+  const scope: TaskScope = { ctx, td, task };
   const id = td.id;
-  if (a.routers.length === 0) {
+  const router = task.router;
+  if (router === undefined) {
     return {
       taskDefinition: id,
       status: "no-router",
@@ -435,44 +289,45 @@ function planTask(ctx: Ctx, td: TaskDefinitionView, image: string | undefined): 
       gated: [],
     };
   }
-  const router = a.router;
-  if (router === undefined || router.name === undefined) {
+  if (task.firelensContainers.length > 1 || router.name === undefined) {
     return {
       taskDefinition: id,
       status: "several-routers",
       reason:
-        a.routers.length > 1
-          ? `${id}: ${a.routers.length} containers have firelensConfiguration; ECS allows one, fix that first`
-          : `${id}: the FireLens router has no literal name`,
+        task.firelensContainers.length > 1
+          ? `${id}: ${task.firelensContainers.length} containers have firelensConfiguration; ECS allows one, fix that first`
+          : `${id}: the FireLens router's name is only known at deploy time, and the gate must name it`,
       gated: [],
     };
   }
-  const agent = a.containers.find((c) => c !== router && c.name !== undefined && isDatadogAgent(c));
-  const requested = ctx.options.gate;
-  const candidates =
-    requested === undefined
-      ? a.apps
-      : requested.map((n) => a.byName.get(n)).filter((c): c is ContainerView => c !== undefined);
-  const unnamed = candidates.filter((c) => c.name === undefined);
-  if (unnamed.length > 0)
-    ctx.notes.push(`${id}: ${unnamed.length} container(s) without a literal name cannot be gated`);
-  const gated = candidates.filter((c) => c.name !== undefined);
+  const named = router as ContainerReading & { name: string };
+  const found = candidates(scope);
+  const unnamed = found.filter((c) => gatedNameOf(c) === undefined);
+  if (unnamed.length > 0) {
+    ctx.notes.push(
+      `${id}: ${q(unnamed.map((c) => c.label))} ha${unnamed.length === 1 ? "s" : "ve"} no name, so cannot be gated`,
+    );
+  }
+  const gated = found.filter((c) => gatedNameOf(c) !== undefined);
+  const agent = task.agent?.name;
+  const base = { taskDefinition: id, router: named.name, ...(agent === undefined ? {} : { agent }) };
   if (gated.length === 0) {
+    const requested = ctx.options.gate;
     return {
-      taskDefinition: id,
+      ...base,
       status: "nothing-to-gate",
       reason:
         requested === undefined
           ? `${id}: no essential app logs through awsfirelens`
           : `${id}: none of the containers to gate (${q(requested)}) is in this task definition`,
-      router: router.name,
       gated: [],
     };
   }
-  const gatedNames = gated.map((c) => c.name as string);
-  const wanted = ctx.options.name ?? DEFAULT_PREFLIGHT_NAME;
-  const named = a.byName.get(wanted);
-  if (named !== undefined && !isPreflight(named)) {
+  checkEditable(scope, gated);
+  const gatedLabels = gated.map((c) => c.label);
+  const wanted = ctx.options.name ?? PREFLIGHT_CONTAINER_NAME;
+  const namedGate = task.byName.get(wanted);
+  if (namedGate !== undefined && namedGate.role !== "gate") {
     throw new FixError(
       "bad-option",
       ctx.doc.file,
@@ -480,31 +335,33 @@ function planTask(ctx: Ctx, td: TaskDefinitionView, image: string | undefined): 
       "name",
     );
   }
+  // Only an explicit, non-default name insists on its own container; otherwise any gate already in the task is
+  // the one to complete.
   const existing =
-    named ??
-    // Only an explicit, non-default --name insists on its own container; otherwise any preflight already
-    // in the task (found by its FIRELENS_PREFLIGHT_* environment) is the gate to complete.
-    (wanted === DEFAULT_PREFLIGHT_NAME ? a.preflights.find((p) => p.name !== undefined) : undefined);
+    namedGate ??
+    (wanted === PREFLIGHT_CONTAINER_NAME ? task.gates.find((p) => p.name !== undefined) : undefined);
   const before = ctx.changes.length;
-
-  if (existing !== undefined) {
-    const pname = existing.name as string;
-    for (const c of gated) gateContainer(ctx, td, c, pname);
-    coverPreflight(ctx, td, existing, gatedNames);
+  if (existing?.name !== undefined) {
+    const gateName = existing.name;
+    checkEditable(scope, [existing]);
+    completeGate(scope, existing);
+    for (const c of gated) gateDependent(scope, c, gateName);
+    coverGate(
+      scope,
+      existing,
+      gated.map((c) => gatedNameOf(c) as GatedName),
+    );
     const changed = ctx.changes.length > before;
     return {
-      taskDefinition: id,
+      ...base,
       status: changed ? "gated" : "already-gated",
       reason: changed
-        ? `${id}: completed the gate '${pname}' for ${q(gatedNames)}`
-        : `${id}: already gated (${q(gatedNames)} wait for '${pname}' with SUCCESS)`,
-      router: router.name,
-      ...(agent?.name === undefined ? {} : { agent: agent.name }),
-      preflight: pname,
-      gated: gatedNames,
+        ? `${id}: completed the gate '${gateName}' for ${q(gatedLabels)}`
+        : `${id}: already gated (${q(gatedLabels)} wait for '${gateName}' with SUCCESS)`,
+      preflight: gateName,
+      gated: gatedLabels,
     };
   }
-
   if (image === undefined) {
     throw new FixError(
       "missing-probe-image",
@@ -513,167 +370,29 @@ function planTask(ctx: Ctx, td: TaskDefinitionView, image: string | undefined): 
       "probeImage",
     );
   }
-  const monitoring = planMonitoring(ctx, td, router);
-  const source = gated.find((c) => usesAwsFirelens(c.definition));
-  if (source === undefined && ctx.options.probeLogs === undefined) {
-    ctx.notes.push(
-      `${id}: no gated container logs through awsfirelens, so the preflight gets no logConfiguration and its output is not routed`,
-    );
-  }
-  let added: PreflightContainerDefinition;
-  try {
-    added = preflightContainer({
-      gated: gatedNames,
-      routerName: router.name,
-      routerHasHealthCheck: monitoring.healthCheck,
-      ...(agent?.name === undefined ? {} : { agentName: agent.name }),
-      image,
-      name: wanted,
-      monitor: monitoring.monitor,
-      ...(ctx.options.require === undefined ? {} : { require: ctx.options.require }),
-      ...(ctx.options.timeout === undefined ? {} : { deadline: ctx.options.timeout }),
-      ...(ctx.options.records === undefined ? {} : { records: ctx.options.records }),
-      ...(ctx.options.probeLogs !== undefined
-        ? { logConfiguration: probeLogConfiguration(ctx.options.probeLogs, td, ctx.doc.file, wanted) }
-        : source === undefined
-          ? {}
-          : { logConfiguration: source.definition.logConfiguration }),
-    });
-  } catch (e) {
-    if (e instanceof PreflightContainerError)
-      throw new FixError("bad-option", ctx.doc.file, `${id}: ${e.message}`);
-    throw e;
-  }
+  const added = planAddedGate(scope, named, gated, image);
   checkBudget(ctx, td, added);
-  for (const c of gated) gateContainer(ctx, td, c, wanted);
-  const path = viewEdit(ctx, td, "append", ["containerDefinitions"], added);
+  for (const c of gated) gateDependent(scope, c, added.name);
+  const path = viewEdit(scope, "append", ["containerDefinitions"], added);
+  const waits = added.dependsOn.map((d) => `'${String(d.containerName)}' ${d.condition}`).join(" and ");
   ctx.changes.push({
     kind: "add-preflight",
     target: id,
-    container: wanted,
+    container: added.name,
     path: [...path, td.containers.length],
-    description: `added non-essential '${wanted}' (probe ${image}), after '${router.name}' ${monitoring.healthCheck ? "HEALTHY" : "START"}${agent?.name === undefined ? "" : ` and '${agent.name}' START`}; it sends records tagged for ${q(gatedNames)}`,
+    description: `added non-essential '${added.name}' (probe ${image}), after ${waits}; it sends records tagged for ${q(gatedLabels)}`,
   });
   return {
-    taskDefinition: id,
+    ...base,
     status: "gated",
-    reason: `${id}: gated ${q(gatedNames)} on '${wanted}'`,
-    router: router.name,
-    ...(agent?.name === undefined ? {} : { agent: agent.name }),
-    preflight: wanted,
-    gated: gatedNames,
+    reason: `${id}: gated ${q(gatedLabels)} on '${added.name}'`,
+    preflight: added.name,
+    gated: gatedLabels,
     added,
   };
 }
 
-/** An existing preflight must send records for every container it gates (FLP206). */
-function coverPreflight(
-  ctx: Ctx,
-  td: TaskDefinitionView,
-  preflight: ContainerView,
-  gated: readonly string[],
-): void {
-  const env = environmentOf(preflight.definition);
-  const entry = env.get(PREFLIGHT_ENV.containers);
-  const tags = env.get("FIRELENS_PREFLIGHT_TAGS");
-  const covered = (n: string) =>
-    (entry?.value ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .includes(n) || (tags?.value ?? "").split(",").some((t) => t.trim().startsWith(`${n}-firelens`));
-  if ((entry !== undefined && entry.value === undefined) || (tags !== undefined && tags.value === undefined))
-    return;
-  const missing = gated.filter((n) => !covered(n));
-  if (missing.length === 0) return;
-  const name = preflight.name as string;
-  const base = ["containerDefinitions", preflight.index, "environment"];
-  let path: JsonPath;
-  if (entry !== undefined) {
-    const current = (entry.value ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter((s) => s.length > 0);
-    path = viewEdit(ctx, td, "set", [...base, entry.index, "value"], [...current, ...missing].join(","));
-  } else {
-    const value = { name: PREFLIGHT_ENV.containers, value: missing.join(",") };
-    const list: unknown = preflight.definition.environment;
-    if (list === undefined || list === null) path = viewEdit(ctx, td, "set", base, [value]);
-    else if (Array.isArray(list)) path = viewEdit(ctx, td, "append", base, value);
-    else return;
-  }
-  ctx.changes.push({
-    kind: "preflight-coverage",
-    target: td.id,
-    container: name,
-    path,
-    description: `'${name}' now also sends records through the outputs of ${q(missing)}`,
-  });
-}
-
-function planService(ctx: Ctx, s: ServiceView): void {
-  const dc: unknown = s.deploymentConfiguration;
-  const on = { enable: true, rollback: true };
-  const describe = `service '${s.id}' gets deployment circuit breaker rollback, so a deployment whose tasks the gate stops rolls back instead of retrying forever`;
-  const push = (path: JsonPath) =>
-    ctx.changes.push({ kind: "circuit-breaker", target: s.id, path, description: describe });
-  if (dc === null) {
-    // `DeploymentConfiguration:` written with no value.
-    const path = [...s.path, "DeploymentConfiguration"];
-    edit(ctx, "set", path, { deploymentCircuitBreaker: on });
-    push(path);
-    return;
-  }
-  if (dc === undefined) {
-    const props = ctx.doc.locate(s.path);
-    const parent = ctx.doc.locate(s.path.slice(0, -1));
-    if (props.offset === parent.offset) {
-      const path = s.path;
-      edit(ctx, "set", path, { deploymentConfiguration: { deploymentCircuitBreaker: on } });
-      push(path);
-      return;
-    }
-    const path = [...s.path, "DeploymentConfiguration"];
-    edit(ctx, "set", path, { deploymentCircuitBreaker: on });
-    push(path);
-    return;
-  }
-  if (!isObject(dc)) {
-    ctx.notes.push(
-      `service '${s.id}': DeploymentConfiguration is an intrinsic; turn on DeploymentCircuitBreaker {Enable: true, Rollback: true} by hand`,
-    );
-    return;
-  }
-  const cb: unknown = dc.deploymentCircuitBreaker;
-  const base = [...s.path, "DeploymentConfiguration", "DeploymentCircuitBreaker"];
-  if (cb === undefined || cb === null) {
-    edit(ctx, "set", base, on);
-    push(base);
-    return;
-  }
-  if (!isObject(cb)) {
-    ctx.notes.push(
-      `service '${s.id}': DeploymentCircuitBreaker is an intrinsic; make sure it enables rollback`,
-    );
-    return;
-  }
-  for (const key of ["enable", "rollback"] as const) {
-    const v: unknown = cb[key];
-    if (v === true) continue;
-    if (isIntrinsic(v)) {
-      ctx.notes.push(
-        `service '${s.id}': DeploymentCircuitBreaker.${key === "enable" ? "Enable" : "Rollback"} is an intrinsic; left as is`,
-      );
-      continue;
-    }
-    const path = [...base, key === "enable" ? "Enable" : "Rollback"];
-    edit(ctx, "set", path, true);
-    push(path);
-  }
-}
-
-/** What `applyGate` would do, and why; throws `FixError` on a refusal. Pure: the document is not touched. */
-export function planGate(doc: TaskDefinitionDocument, options: GateOptions = {}): GatePlan {
-  const ctx: Ctx = { doc, options, changes: [], edits: [], notes: [] };
+function checkOptions(doc: TaskDefinitionDocument, options: GateOptions): void {
   if (options.gate !== undefined) {
     const known = new Set(doc.taskDefinitions.flatMap((td) => td.containers.map((c) => c.name)));
     const unknown = options.gate.filter((n) => !known.has(n));
@@ -689,6 +408,12 @@ export function planGate(doc: TaskDefinitionDocument, options: GateOptions = {})
   if (options.probeImage !== undefined && options.probeImage.trim() === "") {
     throw new FixError("bad-option", doc.file, "{option} is empty", "probeImage");
   }
+}
+
+/** What `applyGate` would do, and why; throws `FixError` on a refusal. Pure: the document is not touched. */
+export function planGate(doc: TaskDefinitionDocument, options: GateOptions = {}): GatePlan {
+  checkOptions(doc, options);
+  const ctx: FixContext = { doc, options, changes: [], edits: [], notes: [] };
   const image = options.probeImage ?? imageInDocument(doc);
   const tasks = doc.taskDefinitions.map((td) => planTask(ctx, td, image));
   if (options.circuitBreaker !== false) {

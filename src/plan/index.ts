@@ -3,6 +3,7 @@ export {
   buildStartupPlan,
   type Condition,
   consequencesOfExit,
+  gateVerdict,
   type StartupEdge,
   type StartupNode,
   type StartupPlan,

@@ -1,11 +1,36 @@
 /**
- * Probe configuration: flags and `FIRELENS_PREFLIGHT_*` environment variables (flags win), validated before
+ * Probe configuration: flags and the environment variables named in contract.ts (flags win), validated before
  * anything touches the network, so a typo fails the task at once with exit 2 and the variable's name instead
  * of passing or failing a gate for the wrong reason.
  */
 import { parseArgs } from "node:util";
+import {
+  CONTAINER_NAME_PATTERN,
+  DEFAULT_DEADLINE,
+  DEFAULT_FORWARD_HOST,
+  DEFAULT_FORWARD_PORT,
+  DEFAULT_MONITOR_URL,
+  DEFAULT_RECORDS,
+  DEFAULT_REQUIRE,
+  DEFAULT_SETTLE,
+  DURATION_EXAMPLES,
+  formatDurationMs,
+  MAX_RECORDS,
+  MAX_TAG_LENGTH,
+  MONITOR_OFF,
+  MONITOR_PORT,
+  PROBE_ENV_PREFIX,
+  PROBE_EXIT,
+  PROBE_SETTINGS,
+  type ProbeSetting,
+  parseDurationMs,
+  REQUIRE_LEVELS,
+  type RequireLevel,
+  splitList,
+  TAG_SUFFIX,
+} from "./contract.js";
 
-export type RequireSetting = "auto" | "alive" | "accepted" | "flushed";
+export type RequireSetting = RequireLevel;
 
 export type ForwardTarget =
   | { readonly kind: "tcp"; readonly host: string; readonly port: number }
@@ -13,7 +38,7 @@ export type ForwardTarget =
 
 export interface ProbeConfig {
   readonly forward: ForwardTarget;
-  /** Gated container names; each one contributes the tag `{name}-firelens-preflight`. */
+  /** Gated container names; each one contributes the tag `{name}` + TAG_SUFFIX. */
   readonly containers: readonly string[];
   /** Every tag the probe writes, derived ones first, then raw `--tags`. */
   readonly tags: readonly ProbeTag[];
@@ -35,32 +60,34 @@ export interface ProbeTag {
   readonly container: string | null;
 }
 
-/** A bad setting: names the flag or variable and what was expected. Maps to exit code 2. */
+/**
+ * A bad setting: names the flag or variable and what was expected, never the value. ECS injects secrets as
+ * environment variables, and a key pasted into the wrong variable must not end up in the task's logs; no rule
+ * that tells keys from typos is safe, so no rejected value is ever quoted back. Maps to exit code 2.
+ */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
   constructor(
     /** `--flag`, `VARIABLE`, or both as "--flag / VARIABLE". */
     readonly source: string,
     readonly expected: string,
-    got?: string,
+    /** What was wrong, in words that carry no part of the value (its length, say). */
+    detail?: string,
   ) {
-    super(`${source}: expected ${expected}${got === undefined ? "" : `, got ${got}`}`);
+    super(`${source}: expected ${expected}${detail === undefined ? "" : ` (${detail})`}`);
   }
 }
 
-export const ENV_PREFIX = "FIRELENS_PREFLIGHT_";
-export const TAG_SUFFIX = "-firelens-preflight";
-export const DEFAULT_SETTLE_MS = 1500;
-export const DEFAULT_DEADLINE_MS = 60_000;
-export const DEFAULT_RECORDS = 3;
-export const DEFAULT_MONITOR = "http://127.0.0.1:2020";
-export const DEFAULT_FORWARD: ForwardTarget = { kind: "tcp", host: "127.0.0.1", port: 24224 };
-/**
- * Fluent Bit before 1.9.8 (aws-for-fluent-bit < 2.28.1) segfaults on tags over 256 characters
- * (fluent-bit#5753); the gate must never be the thing that crashes the router.
- */
-export const MAX_TAG_LENGTH = 256;
-export const MAX_RECORDS = 1000;
+export const DEFAULT_SETTLE_MS = parseDurationMs(DEFAULT_SETTLE) ?? 1500;
+const DEFAULT_DEADLINE_MS = parseDurationMs(DEFAULT_DEADLINE) ?? 60_000;
+const DEFAULT_FORWARD: ForwardTarget = {
+  kind: "tcp",
+  host: DEFAULT_FORWARD_HOST,
+  port: DEFAULT_FORWARD_PORT,
+};
+/** Bounds of `--deadline` and `--settle`. */
+const DEADLINE_MIN_MS = 100;
+const DURATION_MAX_MS = 24 * 3_600_000;
 
 interface OptionSpec {
   readonly flag: string;
@@ -68,61 +95,47 @@ interface OptionSpec {
   readonly help: string;
 }
 
-/** Every option with its variable; the order is the order of `--help`. */
+const S = PROBE_SETTINGS;
+/** Every option with its variable (names from the contract); the order is the order of `--help`. */
 export const OPTIONS = {
   forward: {
-    flag: "forward",
-    env: "FIRELENS_PREFLIGHT_FORWARD",
-    help: "router's forward input: host:port, [v6]:port or unix:///var/run/fluent.sock (default $FLUENT_HOST:$FLUENT_PORT when both are set, else 127.0.0.1:24224)",
+    ...S.forward,
+    help: `router's forward input: host:port, [v6]:port or unix:///var/run/fluent.sock (default $FLUENT_HOST:$FLUENT_PORT when both are set, else ${DEFAULT_FORWARD_HOST}:${DEFAULT_FORWARD_PORT})`,
   },
   containers: {
-    flag: "containers",
-    env: "FIRELENS_PREFLIGHT_CONTAINERS",
-    help: "comma list of gated container names; each is exercised with the tag {name}-firelens-preflight",
+    ...S.containers,
+    help: `comma list of gated container names; each is exercised with the tag {name}${TAG_SUFFIX}`,
   },
-  tags: {
-    flag: "tags",
-    env: "FIRELENS_PREFLIGHT_TAGS",
-    help: "comma list of raw tags to exercise as well",
-  },
-  records: { flag: "records", env: "FIRELENS_PREFLIGHT_RECORDS", help: "records per tag (default 3)" },
+  tags: { ...S.tags, help: "comma list of raw tags to exercise as well" },
+  records: { ...S.records, help: `records per tag (default ${DEFAULT_RECORDS})` },
   monitor: {
-    flag: "monitor",
-    env: "FIRELENS_PREFLIGHT_MONITOR",
-    help: "Fluent Bit monitoring server, or off (default http://<forward host>:2020, i.e. http://127.0.0.1:2020)",
+    ...S.monitor,
+    help: `Fluent Bit monitoring server, or ${MONITOR_OFF} (default http://<forward host>:${MONITOR_PORT}, i.e. ${DEFAULT_MONITOR_URL})`,
   },
   require: {
-    flag: "require",
-    env: "FIRELENS_PREFLIGHT_REQUIRE",
-    help: "alive | accepted | flushed | auto (default: flushed when the monitor answers, else accepted)",
+    ...S.require,
+    help: `${REQUIRE_LEVELS.join(" | ")} (default ${DEFAULT_REQUIRE}: flushed when the monitor answers, else accepted)`,
   },
   deadline: {
-    flag: "deadline",
-    env: "FIRELENS_PREFLIGHT_DEADLINE",
-    help: "hard limit for the whole run, e.g. 1500ms, 30s, 2m (default 60s)",
+    ...S.deadline,
+    help: `hard limit for the whole run, e.g. ${DURATION_EXAMPLES} (default ${DEFAULT_DEADLINE})`,
   },
   settle: {
-    flag: "settle",
-    env: "FIRELENS_PREFLIGHT_SETTLE",
-    help: "how long after the first record the router must stay up and clean (default 1500ms)",
+    ...S.settle,
+    help: `how long after the first record the router must stay up and clean (default ${DEFAULT_SETTLE})`,
   },
   agentReadyUrl: {
-    flag: "agent-ready-url",
-    env: "FIRELENS_PREFLIGHT_AGENT_READY_URL",
+    ...S.agentReadyUrl,
     help: "wait for this URL to answer 200 before sending, e.g. the Datadog Agent's http://127.0.0.1:5555/ready",
   },
-  runId: {
-    flag: "run-id",
-    env: "FIRELENS_PREFLIGHT_RUN_ID",
-    help: "run id written into every record (default: random)",
-  },
-} as const satisfies Record<string, OptionSpec>;
+  runId: { ...S.runId, help: "run id written into every record (default: random)" },
+} as const satisfies Record<ProbeSetting, OptionSpec>;
 
 type OptionKey = keyof typeof OPTIONS;
 
 export const HELP_TEXT = `firelens-preflight probe: verify a FireLens (Fluent Bit) log router before the app starts.
 
-Sends records tagged {container}-firelens-preflight through the router's forward input, waits for the
+Sends records tagged {container}${TAG_SUFFIX} through the router's forward input, waits for the
 acks, watches the monitoring server until the outputs processed them with no new errors, retries or drops,
 and keeps watching for a settle window to catch a crash right after the first flush.
 
@@ -137,8 +150,8 @@ Levels: alive (forward port accepts connections), accepted (every record acked),
 processed them, no new errors/retries/drops, no restart). The probe never asks /api/v1/health.
 
 Output: one JSON line on stdout, one readable line on stderr.
-Exit codes: 0 verified; 1 verification failed (crash, output errors or retries, drops, deadline, interrupted);
-2 bad configuration; 3 router never became reachable before the deadline.`;
+Exit codes: ${PROBE_EXIT.verified} verified; ${PROBE_EXIT.failed} verification failed (crash, output errors or retries, drops, deadline, interrupted);
+${PROBE_EXIT.badConfiguration} bad configuration; ${PROBE_EXIT.unreachable} router never became reachable before the deadline.`;
 
 export type LoadResult =
   | { readonly kind: "help" }
@@ -169,7 +182,7 @@ export function loadConfig(argv: readonly string[], env: Env): LoadResult {
   const containersOpt = pick("containers");
   const containers = containersOpt ? parseContainers(containersOpt.value, containersOpt.source) : [];
   const tagsOpt = pick("tags");
-  const rawTags = tagsOpt ? parseList(tagsOpt.value).map((t) => checkTag(t, tagsOpt.source)) : [];
+  const rawTags = tagsOpt ? splitList(tagsOpt.value).map((t) => checkTag(t, tagsOpt.source)) : [];
   const tags: ProbeTag[] = [];
   const seen = new Set<string>();
   for (const c of containers) {
@@ -185,7 +198,7 @@ export function loadConfig(argv: readonly string[], env: Env): LoadResult {
     throw new ConfigError(
       `--${OPTIONS.containers.flag} / ${OPTIONS.containers.env} (or --${OPTIONS.tags.flag} / ${OPTIONS.tags.env})`,
       "at least one gated container name (or raw tag) to exercise",
-      "none",
+      "none given",
     );
   }
 
@@ -196,18 +209,17 @@ export function loadConfig(argv: readonly string[], env: Env): LoadResult {
   const monitor = monitorOpt ? parseMonitor(monitorOpt.value, monitorOpt.source) : defaultMonitor(forward);
 
   const requireOpt = pick("require");
-  const require = requireOpt ? parseRequire(requireOpt.value, requireOpt.source) : "auto";
+  const require = requireOpt ? parseRequire(requireOpt.value, requireOpt.source) : DEFAULT_REQUIRE;
   if (require === "flushed" && monitor === null) {
     throw new ConfigError(
-      `${requireOpt?.source ?? "--require"} with ${monitorOpt?.source ?? "--monitor"} off`,
+      `${requireOpt?.source ?? `--${OPTIONS.require.flag}`} with ${monitorOpt?.source ?? `--${OPTIONS.monitor.flag}`} ${MONITOR_OFF}`,
       "a monitoring server URL: flushed is proven by the router's metrics",
-      "--monitor off",
     );
   }
 
   const deadlineOpt = pick("deadline");
   const deadlineMs = deadlineOpt
-    ? parseDuration(deadlineOpt.value, deadlineOpt.source, { min: 100 })
+    ? parseDuration(deadlineOpt.value, deadlineOpt.source, { min: DEADLINE_MIN_MS })
     : DEFAULT_DEADLINE_MS;
   const settleOpt = pick("settle");
   // An explicit settle window must fit the deadline; the default one shrinks to fit a short deadline.
@@ -218,7 +230,7 @@ export function loadConfig(argv: readonly string[], env: Env): LoadResult {
     throw new ConfigError(
       `${settleOpt?.source ?? OPTIONS.settle.env} / ${deadlineOpt?.source ?? OPTIONS.deadline.env}`,
       "a settle window shorter than the deadline (the run could never pass)",
-      `settle ${settleMs}ms, deadline ${deadlineMs}ms`,
+      `settle ${formatDurationMs(settleMs)}, deadline ${formatDurationMs(deadlineMs)}`,
     );
   }
 
@@ -229,11 +241,7 @@ export function loadConfig(argv: readonly string[], env: Env): LoadResult {
   let runId: string | null = null;
   if (runIdOpt) {
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(runIdOpt.value)) {
-      throw new ConfigError(
-        runIdOpt.source,
-        "1-64 characters from A-Z a-z 0-9 . _ -",
-        safeEcho(runIdOpt.value),
-      );
+      throw new ConfigError(runIdOpt.source, "1-64 characters from A-Z a-z 0-9 . _ -");
     }
     runId = runIdOpt.value;
   }
@@ -255,11 +263,11 @@ export function loadConfig(argv: readonly string[], env: Env): LoadResult {
   };
 }
 
-/** `FIRELENS_PREFLIGHT_*` variables the probe does not know: typos that would otherwise be silently ignored. */
+/** Variables with the probe's prefix that it does not know: typos that would otherwise be silently ignored. */
 export function unknownEnvNames(env: Env): string[] {
   const known = new Set<string>(Object.values(OPTIONS).map((o) => o.env));
   return Object.keys(env)
-    .filter((k) => k.startsWith(ENV_PREFIX) && !known.has(k))
+    .filter((k) => k.startsWith(PROBE_ENV_PREFIX) && !known.has(k))
     .sort();
 }
 
@@ -270,17 +278,41 @@ function parseFlags(argv: readonly string[]): FlagValues {
     help: { type: "boolean", short: "h" },
   };
   for (const spec of Object.values(OPTIONS)) {
-    const multiple = spec.flag === "containers" || spec.flag === "tags";
+    const multiple = spec.flag === OPTIONS.containers.flag || spec.flag === OPTIONS.tags.flag;
     options[spec.flag] = multiple ? { type: "string", multiple: true } : { type: "string" };
   }
   try {
     const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
     return values as FlagValues;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    // parseArgs messages quote the offending flag, never a value of an env variable.
-    throw new ConfigError("command line", "known options (see --help)", message.split("\n")[0]);
+    throw new ConfigError("command line", "known options (see --help)", flagProblem(err, argv));
   }
+}
+
+/**
+ * What parseArgs objected to, in our words: its own messages quote positional arguments whole (`Unexpected
+ * argument '<value>'`), and a value pasted where a flag was expected may be a secret.
+ */
+function flagProblem(err: unknown, argv: readonly string[]): string {
+  const code = err !== null && typeof err === "object" && "code" in err ? err.code : undefined;
+  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") return "an argument that belongs to no option";
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    // The message names the option as declared (`Option '--deadline <value>' argument missing`): one of ours.
+    const named = /'(--[a-z-]+)/.exec(err instanceof Error ? err.message : "")?.[1];
+    const known = Object.values(OPTIONS).find((o) => named === `--${o.flag}`);
+    return known === undefined ? "an option without its value" : `--${known.flag} without its value`;
+  }
+  // An unknown option is named only when it looks like a flag name, not like something pasted.
+  const unknown = argv
+    .map((a) => /^(--?[A-Za-z][A-Za-z0-9-]{0,30})(?:=|$)/.exec(a)?.[1])
+    .find(
+      (f) =>
+        f !== undefined &&
+        f !== "-h" &&
+        !Object.values(OPTIONS).some((o) => f === `--${o.flag}`) &&
+        f !== "--help",
+    );
+  return unknown === undefined ? "an unknown option" : `unknown option ${unknown}`;
 }
 
 /**
@@ -289,9 +321,9 @@ function parseFlags(argv: readonly string[]): FlagValues {
  * output-metrics-healthcheck.conf listens on 0.0.0.0). Over a unix socket it is the loopback.
  */
 function defaultMonitor(forward: ForwardTarget): URL {
-  if (forward.kind !== "tcp") return new URL(`${DEFAULT_MONITOR}/`);
+  if (forward.kind !== "tcp") return new URL(`${DEFAULT_MONITOR_URL}/`);
   const host = forward.host.includes(":") ? `[${forward.host}]` : forward.host;
-  return new URL(`http://${host}:2020/`);
+  return new URL(`http://${host}:${MONITOR_PORT}/`);
 }
 
 function defaultForward(env: Env): ForwardTarget {
@@ -299,8 +331,7 @@ function defaultForward(env: Env): ForwardTarget {
   const port = env.FLUENT_PORT;
   if (host === undefined || host === "" || port === undefined || port === "") return DEFAULT_FORWARD;
   const p = parsePort(port, "FLUENT_PORT");
-  if (!/^[A-Za-z0-9.:_-]+$/.test(host))
-    throw new ConfigError("FLUENT_HOST", "a host name or IP address", safeEcho(host));
+  if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw new ConfigError("FLUENT_HOST", "a host name or IP address");
   return { kind: "tcp", host: host.replace(/^\[(.*)\]$/, "$1"), port: p };
 }
 
@@ -309,41 +340,30 @@ export function parseForward(value: string, source: string): ForwardTarget {
   const expected = "host:port, [ipv6]:port or unix:///path/to/socket";
   if (v.startsWith("unix://")) {
     const path = v.slice("unix://".length);
-    if (!path.startsWith("/") || path.length < 2) throw new ConfigError(source, expected, safeEcho(value));
+    if (!path.startsWith("/") || path.length < 2) throw new ConfigError(source, expected);
     return { kind: "unix", path };
   }
   if (v.startsWith("/")) return { kind: "unix", path: v };
   const hostPort = v.startsWith("tcp://") ? v.slice("tcp://".length) : v;
   const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9._-]+)):([0-9]+)$/.exec(hostPort);
-  if (!m) throw new ConfigError(source, expected, safeEcho(value));
+  if (!m) throw new ConfigError(source, expected);
   const host = m[1] ?? m[2] ?? "";
   return { kind: "tcp", host, port: parsePort(m[3] ?? "", source) };
 }
 
 function parsePort(value: string, source: string): number {
   const n = /^[0-9]{1,5}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 65535) {
-    throw new ConfigError(source, "a TCP port 1-65535", safeEcho(value));
-  }
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new ConfigError(source, "a TCP port 1-65535");
   return n;
 }
 
-function parseList(value: string): string[] {
-  return value
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
-
 function parseContainers(value: string, source: string): string[] {
-  const names = parseList(value);
+  const names = splitList(value);
   for (const n of names) {
-    // ECS container names: up to 255 letters, digits, hyphens and underscores.
-    if (!/^[A-Za-z0-9_-]{1,255}$/.test(n)) {
+    if (!CONTAINER_NAME_PATTERN.test(n)) {
       throw new ConfigError(
         source,
-        "ECS container names (letters, digits, - and _), comma-separated",
-        safeEcho(n),
+        "ECS container names (letters, digits, - and _, up to 255), comma-separated",
       );
     }
   }
@@ -355,11 +375,11 @@ function checkTag(tag: string, source: string): string {
     throw new ConfigError(
       source,
       `tags of at most ${MAX_TAG_LENGTH} characters (longer tags crash Fluent Bit < 1.9.8, fluent-bit#5753)`,
-      `${tag.length} characters`,
+      `one has ${tag.length}`,
     );
   }
   if (!/^[\x21-\x7e]+$/.test(tag) || tag.includes(",")) {
-    throw new ConfigError(source, "tags of printable ASCII without spaces, comma-separated", safeEcho(tag));
+    throw new ConfigError(source, "tags of printable ASCII without spaces, comma-separated");
   }
   return tag;
 }
@@ -368,13 +388,13 @@ function parseRecords(value: string, source: string): number {
   const v = value.trim();
   const n = /^[0-9]+$/.test(v) ? Number(v) : Number.NaN;
   if (!Number.isInteger(n) || n < 1 || n > MAX_RECORDS) {
-    throw new ConfigError(source, `an integer from 1 to ${MAX_RECORDS}`, safeEcho(value));
+    throw new ConfigError(source, `an integer from 1 to ${MAX_RECORDS}`);
   }
   return n;
 }
 
 function parseMonitor(value: string, source: string): URL | null {
-  if (value.trim().toLowerCase() === "off") return null;
+  if (value.trim().toLowerCase() === MONITOR_OFF) return null;
   return parseHttpUrl(value, source);
 }
 
@@ -386,51 +406,41 @@ function parseHttpUrl(value: string, source: string): URL {
   try {
     url = new URL(value.trim());
   } catch {
-    throw new ConfigError(source, expected, safeEcho(value));
+    throw new ConfigError(source, expected);
   }
-  if (url.protocol !== "http:") throw new ConfigError(source, expected, safeEcho(value));
+  if (url.protocol !== "http:") throw new ConfigError(source, expected);
   if (url.username !== "" || url.password !== "") {
-    throw new ConfigError(source, `${expected} without credentials`, "a URL with user info");
+    throw new ConfigError(source, `${expected} without credentials`, "it has user info");
   }
   return url;
 }
 
 function parseRequire(value: string, source: string): RequireSetting {
   const v = value.trim().toLowerCase();
-  if (v === "auto" || v === "alive" || v === "accepted" || v === "flushed") return v;
+  const level = REQUIRE_LEVELS.find((l) => l === v);
+  if (level !== undefined) return level;
+  const levels = `${REQUIRE_LEVELS.slice(0, -1).join(", ")} or ${REQUIRE_LEVELS.at(-1)}`;
   if (v === "delivered") {
     throw new ConfigError(
       source,
-      "alive, accepted, flushed or auto (delivered needs destination API credentials and is not implemented)",
+      `${levels} (delivered needs destination API credentials and is not implemented)`,
       "delivered",
     );
   }
-  throw new ConfigError(source, "alive, accepted, flushed or auto", safeEcho(value));
+  throw new ConfigError(source, levels);
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** `1500ms`, `30s`, `1.5s`, `2m`, `1h` → milliseconds. A bare number is refused: seconds or milliseconds? */
+/** A duration in the contract's one grammar (parseDurationMs), within bounds; ConfigError otherwise. */
 export function parseDuration(value: string, source: string, bounds: { min: number; max?: number }): number {
-  const m = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)$/.exec(value.trim());
-  const max = bounds.max ?? 24 * 3_600_000;
-  const expected = `a duration such as 1500ms, 30s or 2m, from ${bounds.min}ms to ${max / 3_600_000}h`;
-  if (!m) throw new ConfigError(source, expected, safeEcho(value));
-  const ms = Math.round(Number(m[1]) * (UNIT_MS[m[2] ?? "ms"] ?? 1));
-  if (!Number.isFinite(ms) || ms < bounds.min || ms > max)
-    throw new ConfigError(source, expected, safeEcho(value));
+  const max = bounds.max ?? DURATION_MAX_MS;
+  const ms = parseDurationMs(value);
+  if (ms === undefined || ms < bounds.min || ms > max) {
+    throw new ConfigError(
+      source,
+      `a duration such as ${DURATION_EXAMPLES}, from ${formatDurationMs(bounds.min)} to ${formatDurationMs(max)}`,
+    );
+  }
   return ms;
-}
-
-/**
- * Quotes a bad value back to the user unless it could be a secret: ECS injects secrets as environment
- * variables, and a key pasted into the wrong variable must not end up in the task's logs.
- */
-export function safeEcho(value: string): string {
-  const v = value.trim();
-  if (v.length > 48 || /^[A-Za-z0-9+/=_-]{20,}$/.test(v))
-    return `a value of ${v.length} characters (not shown)`;
-  return JSON.stringify(v);
 }
 
 /** Display form of a target, for reasons and results. */

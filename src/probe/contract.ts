@@ -73,6 +73,17 @@ export const MAX_TAG_LENGTH = 256;
 /** ECS container names: up to 255 letters, digits, hyphens and underscores. */
 export const CONTAINER_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
 
+/**
+ * The most reply bytes the probe holds from the forward input without a complete reply. Fluent Bit's only reply
+ * is an ack, `{"ack": id}`, a few dozen bytes; a peer that sends more without completing one is not a forward input.
+ */
+export const MAX_FORWARD_REPLY_BYTES = 4096;
+/**
+ * The probe's own memory ceiling (resident set, MiB). It peaks under 50 MiB; past this it reports the failure in
+ * its JSON line and exits 1, rather than growing until V8 aborts with no line at all.
+ */
+export const PROBE_MEMORY_GUARD_MIB = 192;
+
 /** Exit codes of the probe, and so of the gate container. */
 export const PROBE_EXIT = { verified: 0, failed: 1, badConfiguration: 2, unreachable: 3 } as const;
 

@@ -5,8 +5,9 @@
  * so the probe learns of a crash the moment it happens instead of at its next poll.
  */
 import net from "node:net";
-import { decodeMultiStream, encode } from "@msgpack/msgpack";
+import { encode } from "@msgpack/msgpack";
 import type { ForwardTarget } from "./config.js";
+import { MAX_FORWARD_REPLY_BYTES } from "./contract.js";
 
 export type FluentRecord = Readonly<Record<string, string | number | boolean>>;
 /** One entry: integer seconds since the epoch and the record. */
@@ -60,11 +61,144 @@ export class ForwardClosedError extends Error {
   override readonly name = "ForwardClosedError";
   constructor(
     message: string,
-    /** errno code (ECONNRESET, EPIPE …) when the socket failed, null for a clean close by the router. */
+    /**
+     * errno code (ECONNRESET, EPIPE …) when the socket failed, EPROTO when the peer broke the protocol (the probe
+     * hung up), null for a clean close by the router.
+     */
     readonly code: string | null,
   ) {
     super(message);
   }
+}
+
+/** `msgpackValueLength` when the buffer ends before the value does. */
+export const INCOMPLETE = -1;
+/** `msgpackValueLength` for a byte that starts no msgpack value (0xc1). */
+export const INVALID = -2;
+
+/** Bytes of a header (after its type byte) that give a length, and what that length counts. */
+const SIZED: Readonly<
+  Record<number, readonly [lengthBytes: 1 | 2 | 4, counts: "bytes" | "items" | "pairs"]>
+> = {
+  196: [1, "bytes"],
+  197: [2, "bytes"],
+  198: [4, "bytes"],
+  217: [1, "bytes"],
+  218: [2, "bytes"],
+  219: [4, "bytes"],
+  220: [2, "items"],
+  221: [4, "items"],
+  222: [2, "pairs"],
+  223: [4, "pairs"],
+};
+/** Fixed-size values: bytes after the type byte (floats, ints, fixext with its type byte). */
+const FIXED: Readonly<Record<number, number>> = {
+  192: 0,
+  194: 0,
+  195: 0,
+  202: 4,
+  203: 8,
+  204: 1,
+  205: 2,
+  206: 4,
+  207: 8,
+  208: 1,
+  209: 2,
+  210: 4,
+  211: 8,
+  212: 2,
+  213: 3,
+  214: 5,
+  215: 9,
+  216: 17,
+};
+/** ext8/16/32: length bytes; the type byte follows them. */
+const EXT: Readonly<Record<number, 1 | 2 | 4>> = { 199: 1, 200: 2, 201: 4 };
+
+function readLength(buf: Uint8Array, at: number, size: 1 | 2 | 4): number {
+  let n = 0;
+  for (let i = 0; i < size; i++) n = n * 256 + (buf[at + i] ?? 0);
+  return n;
+}
+
+/**
+ * Byte length of the first complete msgpack value in `buf`, INCOMPLETE when `buf` ends first, INVALID for a byte
+ * that starts no value. It walks the bytes keeping only a count of items still owed, without recursing or
+ * building anything: a hostile header such as `0xdd ffffffff` (an array of 2^32 items) costs nothing until its
+ * items arrive, and every item costs at least one byte, so the walk is linear in what was received.
+ */
+export function msgpackValueLength(buf: Uint8Array): number {
+  let pos = 0;
+  let owed = 1;
+  while (owed > 0) {
+    const type = buf[pos];
+    if (type === undefined) return INCOMPLETE;
+    owed--;
+    let head = 1;
+    let body = 0;
+    if (type <= 0x7f || type >= 0xe0) {
+      // positive or negative fixint
+    } else if (type <= 0x8f) owed += (type & 0x0f) * 2;
+    else if (type <= 0x9f) owed += type & 0x0f;
+    else if (type <= 0xbf) body = type & 0x1f;
+    else if (FIXED[type] !== undefined) body = FIXED[type];
+    else if (EXT[type] !== undefined) {
+      const size = EXT[type];
+      head = 2 + size;
+      if (pos + head > buf.length) return INCOMPLETE;
+      body = readLength(buf, pos + 1, size);
+    } else {
+      const sized = SIZED[type];
+      if (sized === undefined) return INVALID;
+      const [size, counts] = sized;
+      head = 1 + size;
+      if (pos + head > buf.length) return INCOMPLETE;
+      const n = readLength(buf, pos + 1, size);
+      if (counts === "bytes") body = n;
+      else owed += counts === "items" ? n : 2 * n;
+    }
+    pos += head + body;
+  }
+  return pos <= buf.length ? pos : INCOMPLETE;
+}
+
+/** Where a msgpack string starts and how long it is, or null when the value at `at` is not a string. */
+function stringAt(buf: Uint8Array, at: number): { start: number; length: number } | null {
+  const type = buf[at];
+  if (type === undefined) return null;
+  if (type >= 0xa0 && type <= 0xbf) return { start: at + 1, length: type & 0x1f };
+  const size = type === 0xd9 ? 1 : type === 0xda ? 2 : type === 0xdb ? 4 : 0;
+  if (size === 0) return null;
+  return { start: at + 1 + size, length: readLength(buf, at + 1, size) };
+}
+
+/**
+ * The chunk id of a reply that is one complete msgpack value: a map whose "ack" key holds a string, as
+ * in_forward writes `{"ack": id}`; null for any other value. Read in place, so the probe needs no msgpack decoder.
+ */
+export function readAck(reply: Uint8Array): string | null {
+  const type = reply[0];
+  if (type === undefined) return null;
+  let pairs: number;
+  let at: number;
+  if (type >= 0x80 && type <= 0x8f) [pairs, at] = [type & 0x0f, 1];
+  else if (type === 0xde) [pairs, at] = [readLength(reply, 1, 2), 3];
+  else if (type === 0xdf) [pairs, at] = [readLength(reply, 1, 4), 5];
+  else return null;
+  const text = (s: { start: number; length: number }) =>
+    Buffer.from(reply.buffer, reply.byteOffset + s.start, s.length).toString("utf8");
+  for (let i = 0; i < pairs && at < reply.length; i++) {
+    const key = stringAt(reply, at);
+    const keyLength = msgpackValueLength(reply.subarray(at));
+    if (keyLength < 0) return null;
+    at += keyLength;
+    const value = stringAt(reply, at);
+    if (key !== null && value !== null && text(key) === "ack") return text(value);
+    const valueLength = msgpackValueLength(reply.subarray(at));
+    if (valueLength < 0) return null;
+    at += valueLength;
+  }
+  return null;
 }
 
 /** An open forward connection. */
@@ -75,6 +209,8 @@ export class ForwardConnection {
   private closingByUs = false;
   private readonly closeListeners: ((e: ForwardClosedError) => void)[] = [];
   private readonly ackListeners: ((chunk: string) => void)[] = [];
+  /** Reply bytes received and not yet a complete value; never more than MAX_FORWARD_REPLY_BYTES. */
+  private replyBytes: Buffer = Buffer.alloc(0);
 
   constructor(private readonly socket: net.Socket) {
     socket.setNoDelay(true);
@@ -98,22 +234,52 @@ export class ForwardConnection {
         ),
       );
     });
-    void this.readAcks();
+    socket.on("data", (d: Buffer) => this.onReplyBytes(d));
   }
 
-  private async readAcks(): Promise<void> {
-    try {
-      for await (const message of decodeMultiStream(this.socket)) {
-        const chunk = ackOf(message);
-        if (chunk === null) continue;
-        this.acked.add(chunk);
-        this.pending.get(chunk)?.resolve();
-        this.pending.delete(chunk);
-        for (const l of this.ackListeners) l(chunk);
+  /**
+   * The router's only replies are acks, `{"ack": id}` of a few dozen bytes (test/fixtures/fluent-bit/README.md
+   * item 7). Anything else, or more than MAX_FORWARD_REPLY_BYTES that never completes a value, is a peer that is
+   * not a Fluent Bit forward input: the probe hangs up with a protocol error instead of buffering it (a
+   * decoder that waits for the rest of `0xdd ffffffff` followed by endless nils grows without bound).
+   */
+  private onReplyBytes(data: Buffer): void {
+    if (this.closedBy !== null || this.closingByUs) return;
+    this.replyBytes = this.replyBytes.length === 0 ? data : Buffer.concat([this.replyBytes, data]);
+    for (;;) {
+      const n = msgpackValueLength(this.replyBytes);
+      if (n === INCOMPLETE) break;
+      const problem =
+        n === INVALID
+          ? "a byte that starts no msgpack value"
+          : n > MAX_FORWARD_REPLY_BYTES
+            ? `a reply of ${n} bytes`
+            : null;
+      const chunk = problem === null ? readAck(this.replyBytes.subarray(0, n)) : null;
+      if (chunk === null) {
+        this.protocolError(problem ?? "a reply that is not an ack");
+        return;
       }
-    } catch {
-      // A garbled reply or a reset: the close handler reports the connection's end.
+      this.replyBytes = this.replyBytes.subarray(n);
+      this.acked.add(chunk);
+      this.pending.get(chunk)?.resolve();
+      this.pending.delete(chunk);
+      for (const l of this.ackListeners) l(chunk);
     }
+    if (this.replyBytes.length > MAX_FORWARD_REPLY_BYTES) {
+      this.protocolError(`${this.replyBytes.length} bytes that never complete a reply`);
+    }
+  }
+
+  private protocolError(what: string): void {
+    this.replyBytes = Buffer.alloc(0);
+    this.fail(
+      new ForwardClosedError(
+        `the forward peer sent ${what}, where Fluent Bit sends only acks of a few dozen bytes: this is not a Fluent Bit forward input`,
+        "EPROTO",
+      ),
+    );
+    this.socket.destroy();
   }
 
   private fail(err: ForwardClosedError): void {
@@ -184,7 +350,7 @@ export class ForwardConnection {
 }
 
 /** One connection attempt; rejects with the errno code (ECONNREFUSED, ENOENT, ETIMEDOUT …). */
-export function connectOnce(target: ForwardTarget, timeoutMs: number): Promise<net.Socket> {
+function connectOnce(target: ForwardTarget, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket =
       target.kind === "unix"
@@ -249,7 +415,7 @@ export async function canConnect(
   }
 }
 
-export function errnoCode(err: unknown): string {
+function errnoCode(err: unknown): string {
   if (err !== null && typeof err === "object" && "code" in err && typeof err.code === "string")
     return err.code;
   return err instanceof Error ? err.message : String(err);

@@ -16,8 +16,8 @@ export {
   parseDuration,
   parseForward,
   type RequireSetting,
-  TAG_SUFFIX,
 } from "./config.js";
+export { TAG_SUFFIX } from "./contract.js";
 export {
   ackOf,
   canConnect,

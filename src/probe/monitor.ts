@@ -1,6 +1,6 @@
 /**
  * Client for Fluent Bit's HTTP monitoring server, as real 1.8.3, 1.9.10 and 4.2.8 answered it
- * (shared/fixtures/fluent-bit/README.md):
+ * (test/fixtures/fluent-bit/README.md):
  * - `/api/v1/metrics` answers 404 until the first one-second snapshot: "not yet", not "broken";
  * - on 1.8.x/1.9.x a path the server does not know answers 200 with the build-info document of `GET /`,
  *   so every answer is judged by its shape, never by its status;

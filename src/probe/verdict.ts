@@ -73,7 +73,7 @@ export function isNullOutput(name: string): boolean {
   return /^null\.\d+$/.test(name);
 }
 
-export function delta(base: OutputCounters, now: OutputCounters): OutputDelta {
+function delta(base: OutputCounters, now: OutputCounters): OutputDelta {
   return {
     procRecords: now.procRecords - base.procRecords,
     errors: now.errors - base.errors,

@@ -1,9 +1,9 @@
 /** Passes when every `dependsOn` entry names a container of the same task definition. */
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { analyze, cpath, label } from "./util.js";
+import { defineRule } from "./types.js";
+import { cpath } from "./util.js";
 
-export const FLP101: Rule = {
+export const FLP101 = defineRule({
   meta: {
     id: "FLP101",
     title: "dependsOn names a container that does not exist",
@@ -20,21 +20,21 @@ export const FLP101: Rule = {
     },
   },
   check(ctx) {
-    const a = analyze(ctx.taskDefinition);
-    for (const c of a.containers) {
-      for (const d of a.deps[c.index] ?? []) {
-        if (d.nameUnknown) continue;
-        if (d.containerName === undefined) {
+    const task = ctx.task;
+    for (const c of task.containers) {
+      for (const d of c.dependsOn) {
+        if (d.targetUnknown || d.malformed) continue;
+        if (d.target === undefined) {
           ctx.report({
             messageId: "missingName",
-            data: { container: label(c) },
+            data: { container: c.label },
             path: cpath(c, "dependsOn", d.index),
             container: c.name,
           });
-        } else if (!a.byName.has(d.containerName)) {
+        } else if (!task.byName.has(d.target)) {
           ctx.report({
             messageId: "unknownContainer",
-            data: { container: label(c), target: d.containerName },
+            data: { container: c.label, target: d.target },
             path: cpath(c, "dependsOn", d.index, "containerName"),
             container: c.name,
           });
@@ -42,4 +42,4 @@ export const FLP101: Rule = {
       }
     }
   },
-};
+});

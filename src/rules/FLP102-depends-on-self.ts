@@ -1,9 +1,9 @@
 /** Passes when no container lists itself in its own `dependsOn`. */
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { analyze, cpath, label } from "./util.js";
+import { defineRule } from "./types.js";
+import { cpath } from "./util.js";
 
-export const FLP102: Rule = {
+export const FLP102 = defineRule({
   meta: {
     id: "FLP102",
     title: "Container depends on itself",
@@ -18,18 +18,17 @@ export const FLP102: Rule = {
     },
   },
   check(ctx) {
-    const a = analyze(ctx.taskDefinition);
-    for (const c of a.containers) {
+    for (const c of ctx.task.containers) {
       if (c.name === undefined) continue;
-      for (const d of a.deps[c.index] ?? []) {
-        if (d.containerName !== c.name) continue;
+      for (const d of c.dependsOn) {
+        if (d.target !== c.name) continue;
         ctx.report({
           messageId: "selfDependency",
-          data: { container: label(c), condition: d.condition ?? "no condition" },
+          data: { container: c.label, condition: d.condition ?? "no condition" },
           path: cpath(c, "dependsOn", d.index, "containerName"),
           container: c.name,
         });
       }
     }
   },
-};
+});

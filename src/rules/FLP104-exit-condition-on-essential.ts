@@ -1,9 +1,9 @@
 /** Passes when every SUCCESS/COMPLETE dependency targets a non-essential container. */
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { analyze, cpath, essentialOf, label } from "./util.js";
+import { defineRule } from "./types.js";
+import { cpath } from "./util.js";
 
-export const FLP104: Rule = {
+export const FLP104 = defineRule({
   meta: {
     id: "FLP104",
     title: "SUCCESS or COMPLETE dependency on an essential container",
@@ -21,18 +21,18 @@ export const FLP104: Rule = {
     },
   },
   check(ctx) {
-    const a = analyze(ctx.taskDefinition);
-    for (const c of a.containers) {
-      for (const d of a.deps[c.index] ?? []) {
+    const task = ctx.task;
+    for (const c of task.containers) {
+      for (const d of c.dependsOn) {
         if (d.condition !== "SUCCESS" && d.condition !== "COMPLETE") continue;
-        const target = d.containerName === undefined ? undefined : a.byName.get(d.containerName);
-        if (target === undefined || essentialOf(target.definition) !== true) continue;
+        const target = d.target === undefined ? undefined : task.byName.get(d.target);
+        if (target === undefined || target.essential !== true) continue;
         const omitted = (target.definition.essential as unknown) === undefined;
         ctx.report({
           messageId: "essentialTarget",
           data: {
-            container: label(c),
-            target: label(target),
+            container: c.label,
+            target: target.label,
             condition: d.condition === "SUCCESS" ? "exit with SUCCESS" : "COMPLETE",
             byDefault: omitted ? " (essential is omitted, which means true)" : "",
           },
@@ -42,4 +42,4 @@ export const FLP104: Rule = {
       }
     }
   },
-};
+});

@@ -1,9 +1,9 @@
 /** Passes when every HEALTHY dependency targets a container with a healthCheck. */
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { analyze, cpath, label } from "./util.js";
+import { defineRule } from "./types.js";
+import { cpath } from "./util.js";
 
-export const FLP105: Rule = {
+export const FLP105 = defineRule({
   meta: {
     id: "FLP105",
     title: "HEALTHY dependency on a container without healthCheck",
@@ -19,21 +19,19 @@ export const FLP105: Rule = {
     },
   },
   check(ctx) {
-    const a = analyze(ctx.taskDefinition);
-    for (const c of a.containers) {
-      for (const d of a.deps[c.index] ?? []) {
+    const task = ctx.task;
+    for (const c of task.containers) {
+      for (const d of c.dependsOn) {
         if (d.condition !== "HEALTHY") continue;
-        const target = d.containerName === undefined ? undefined : a.byName.get(d.containerName);
-        if (target === undefined) continue;
-        const hc: unknown = target.definition.healthCheck;
-        if (hc !== undefined && hc !== null) continue;
+        const target = d.target === undefined ? undefined : task.byName.get(d.target);
+        if (target === undefined || target.hasHealthCheck) continue;
         ctx.report({
           messageId: "noHealthCheck",
-          data: { container: label(c), target: label(target) },
+          data: { container: c.label, target: target.label },
           path: cpath(c, "dependsOn", d.index, "condition"),
           container: c.name,
         });
       }
     }
   },
-};
+});

@@ -1,9 +1,8 @@
 /** Passes when at least one container is essential (or might be, when the value is an intrinsic). */
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { essentialOf } from "./util.js";
+import { defineRule } from "./types.js";
 
-export const FLP106: Rule = {
+export const FLP106 = defineRule({
   meta: {
     id: "FLP106",
     title: "No essential container",
@@ -19,9 +18,13 @@ export const FLP106: Rule = {
     },
   },
   check(ctx) {
-    const td = ctx.taskDefinition;
-    if (td.containers.length === 0) return;
-    if (td.containers.some((c) => essentialOf(c.definition) !== false)) return;
-    ctx.report({ messageId: "noEssential", data: { taskDefinition: td.id }, path: ["containerDefinitions"] });
+    const { containers } = ctx.task;
+    if (containers.length === 0) return;
+    if (containers.some((c) => c.essential !== false)) return;
+    ctx.report({
+      messageId: "noEssential",
+      data: { taskDefinition: ctx.taskDefinition.id },
+      path: ["containerDefinitions"],
+    });
   },
-};
+});

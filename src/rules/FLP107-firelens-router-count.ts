@@ -1,9 +1,9 @@
 /** Passes when `awsfirelens` is used with exactly one FireLens container, and a FireLens container has users. */
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { analyze, cpath, label, quoteList } from "./util.js";
+import { defineRule } from "./types.js";
+import { cpath, quoteList } from "./util.js";
 
-export const FLP107: Rule = {
+export const FLP107 = defineRule({
   meta: {
     id: "FLP107",
     title: "awsfirelens without exactly one FireLens container",
@@ -30,33 +30,33 @@ export const FLP107: Rule = {
     },
   },
   check(ctx) {
-    const a = analyze(ctx.taskDefinition);
-    const first = a.firelensUsers[0];
-    if (a.routers.length === 0 && first !== undefined) {
+    const task = ctx.task;
+    const first = task.firelensUsers[0];
+    if (task.firelensContainers.length === 0 && first !== undefined) {
       ctx.report({
         messageId: "missingRouter",
-        data: { container: label(first) },
+        data: { container: first.label },
         path: cpath(first, "logConfiguration", "logDriver"),
         container: first.name,
       });
     }
-    const second = a.routers[1];
+    const second = task.firelensContainers[1];
     if (second !== undefined) {
       ctx.report({
         messageId: "multipleRouters",
-        data: { routers: quoteList(a.routers.map(label)) },
+        data: { routers: quoteList(task.firelensContainers.map((c) => c.label)) },
         path: cpath(second, "firelensConfiguration"),
         container: second.name,
       });
     }
-    const router = a.routers[0];
-    if (router !== undefined && a.firelensUsers.length === 0) {
+    const router = task.router;
+    if (router !== undefined && task.firelensUsers.length === 0) {
       ctx.report({
         messageId: "unusedRouter",
-        data: { container: label(router) },
+        data: { container: router.label },
         path: cpath(router, "firelensConfiguration"),
         container: router.name,
       });
     }
   },
-};
+});

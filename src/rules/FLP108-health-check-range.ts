@@ -1,7 +1,7 @@
 /** Passes when healthCheck interval, timeout, retries and startPeriod are within ECS's ranges. */
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { cpath, isObject, label, num } from "./util.js";
+import { defineRule } from "./types.js";
+import { cpath, isObject, num } from "./util.js";
 
 const RANGES = [
   { field: "interval", min: 5, max: 300, unit: " s" },
@@ -10,7 +10,7 @@ const RANGES = [
   { field: "startPeriod", min: 0, max: 300, unit: " s" },
 ] as const;
 
-export const FLP108: Rule = {
+export const FLP108 = defineRule({
   meta: {
     id: "FLP108",
     title: "healthCheck value out of range",
@@ -27,14 +27,14 @@ export const FLP108: Rule = {
     },
   },
   check(ctx) {
-    for (const c of ctx.taskDefinition.containers) {
+    for (const c of ctx.task.containers) {
       const hc: unknown = c.definition.healthCheck;
       if (!isObject(hc)) continue;
       for (const r of RANGES) {
         const raw = hc[r.field];
         const v = num(raw);
         if (v === undefined) continue;
-        const data = { container: label(c), field: r.field, value: v, min: r.min, max: r.max, unit: r.unit };
+        const data = { container: c.label, field: r.field, value: v, min: r.min, max: r.max, unit: r.unit };
         const path = cpath(c, "healthCheck", r.field);
         if (!Number.isInteger(v)) ctx.report({ messageId: "notInteger", data, path, container: c.name });
         else if (v < r.min || v > r.max)
@@ -42,4 +42,4 @@ export const FLP108: Rule = {
       }
     }
   },
-};
+});

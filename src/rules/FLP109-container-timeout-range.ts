@@ -1,7 +1,7 @@
 /** Passes when startTimeout / stopTimeout fit the launch types the task is registered for. */
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { arr, cpath, label, num, str } from "./util.js";
+import { defineRule } from "./types.js";
+import { arr, cpath, num, str } from "./util.js";
 
 interface Limit {
   readonly min: number;
@@ -24,7 +24,7 @@ function limits(compat: readonly string[]): { start: Limit; stop: Limit } {
   return { start, stop };
 }
 
-export const FLP109: Rule = {
+export const FLP109 = defineRule({
   meta: {
     id: "FLP109",
     title: "startTimeout or stopTimeout out of range",
@@ -39,7 +39,7 @@ export const FLP109: Rule = {
     },
   },
   check(ctx) {
-    const containers = ctx.taskDefinition.containers;
+    const containers = ctx.task.containers;
     if (
       !containers.some(
         (c) => c.definition.startTimeout !== undefined || c.definition.stopTimeout !== undefined,
@@ -51,7 +51,7 @@ export const FLP109: Rule = {
       .filter((s): s is string => s !== undefined)
       .map((s) => s.toUpperCase());
     const lim = limits(compat);
-    for (const c of ctx.taskDefinition.containers) {
+    for (const c of ctx.task.containers) {
       for (const [field, l] of [
         ["startTimeout", lim.start],
         ["stopTimeout", lim.stop],
@@ -61,11 +61,11 @@ export const FLP109: Rule = {
         const range = l.max === Number.POSITIVE_INFINITY ? `whole numbers ≥ ${l.min}` : `${l.min}–${l.max} s`;
         ctx.report({
           messageId: "outOfRange",
-          data: { container: label(c), field, value: v, range, why: l.why },
+          data: { container: c.label, field, value: v, range, why: l.why },
           path: cpath(c, field),
           container: c.name,
         });
       }
     }
   },
-};
+});

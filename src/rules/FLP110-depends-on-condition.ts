@@ -1,11 +1,11 @@
 /** Passes when every `dependsOn` entry has one of the four conditions ECS knows. */
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { analyze, cpath, label } from "./util.js";
+import { defineRule } from "./types.js";
+import { cpath } from "./util.js";
 
 const CONDITIONS = new Set(["START", "COMPLETE", "SUCCESS", "HEALTHY"]);
 
-export const FLP110: Rule = {
+export const FLP110 = defineRule({
   meta: {
     id: "FLP110",
     title: "dependsOn condition missing or unknown",
@@ -22,11 +22,10 @@ export const FLP110: Rule = {
     },
   },
   check(ctx) {
-    const a = analyze(ctx.taskDefinition);
-    for (const c of a.containers) {
-      for (const d of a.deps[c.index] ?? []) {
-        if (d.conditionUnknown) continue;
-        const data = { container: label(c), target: d.containerName ?? "?", condition: d.condition ?? "" };
+    for (const c of ctx.task.containers) {
+      for (const d of c.dependsOn) {
+        if (d.conditionUnknown || d.malformed) continue;
+        const data = { container: c.label, target: d.target ?? "?", condition: d.condition ?? "" };
         if (d.condition === undefined) {
           ctx.report({
             messageId: "missingCondition",
@@ -45,4 +44,4 @@ export const FLP110: Rule = {
       }
     }
   },
-};
+});

@@ -2,11 +2,12 @@
  * Passes when every essential app container that logs through an essential FireLens router waits, with
  * SUCCESS, for a non-essential preflight container (directly or through a container that does).
  */
+import { PREFLIGHT_CONTAINER_NAME } from "../probe/contract.js";
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { analyze, cpath, essentialOf, label, ungatedApps } from "./util.js";
+import { defineRule } from "./types.js";
+import { cpath } from "./util.js";
 
-export const FLP201: Rule = {
+export const FLP201 = defineRule({
   meta: {
     id: "FLP201",
     title: "App can take traffic before the log path is verified",
@@ -15,8 +16,7 @@ export const FLP201: Rule = {
     rationale:
       "The FireLens router is essential, so if it crashes on the app's first log flush (as aws-for-fluent-bit 2.19.0 did in the incident this tool comes from) the whole task stops after the app started and the load balancer already routed requests to it: those requests fail with 502 while the target drains. A non-essential preflight container that verifies the log path, and app containers that depend on it with SUCCESS, stop a bad task before the app ever listens: the agent stops the app with exit 143 when the preflight fails.",
     sources: [SRC.taskDefinitionParameters, SRC.containerDependency, SRC.agentPr3218, SRC.firelensTaskDef],
-    fixHint:
-      "Run `firelens-preflight fix`: it adds a non-essential 'log-router-preflight' container and makes every essential awsfirelens app depend on it with SUCCESS.",
+    fixHint: `Run \`firelens-preflight fix\`: it adds a non-essential '${PREFLIGHT_CONTAINER_NAME}' container and makes every essential awsfirelens app depend on it with SUCCESS, also an app whose name is only known at deploy time (a CloudFormation intrinsic or a template placeholder: the gate then lists it with the same value).`,
     fixable: "gate",
     messages: {
       noGate:
@@ -26,21 +26,20 @@ export const FLP201: Rule = {
     },
   },
   check(ctx) {
-    const a = analyze(ctx.taskDefinition);
-    const router = a.router;
-    if (router === undefined || essentialOf(router.definition) !== true) return;
-    for (const app of ungatedApps(a)) {
-      const hasDeps = (a.deps[app.index] ?? []).length > 0;
+    const task = ctx.task;
+    const router = task.router;
+    if (router === undefined || router.essential !== true) return;
+    for (const app of task.ungatedApps) {
       ctx.report({
-        messageId: a.preflights.length === 0 ? "noGate" : "notGated",
+        messageId: task.gates.length === 0 ? "noGate" : "notGated",
         data: {
-          container: label(app),
-          router: label(router),
-          preflights: a.preflights.map((p) => `'${label(p)}'`).join(", "),
+          container: app.label,
+          router: router.label,
+          preflights: task.gates.map((p) => `'${p.label}'`).join(", "),
         },
-        path: hasDeps ? cpath(app, "dependsOn") : cpath(app, "name"),
+        path: app.dependsOn.length > 0 ? cpath(app, "dependsOn") : cpath(app, "name"),
         container: app.name,
       });
     }
   },
-};
+});

@@ -2,10 +2,10 @@
 import { conditionPresence } from "./conditions.js";
 import { bugLabel, bugsFor, describeVersion } from "./data/router-versions.js";
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { analyze, cpath, label, routerImageOf, ungatedApps } from "./util.js";
+import { defineRule } from "./types.js";
+import { allAppsGated, cpath, routerImageOf } from "./util.js";
 
-export const FLP202: Rule = {
+export const FLP202 = defineRule({
   meta: {
     id: "FLP202",
     title: "Router image has known crash bugs, or an unknown version",
@@ -34,9 +34,9 @@ export const FLP202: Rule = {
     messageSeverities: { knownCrashGated: "warning", knownBugs: "warning", unknownVersion: "warning" },
   },
   check(ctx) {
-    const a = analyze(ctx.taskDefinition);
-    for (const router of a.routers) {
-      const img = routerImageOf(a, router);
+    const task = ctx.task;
+    for (const router of task.firelensContainers) {
+      const img = routerImageOf(task, router);
       if (img.kind === "fluentd") continue;
       const path = cpath(router, "image");
       if (img.fluentBit === undefined) {
@@ -45,7 +45,7 @@ export const FLP202: Rule = {
         ctx.report({
           messageId: "unknownVersion",
           data: {
-            container: label(router),
+            container: router.label,
             image: img.ref?.text ?? "(intrinsic)",
             reason: img.unknownReason ?? "",
           },
@@ -55,14 +55,14 @@ export const FLP202: Rule = {
         continue;
       }
       const reachable = bugsFor(img).filter(
-        (b) => b.condition === undefined || conditionPresence(b.condition, a) !== "no",
+        (b) => b.condition === undefined || conditionPresence(b.condition, task) !== "no",
       );
       const severe = reachable.filter((b) => b.kind === "crash" && b.trigger !== "runtime");
       const rest = reachable.filter((b) => !severe.includes(b));
-      const data = { container: label(router), version: describeVersion(img) };
+      const data = { container: router.label, version: describeVersion(img) };
       if (severe.length > 0) {
         // A gated task fails its deployment instead of dropping requests: still worth fixing, no longer an outage.
-        const gated = a.apps.length > 0 && ungatedApps(a).length === 0;
+        const gated = allAppsGated(task);
         ctx.report({
           messageId: gated ? "knownCrashGated" : "knownCrash",
           data: {
@@ -84,4 +84,4 @@ export const FLP202: Rule = {
       }
     }
   },
-};
+});

@@ -1,9 +1,9 @@
 /** Passes when the router image is pinned to a release tag or a digest. */
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { analyze, cpath, label, routerImageOf } from "./util.js";
+import { defineRule } from "./types.js";
+import { cpath, routerImageOf } from "./util.js";
 
-export const FLP203: Rule = {
+export const FLP203 = defineRule({
   meta: {
     id: "FLP203",
     title: "Router image uses a moving tag",
@@ -21,16 +21,16 @@ export const FLP203: Rule = {
     },
   },
   check(ctx) {
-    const a = analyze(ctx.taskDefinition);
-    for (const router of a.routers) {
-      const img = routerImageOf(a, router);
+    const task = ctx.task;
+    for (const router of task.firelensContainers) {
+      const img = routerImageOf(task, router);
       if (!img.mutable || img.ref === undefined) continue;
       ctx.report({
         messageId: img.ref.tag === undefined ? "noTag" : "mutableTag",
-        data: { container: label(router), image: img.ref.text, tag: img.ref.tag ?? "" },
+        data: { container: router.label, image: img.ref.text, tag: img.ref.tag ?? "" },
         path: cpath(router, "image"),
         container: router.name,
       });
     }
   },
-};
+});

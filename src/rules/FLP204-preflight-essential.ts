@@ -1,9 +1,9 @@
 /** Passes when every preflight container is `essential: false`. */
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { analyze, cpath, essentialOf, label } from "./util.js";
+import { defineRule } from "./types.js";
+import { cpath } from "./util.js";
 
-export const FLP204: Rule = {
+export const FLP204 = defineRule({
   meta: {
     id: "FLP204",
     title: "Preflight container is essential",
@@ -21,16 +21,15 @@ export const FLP204: Rule = {
     },
   },
   check(ctx) {
-    const a = analyze(ctx.taskDefinition);
-    for (const p of a.preflights) {
-      if (essentialOf(p.definition) !== true) continue;
+    for (const p of ctx.task.gates) {
+      if (p.essential !== true) continue;
       const omitted = (p.definition.essential as unknown) === undefined;
       ctx.report({
         messageId: omitted ? "essentialByDefault" : "essential",
-        data: { container: label(p) },
+        data: { container: p.label },
         path: omitted ? cpath(p, "name") : cpath(p, "essential"),
         container: p.name,
       });
     }
   },
-};
+});

@@ -1,9 +1,9 @@
 /** Passes when every container that waits for a preflight waits for its SUCCESS. */
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { analyze, cpath, label } from "./util.js";
+import { defineRule } from "./types.js";
+import { cpath } from "./util.js";
 
-export const FLP205: Rule = {
+export const FLP205 = defineRule({
   meta: {
     id: "FLP205",
     title: "Container waits for the preflight with the wrong condition",
@@ -20,20 +20,19 @@ export const FLP205: Rule = {
     },
   },
   check(ctx) {
-    const a = analyze(ctx.taskDefinition);
-    for (const c of a.containers) {
-      for (const d of a.deps[c.index] ?? []) {
-        const target = d.containerName === undefined ? undefined : a.byName.get(d.containerName);
-        if (target === undefined || target === c || !a.preflights.includes(target)) continue;
-        if (d.condition === undefined || d.condition === "SUCCESS") continue;
+    const task = ctx.task;
+    for (const c of task.containers) {
+      for (const d of c.dependsOn) {
+        const target = d.target === undefined ? undefined : task.byName.get(d.target);
+        if (target === undefined || target === c || target.role !== "gate") continue;
         if (d.condition !== "START" && d.condition !== "COMPLETE" && d.condition !== "HEALTHY") continue;
         ctx.report({
           messageId: "wrongCondition",
-          data: { container: label(c), preflight: label(target), condition: d.condition },
+          data: { container: c.label, preflight: target.label, condition: d.condition },
           path: cpath(c, "dependsOn", d.index, "condition"),
           container: c.name,
         });
       }
     }
   },
-};
+});

@@ -1,9 +1,9 @@
 /** Passes when every service running a FireLens task has a deployment circuit breaker with rollback. */
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { analyze, bool, isObject } from "./util.js";
+import { defineRule } from "./types.js";
+import { bool, isObject } from "./util.js";
 
-export const FLP208: Rule = {
+export const FLP208 = defineRule({
   meta: {
     id: "FLP208",
     title: "Service without deployment circuit breaker rollback",
@@ -23,7 +23,7 @@ export const FLP208: Rule = {
     },
   },
   check(ctx) {
-    if (analyze(ctx.taskDefinition).routers.length === 0) return;
+    if (ctx.task.firelensContainers.length === 0) return;
     for (const s of ctx.services) {
       const dc: unknown = s.deploymentConfiguration;
       const base = [...s.path, "DeploymentConfiguration"];
@@ -44,4 +44,4 @@ export const FLP208: Rule = {
       }
     }
   },
-};
+});

@@ -2,10 +2,10 @@
 import { healthCheckHitsHealthEndpoint } from "./conditions.js";
 import { compareVersions, describeVersion, HEALTH_ENDPOINT_SAFE_FROM } from "./data/router-versions.js";
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { analyze, cpath, label, routerImageOf } from "./util.js";
+import { defineRule } from "./types.js";
+import { cpath, routerImageOf } from "./util.js";
 
-export const FLP210: Rule = {
+export const FLP210 = defineRule({
   meta: {
     id: "FLP210",
     title: "Router healthCheck can crash the router (/api/v1/health before 1.8.7)",
@@ -30,27 +30,27 @@ export const FLP210: Rule = {
     messageSeverities: { unknownVersion: "warning" },
   },
   check(ctx) {
-    const a = analyze(ctx.taskDefinition);
-    for (const router of a.routers) {
+    const task = ctx.task;
+    for (const router of task.firelensContainers) {
       if (!healthCheckHitsHealthEndpoint(router)) continue;
-      const img = routerImageOf(a, router);
+      const img = routerImageOf(task, router);
       if (img.kind === "fluentd") continue;
       const path = cpath(router, "healthCheck", "command");
       if (img.fluentBit === undefined) {
         ctx.report({
           messageId: "unknownVersion",
-          data: { container: label(router), reason: img.unknownReason ?? "" },
+          data: { container: router.label, reason: img.unknownReason ?? "" },
           path,
           container: router.name,
         });
       } else if (compareVersions(img.fluentBit, HEALTH_ENDPOINT_SAFE_FROM) < 0) {
         ctx.report({
           messageId: "crashes",
-          data: { container: label(router), version: describeVersion(img) },
+          data: { container: router.label, version: describeVersion(img) },
           path,
           container: router.name,
         });
       }
     }
   },
-};
+});

@@ -1,36 +1,48 @@
 /** Passes when the FireLens router has no dependsOn. */
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { analyze, arr, cpath, label } from "./util.js";
+import { defineRule } from "./types.js";
+import { cpath } from "./util.js";
 
-export const FLP211: Rule = {
+export const FLP211 = defineRule({
   meta: {
     id: "FLP211",
-    title: "Router has a dependsOn",
+    title: "Router has start dependencies of its own",
     severity: "warning",
     family: "deploy-safety",
     rationale:
-      "When the FireLens container has any dependsOn, the ECS agent adds no implicit START dependency from awsfirelens containers on it (to avoid cycles) and only logs a warning. Every app then needs its own explicit dependency on the router, and a gate that waits for the router can deadlock if the router waits for something gated.",
+      "When the FireLens container has any dependency of its own, the ECS agent adds no implicit START dependency from awsfirelens containers on it (to avoid cycles) and only logs a warning. Its own `dependsOn` counts, and so do the orderings the agent adds first: `links` and `volumesFrom` become dependencies, and with Service Connect every container (the router too) waits for the Service Connect proxy. Every app then needs its own explicit dependency on the router, and a gate that waits for the router can deadlock if the router waits for something gated.",
     sources: [SRC.agentTask, SRC.firelensTaskDef],
-    fixHint: "Remove the router's dependsOn; order other containers after the router instead.",
+    fixHint:
+      "Remove the router's dependsOn, links and volumesFrom; order other containers after the router instead. With Service Connect, give every awsfirelens container an explicit START dependency on the router.",
     messages: {
       routerDependsOn:
         "Router '{{container}}' has a dependsOn ({{targets}}): ECS then drops the implicit START dependency of every awsfirelens container on it.",
+      routerOrdered:
+        "Router '{{container}}' waits for {{targets}} (from {{sources}}): ECS then drops the implicit START dependency of every awsfirelens container on it.",
     },
   },
   check(ctx) {
-    const a = analyze(ctx.taskDefinition);
-    for (const router of a.routers) {
-      if (arr(router.definition.dependsOn as unknown).length === 0) continue;
-      const targets = (a.deps[router.index] ?? []).map((d) =>
-        `${d.containerName ?? "?"} ${d.condition ?? ""}`.trim(),
-      );
-      ctx.report({
-        messageId: "routerDependsOn",
-        data: { container: label(router), targets: targets.join(", ") || "unknown" },
-        path: cpath(router, "dependsOn"),
-        container: router.name,
-      });
-    }
+    const task = ctx.task;
+    const router = task.router;
+    if (router === undefined || task.firelensEdges.kind !== "dropped") return;
+    const own = task.edges.filter((e) => e.from === router.index);
+    const targets = own.map((e) => `${task.nodes[e.to]?.name ?? "?"} ${e.condition}`);
+    const because = task.firelensEdges.because;
+    ctx.report({
+      messageId: because.includes("dependsOn") ? "routerDependsOn" : "routerOrdered",
+      data: {
+        container: router.label,
+        targets: targets.join(", ") || "unknown",
+        sources: because.join(", "),
+      },
+      path: because.includes("dependsOn")
+        ? cpath(router, "dependsOn")
+        : because.includes("links")
+          ? cpath(router, "links")
+          : because.includes("volumesFrom")
+            ? cpath(router, "volumesFrom")
+            : cpath(router, "name"),
+      container: router.name,
+    });
   },
-};
+});

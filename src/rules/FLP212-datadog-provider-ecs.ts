@@ -2,10 +2,10 @@
 import { datadogProviderEcs } from "./conditions.js";
 import { bugLabel, bugsFor, describeVersion } from "./data/router-versions.js";
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { analyze, cpath, label, routerImageOf, ungatedApps } from "./util.js";
+import { defineRule } from "./types.js";
+import { allAppsGated, cpath, routerImageOf } from "./util.js";
 
-export const FLP212: Rule = {
+export const FLP212 = defineRule({
   meta: {
     id: "FLP212",
     title: "Datadog `provider ecs` on a router version that crashes remapping tags",
@@ -32,14 +32,14 @@ export const FLP212: Rule = {
     messageSeverities: { crashesGated: "warning", unknownVersion: "warning" },
   },
   check(ctx) {
-    const a = analyze(ctx.taskDefinition);
-    const router = a.router;
+    const task = ctx.task;
+    const router = task.router;
     if (router === undefined) return;
     // The preflight copies an app's output on purpose (to trigger the crash before the app starts); its
     // own finding would repeat the app's.
-    const users = datadogProviderEcs(a).filter((u) => !a.preflights.includes(u.container));
+    const users = datadogProviderEcs(task).filter((u) => u.container.role !== "gate");
     if (users.length === 0) return;
-    const img = routerImageOf(a, router);
+    const img = routerImageOf(task, router);
     if (img.kind === "fluentd") return;
     const bugs =
       img.fluentBit === undefined && img.aws === undefined
@@ -47,13 +47,13 @@ export const FLP212: Rule = {
         : bugsFor(img).filter((b) => b.condition === "datadog-provider-ecs");
     const known = img.fluentBit !== undefined;
     if (known && bugs.length === 0) return;
-    const gated = a.apps.length > 0 && ungatedApps(a).length === 0;
+    const gated = allAppsGated(task);
     for (const u of users) {
       const path = cpath(u.container, u.where, "options", u.key);
       if (!known) {
         ctx.report({
           messageId: "unknownVersion",
-          data: { container: label(u.container), reason: img.unknownReason ?? "" },
+          data: { container: u.container.label, reason: img.unknownReason ?? "" },
           path,
           container: u.container.name,
         });
@@ -61,7 +61,7 @@ export const FLP212: Rule = {
         ctx.report({
           messageId: gated ? "crashesGated" : "crashes",
           data: {
-            container: label(u.container),
+            container: u.container.label,
             version: describeVersion(img),
             bugs: bugs.map(bugLabel).join(", "),
           },
@@ -71,4 +71,4 @@ export const FLP212: Rule = {
       }
     }
   },
-};
+});

@@ -2,10 +2,10 @@
  * Passes when no API key, token or password sits in plain `environment`, log `options` or
  * `firelensConfiguration.options`. The value is never read into a message.
  */
-import type { ContainerView } from "../taskdef/model.js";
+import type { ContainerReading } from "../model/index.js";
 import { SRC } from "./sources.js";
-import type { Rule } from "./types.js";
-import { arr, cpath, isObject, label, str } from "./util.js";
+import { defineRule, type Report } from "./types.js";
+import { arr, cpath, isObject, str } from "./util.js";
 
 const SECRET_KEY =
   /(api[_-]?key|apikey|app[_-]?key|access[_-]?key|secret|token|passw(or)?d|passwd|\bpwd\b|_pwd$|credential|private[_-]?key|license[_-]?key|cloud_auth|http_auth|auth[_-]?header|dsn$)/i;
@@ -40,7 +40,7 @@ export function looksSecret(key: string, value: unknown): boolean {
   return secretKey(key) && !harmless(value);
 }
 
-export const FLP301: Rule = {
+export const FLP301 = defineRule({
   meta: {
     id: "FLP301",
     title: "Secret in plain environment or log options",
@@ -61,11 +61,13 @@ export const FLP301: Rule = {
     },
   },
   check(ctx) {
-    for (const c of ctx.taskDefinition.containers) scan(c, ctx.report.bind(ctx));
+    for (const c of ctx.task.containers) scan(c, (r) => ctx.report(r));
   },
-};
+});
 
-function scan(c: ContainerView, report: Parameters<Rule["check"]>[0]["report"]): void {
+type SecretReport = Report<"environment" | "logOption" | "firelensOption">;
+
+function scan(c: ContainerReading, report: (r: SecretReport) => void): void {
   const env = arr(c.definition.environment as unknown);
   for (let i = 0; i < env.length; i++) {
     const e = env[i];
@@ -74,7 +76,7 @@ function scan(c: ContainerView, report: Parameters<Rule["check"]>[0]["report"]):
     if (key === undefined || !looksSecret(key, e.value)) continue;
     report({
       messageId: "environment",
-      data: { container: label(c), key },
+      data: { container: c.label, key },
       path: cpath(c, "environment", i, "value"),
       container: c.name,
     });
@@ -90,7 +92,7 @@ function scan(c: ContainerView, report: Parameters<Rule["check"]>[0]["report"]):
       if (!looksSecret(key, options[key])) continue;
       report({
         messageId,
-        data: { container: label(c), key },
+        data: { container: c.label, key },
         path: cpath(c, field, "options", key),
         container: c.name,
       });

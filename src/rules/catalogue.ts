@@ -21,6 +21,7 @@ import { FLP210 } from "./FLP210-router-health-endpoint.js";
 import { FLP211 } from "./FLP211-router-depends-on.js";
 import { FLP212 } from "./FLP212-datadog-provider-ecs.js";
 import { FLP301 } from "./FLP301-plaintext-secret.js";
+import { FLP302 } from "./FLP302-suppression-hides-nothing.js";
 import type { Rule } from "./types.js";
 
 export const rules: readonly Rule[] = [
@@ -46,6 +47,7 @@ export const rules: readonly Rule[] = [
   FLP211,
   FLP212,
   FLP301,
+  FLP302,
 ];
 
 const byId = new Map(rules.map((r) => [r.meta.id.toUpperCase(), r]));

@@ -3,6 +3,7 @@
  * wording, sources and the router version table live in one place. `test/rules/docs.test.ts` fails when
  * the committed pages drift; `UPDATE_DOCS=1` rewrites them.
  */
+import { PREFLIGHT_CONTAINER_NAME, PROBE_SETTINGS } from "../probe/contract.js";
 import { rules as catalogue } from "./catalogue.js";
 import { formatVersion, KNOWN_BUGS, type VersionRange } from "./data/router-versions.js";
 import type { Rule } from "./types.js";
@@ -13,35 +14,38 @@ const FAMILY: Readonly<Record<string, string>> = {
   security: "FLP3xx — security and hygiene",
 };
 
+const GATE = PREFLIGHT_CONTAINER_NAME;
+const CONTAINERS = PROBE_SETTINGS.containers.env;
+
 /** Short examples for the pages: a document fragment that is flagged and one that passes. */
 const EXAMPLES: Readonly<Record<string, { bad: string; good: string }>> = {
   FLP104: {
-    bad: `{ "name": "log-router-preflight", "essential": true },
-{ "name": "app", "dependsOn": [{ "containerName": "log-router-preflight", "condition": "SUCCESS" }] }`,
-    good: `{ "name": "log-router-preflight", "essential": false },
-{ "name": "app", "dependsOn": [{ "containerName": "log-router-preflight", "condition": "SUCCESS" }] }`,
+    bad: `{ "name": "${GATE}", "essential": true },
+{ "name": "app", "dependsOn": [{ "containerName": "${GATE}", "condition": "SUCCESS" }] }`,
+    good: `{ "name": "${GATE}", "essential": false },
+{ "name": "app", "dependsOn": [{ "containerName": "${GATE}", "condition": "SUCCESS" }] }`,
   },
   FLP201: {
     bad: `{ "name": "log-router", "essential": true, "firelensConfiguration": { "type": "fluentbit" } },
 { "name": "app", "essential": true, "logConfiguration": { "logDriver": "awsfirelens", "options": { "Name": "datadog" } } }`,
     good: `{ "name": "log-router", "essential": true, "firelensConfiguration": { "type": "fluentbit" } },
-{ "name": "log-router-preflight", "essential": false,
-  "environment": [{ "name": "FIRELENS_PREFLIGHT_CONTAINERS", "value": "app" }],
+{ "name": "${GATE}", "essential": false,
+  "environment": [{ "name": "${CONTAINERS}", "value": "app" }],
   "dependsOn": [{ "containerName": "log-router", "condition": "START" }] },
 { "name": "app", "essential": true, "logConfiguration": { "logDriver": "awsfirelens", "options": { "Name": "datadog" } },
-  "dependsOn": [{ "containerName": "log-router-preflight", "condition": "SUCCESS" }] }`,
+  "dependsOn": [{ "containerName": "${GATE}", "condition": "SUCCESS" }] }`,
   },
   FLP203: {
     bad: `"image": "amazon/aws-for-fluent-bit:stable"`,
     good: `"image": "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.5"`,
   },
   FLP205: {
-    bad: `"dependsOn": [{ "containerName": "log-router-preflight", "condition": "START" }]`,
-    good: `"dependsOn": [{ "containerName": "log-router-preflight", "condition": "SUCCESS" }]`,
+    bad: `"dependsOn": [{ "containerName": "${GATE}", "condition": "START" }]`,
+    good: `"dependsOn": [{ "containerName": "${GATE}", "condition": "SUCCESS" }]`,
   },
   FLP206: {
-    bad: `{ "name": "log-router-preflight", "command": ["sh", "-c", "echo preflight alive"] }`,
-    good: `{ "name": "log-router-preflight", "environment": [{ "name": "FIRELENS_PREFLIGHT_CONTAINERS", "value": "app" }] }`,
+    bad: `{ "name": "${GATE}", "command": ["sh", "-c", "echo preflight alive"] }`,
+    good: `{ "name": "${GATE}", "environment": [{ "name": "${CONTAINERS}", "value": "app" }] }`,
   },
   FLP208: {
     bad: `Service:
@@ -105,7 +109,7 @@ function bugTable(): string[] {
   }
   lines.push(
     "",
-    "aws-for-fluent-bit releases map to Fluent Bit versions as in `reference/fluent-bit.md` §1: 2.17.0 → 1.8.1, 2.18.0 → 1.8.2, 2.19.0 → 1.8.3, 2.19.1–2.19.2 → 1.8.6, 2.20.0 → 1.8.7, … 2.23.x → 1.8.13–1.8.15, 2.24.0–2.28.x → 1.9.3–1.9.9, every 2.x from 2.29.0 → 1.9.10, 3.0.0 → 4.1.0, 3.0.1 → 4.1.1, 3.1.1 → 4.2.0, 3.2.0–3.2.1 → 4.2.2. Any other release, a moving tag, a digest without a tag, a custom image or an image only known at deploy time is reported as **unknown**, never as safe.",
+    "aws-for-fluent-bit releases map to Fluent Bit versions (from aws-for-fluent-bit's CHANGELOG, <https://github.com/aws/aws-for-fluent-bit/blob/mainline/CHANGELOG.md>): 2.17.0 → 1.8.1, 2.18.0 → 1.8.2, 2.19.0 → 1.8.3, 2.19.1–2.19.2 → 1.8.6, 2.20.0 → 1.8.7, … 2.23.x → 1.8.13–1.8.15, 2.24.0–2.28.x → 1.9.3–1.9.9, every 2.x from 2.29.0 → 1.9.10, 3.0.0 → 4.1.0, 3.0.1 → 4.1.1, 3.1.1 → 4.2.0, 3.2.0–3.2.1 → 4.2.2. Any other release, a moving tag, a digest without a tag, a custom image or an image only known at deploy time is reported as **unknown**, never as safe.",
     "",
   );
   return lines;

@@ -4,8 +4,12 @@
  * stay in the loader. A rule that throws is our bug, not the user's: it becomes one internal-error finding
  * and the other rules still run (as cdk-nag's `applyRule` does).
  */
+import { readTask } from "../model/index.js";
+import { LineIndex } from "../taskdef/index.js";
 import type { JsonPath, ServiceView, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
 import { rules as catalogue } from "./catalogue.js";
+import { FLP302 } from "./FLP302-suppression-hides-nothing.js";
+import { type InlineSuppression, inlineSuppressions } from "./inline-suppressions.js";
 import type { Finding, LintFileResult, Report, Rule, RuleContext, Severity, Suppression } from "./types.js";
 
 export interface LintOptions {
@@ -15,6 +19,8 @@ export interface LintOptions {
   readonly rules?: readonly Rule[];
   /** Findings accepted on purpose; see `parseSuppression`. */
   readonly suppressions?: readonly Suppression[];
+  /** Severity per rule id, instead of the rule's own (a project's config). */
+  readonly severity?: Readonly<Record<string, Severity>>;
 }
 
 /** A suppression without a usable reason or id. */
@@ -49,16 +55,21 @@ function checkSuppression(s: Suppression): void {
   }
 }
 
-function applySuppressions(findings: Finding[], suppressions: readonly Suppression[]): Finding[] {
-  return findings.map((f) => {
-    if (f.internalError) return f;
-    const hit = suppressions.find(
-      (s) =>
-        s.id.toUpperCase() === f.ruleId &&
-        (s.appliesTo === undefined || (f.container !== undefined && s.appliesTo.includes(f.container))),
-    );
-    return hit === undefined ? f : { ...f, suppressed: { reason: hit.reason } };
-  });
+/** Whether a suppression acknowledges a finding (its rule, and its container when it names some). */
+export function suppressionMatches(s: Suppression, f: Finding): boolean {
+  return (
+    !f.internalError &&
+    s.id.toUpperCase() === f.ruleId &&
+    (s.appliesTo === undefined || (f.container !== undefined && s.appliesTo.includes(f.container)))
+  );
+}
+
+/** Suppressions that acknowledged none of the findings: they hide nothing any more. */
+export function unusedSuppressions(
+  suppressions: readonly Suppression[],
+  findings: readonly Finding[],
+): Suppression[] {
+  return suppressions.filter((s) => !findings.some((f) => suppressionMatches(s, f)));
 }
 
 export const SEVERITIES: readonly Severity[] = ["error", "warning", "note"];
@@ -197,6 +208,7 @@ function runRules(
   const context: RuleContext = {
     document: doc,
     taskDefinition: td,
+    task: readTask(td, { serviceConnect: services.some((s) => s.serviceConnect === true) }),
     services,
     report(report: Report) {
       if (current !== undefined) out.push(toFinding(doc, td, current, report));
@@ -247,6 +259,15 @@ function toFinding(doc: TaskDefinitionDocument, td: TaskDefinitionView, rule: Ru
   const template = meta.messages[report.messageId];
   if (template === undefined) throw new Error(`unknown messageId '${report.messageId}'`);
   const raw = report.rawPath ?? doc.rawPath(td, report.path ?? []);
+  const location =
+    report.offset === undefined
+      ? doc.locate(raw)
+      : {
+          file: doc.file,
+          ...new LineIndex(doc.text).position(report.offset),
+          offset: report.offset,
+          length: 0,
+        };
   return {
     ruleId: meta.id,
     severity: meta.messageSeverities?.[report.messageId] ?? meta.severity,
@@ -255,7 +276,7 @@ function toFinding(doc: TaskDefinitionDocument, td: TaskDefinitionView, rule: Ru
     messageId: report.messageId,
     taskDefinition: td.id,
     container: report.container,
-    location: doc.locate(raw),
+    location,
     jsonPath: toJsonPath(raw),
     rawPath: raw,
     fixHint: meta.fixHint,
@@ -265,13 +286,49 @@ function toFinding(doc: TaskDefinitionDocument, td: TaskDefinitionView, rule: Ru
 /** Lint every task definition in a document (with the services that run it). Never throws for a rule's sake. */
 export function lintDocument(doc: TaskDefinitionDocument, options: LintOptions = {}): Finding[] {
   const active = enabledRules(options);
-  const findings: Finding[] = [];
+  let findings: Finding[] = [];
   for (const td of doc.taskDefinitions) runRules(doc, td, active, servicesOf(doc, td), findings);
   if (findings.length > 1) findings.sort(compareByPosition);
+  const override = options.severity;
+  if (override !== undefined) {
+    findings = findings.map((f) => {
+      const severity = override[f.ruleId];
+      return severity === undefined || f.internalError ? f : { ...f, severity };
+    });
+  }
+  const inline = inlineSuppressions(doc).suppressions;
   const suppressions = options.suppressions ?? [];
-  if (suppressions.length === 0) return findings;
   for (const s of suppressions) checkSuppression(s);
-  return applySuppressions(findings, suppressions);
+  if (suppressions.length === 0 && inline.length === 0) return findings;
+  const suppressed = findings.map((f) => {
+    const hit = suppressions.find((s) => suppressionMatches(s, f)) ?? inline.find((s) => inlineMatches(s, f));
+    return hit === undefined ? f : { ...f, suppressed: { reason: hit.reason } };
+  });
+  if (!active.includes(FLP302)) return suppressed;
+  const unused = inline.filter((s) => !findings.some((f) => inlineMatches(s, f)));
+  return [...suppressed, ...unused.map((s) => unusedFinding(doc, s))].sort(compareByPosition);
+}
+
+function inlineMatches(s: InlineSuppression, f: Finding): boolean {
+  return (
+    (s.taskDefinition === undefined || s.taskDefinition === f.taskDefinition) && suppressionMatches(s, f)
+  );
+}
+
+/** The engine's own FLP302 finding: an inline suppression whose finding is gone. */
+function unusedFinding(doc: TaskDefinitionDocument, s: InlineSuppression): Finding {
+  const td = doc.taskDefinitions.find((t) => t.id === s.taskDefinition) ?? doc.taskDefinitions[0];
+  const report: Report = {
+    messageId: "unused",
+    data: {
+      rule: s.id,
+      containers: s.appliesTo === undefined ? "" : `[${s.appliesTo.join(",")}]`,
+      reason: s.reason,
+    },
+    ...("rawPath" in s.at ? { rawPath: s.at.rawPath } : { offset: s.at.offset, rawPath: [] }),
+  };
+  if (td === undefined) throw new Error("a suppression outside any task definition");
+  return toFinding(doc, td, FLP302, report);
 }
 
 /** `lintDocument` packaged with what the renderers need from the document. */

@@ -1,9 +1,10 @@
 /**
  * Reading a router image reference: registry, repository, tag, digest, and from them the Fluent Bit
- * version the task will run. Image fields in templates are often `Fn::Sub` / `Fn::Join` strings; their
- * literal parts still tell the repository and tag when the placeholders sit in the registry.
+ * version the task will run. Image fields are often templates (`Fn::Sub`, `${var}`, `{{ must_env … }}`); the
+ * model marks their placeholders as `${…}`, and the literal parts still tell the repository and tag when the
+ * placeholders sit in the registry.
  */
-import { isIntrinsic } from "../taskdef/values.js";
+import { PLACEHOLDER_MARK } from "../model/index.js";
 import { fluentBitForAws, MUTABLE_TAGS, parseVersion, type Version } from "./data/router-versions.js";
 
 export interface ImageRef {
@@ -16,26 +17,7 @@ export interface ImageRef {
   readonly digest: string | undefined;
 }
 
-// biome-ignore lint/suspicious/noTemplateCurlyInString: stands for a CloudFormation `${…}` substitution on purpose
-const PLACEHOLDER = "${…}";
-
-/** The image reference as text, when enough of it is literal; `undefined` for an opaque intrinsic. */
-export function imageText(image: unknown): string | undefined {
-  if (typeof image === "string") return image;
-  if (!isIntrinsic(image)) return undefined;
-  if (image.fn === "Fn::Sub") {
-    const arg = image.argument;
-    const template =
-      typeof arg === "string" ? arg : Array.isArray(arg) && typeof arg[0] === "string" ? arg[0] : undefined;
-    return template?.replace(/\$\{[^}]*\}/g, PLACEHOLDER);
-  }
-  if (image.fn === "Fn::Join" && Array.isArray(image.argument)) {
-    const [sep, parts] = image.argument as [unknown, unknown];
-    if (typeof sep !== "string" || !Array.isArray(parts)) return undefined;
-    return parts.map((p) => (typeof p === "string" ? p : PLACEHOLDER)).join(sep);
-  }
-  return undefined;
-}
+const PLACEHOLDER = PLACEHOLDER_MARK;
 
 export function parseImageRef(text: string): ImageRef {
   let rest = text.trim();
@@ -100,8 +82,8 @@ function isMutableTag(tag: string | undefined, digest: string | undefined): bool
 const memo = new Map<string, RouterImage>();
 const MEMO_LIMIT = 4096;
 
-export function routerImage(image: unknown, firelensType?: string): RouterImage {
-  const text = imageText(image);
+/** `text`: the image as the model reads it (`imageTextOf`), placeholders marked; `undefined` when opaque. */
+export function routerImage(text: string | undefined, firelensType?: string): RouterImage {
   // Only a Fluentd router reads differently; every other type shares one memo keyed by the reference.
   if (text === undefined || firelensType === "fluentd") return readRouterImage(text, firelensType);
   const hit = memo.get(text);
@@ -113,14 +95,17 @@ export function routerImage(image: unknown, firelensType?: string): RouterImage 
 }
 
 function readRouterImage(text: string | undefined, firelensType: string | undefined): RouterImage {
-  if (text === undefined) {
+  if (text === undefined || text.trim() === PLACEHOLDER) {
     return {
       ref: undefined,
       kind: firelensType === "fluentd" ? "fluentd" : "other",
       aws: undefined,
       fluentBit: undefined,
       mutable: false,
-      unknownReason: "the image is not known until deploy time (CloudFormation intrinsic)",
+      unknownReason:
+        text === undefined
+          ? "the image is not known until deploy time (CloudFormation intrinsic)"
+          : "the image is a placeholder filled in at deploy time",
     };
   }
   const ref = parseImageRef(text);

@@ -1,5 +1,6 @@
 /** `firelens-preflight/rules`: the catalogue, the engine, the renderers. */
 export { DOCS_BASE, ruleById, ruleDocsUrl, rules } from "./catalogue.js";
+export { compareVersions, formatVersion, type Version } from "./data/router-versions.js";
 export {
   atOrAbove,
   compareByPosition,
@@ -19,12 +20,15 @@ export {
   type SeverityCounts,
   SuppressionError,
   severityRank,
+  suppressionMatches,
   toJsonPath,
+  unusedSuppressions,
   worstSeverity,
 } from "./engine.js";
 export { formatJson, type JsonOptions } from "./format/json.js";
 export { formatSarif, SARIF_SCHEMA_URI, type SarifOptions } from "./format/sarif.js";
 export { formatText, type TextOptions } from "./format/text.js";
+export { type RouterImage, routerImage } from "./image.js";
 export type {
   Finding,
   LintFileResult,
@@ -36,3 +40,4 @@ export type {
   Severity,
   Suppression,
 } from "./types.js";
+export { defineRule } from "./types.js";

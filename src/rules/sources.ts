@@ -1,4 +1,4 @@
-/** Source URLs cited by rule metadata (from ../shared/reference/ecs.md and fluent-bit.md). */
+/** Source URLs cited by rule metadata: AWS documentation, the ECS agent, Fluent Bit and aws-for-fluent-bit issues. */
 export const SRC = {
   taskDefinitionParameters:
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html",
@@ -29,4 +29,6 @@ export const SRC = {
   fluentBitPr4056: "https://github.com/fluent/fluent-bit/pull/4056",
   fluentBitPr5929: "https://github.com/fluent/fluent-bit/pull/5929",
   fluentBitPr6786: "https://github.com/fluent/fluent-bit/pull/6786",
+  cdkNagSuppressions: "https://github.com/cdklabs/cdk-nag#suppressing-a-rule",
+  cfnLintMetadata: "https://github.com/aws-cloudformation/cfn-lint#metadata",
 } as const;

@@ -1,7 +1,8 @@
 /**
- * The rule contract (see ../shared/reference/style.md, "Our conventions"): one rule per file exporting a
- * `Rule`, pure `check`, wording only in `meta.messages`.
+ * The rule contract (the shape cdk-nag and ESLint give their rules): one rule per file exporting a `Rule` made
+ * with `defineRule`, a pure `check`, wording only in `meta.messages`, and message ids typed from those messages.
  */
+import type { TaskReading } from "../model/index.js";
 import type {
   JsonPath,
   ServiceView,
@@ -15,7 +16,7 @@ export type Severity = "error" | "warning" | "note";
 /** `FLP1xx` ECS would reject / never satisfy; `FLP2xx` deploy safety; `FLP3xx` security and hygiene. */
 export type RuleFamily = "validity" | "deploy-safety" | "security";
 
-export interface RuleMeta {
+export interface RuleMeta<M extends string = string> {
   readonly id: string;
   readonly title: string;
   readonly severity: Severity;
@@ -29,36 +30,48 @@ export interface RuleMeta {
   /** `gate` when `firelens-preflight fix` repairs it. */
   readonly fixable?: "gate";
   /** Message templates by id; `{{name}}` placeholders are filled from the report's `data`. */
-  readonly messages: Readonly<Record<string, string>>;
+  readonly messages: Readonly<Record<M, string>>;
   /**
    * Severity of single messages when it differs from `severity` (a rule that can say "known bad" and
    * "cannot tell" reports the second one lower).
    */
-  readonly messageSeverities?: Readonly<Record<string, Severity>>;
+  readonly messageSeverities?: Readonly<Partial<Record<M, Severity>>>;
 }
 
-export interface Report {
-  readonly messageId: string;
+export interface Report<M extends string = string> {
+  readonly messageId: M;
   readonly data?: Readonly<Record<string, string | number>>;
   /** camelCase path relative to the task definition being checked (`["containerDefinitions", 1, "essential"]`). */
   readonly path?: JsonPath;
   /** Raw path in the document; use for services (`ServiceView.path`). Wins over `path`. */
   readonly rawPath?: JsonPath;
+  /** Text offset, for what no path reaches (a comment). Wins over both paths. */
+  readonly offset?: number;
   /** Container the finding is about, for suppressions like `FLP201[app]`. */
   readonly container?: string;
 }
 
-export interface RuleContext {
+export interface RuleContext<M extends string = string> {
   readonly document: TaskDefinitionDocument;
   readonly taskDefinition: TaskDefinitionView;
+  /** The one reading of this task every part shares (roles, start edges, deploy-time values). */
+  readonly task: TaskReading;
   /** Services in the same template that run this task definition (templates only). */
   readonly services: readonly ServiceView[];
-  report(report: Report): void;
+  report(report: Report<M>): void;
 }
 
-export interface Rule {
-  readonly meta: RuleMeta;
-  check(context: RuleContext): void;
+export interface Rule<M extends string = string> {
+  readonly meta: RuleMeta<M>;
+  check(context: RuleContext<M>): void;
+}
+
+/**
+ * Declares a rule with its message ids typed from its own `meta.messages`: a report with an id the rule does
+ * not define fails the type check instead of becoming an internal-error finding at run time.
+ */
+export function defineRule<const M extends string>(rule: Rule<M>): Rule {
+  return rule as unknown as Rule;
 }
 
 export interface Finding {
@@ -82,7 +95,7 @@ export interface Finding {
 }
 
 /**
- * Accepting one rule's findings on purpose (style.md, conventions 7): `FLP203`, or one finding such as
+ * Accepting one rule's findings on purpose: `FLP203`, or one finding such as
  * `FLP203[log-router]` (the container it is about), always with a written reason.
  */
 export interface Suppression {

@@ -4,21 +4,32 @@
  */
 import { Worker } from "node:worker_threads";
 import {
+  assembleResult,
   COLUMNS,
-  finish,
   newTable,
   type RunTable,
   runRange,
   type SimulateOptions,
   type SimulationResult,
-  simulators,
+  simulatorsFor,
   type Variant,
 } from "./montecarlo.js";
 import { previousVersionPlan } from "./plan.js";
 import type { Scenario } from "./scenario.js";
 import type { WorkerInit, WorkerJob } from "./worker.js";
 
-const CHUNK = 2048;
+/**
+ * Runs per slice in this thread between two looks at the event loop (Ctrl-C, progress): a few tens of
+ * milliseconds of work, so an abort is seen well within a second even on a loaded machine.
+ */
+const SLICE = 512;
+/**
+ * At most this many runs per job sent to a worker thread (fewer for short runs, so every worker gets
+ * several): an interrupted run keeps the jobs finished before the interruption.
+ */
+const WORKER_JOB = 2048;
+/** Below this, starting threads costs more than it saves. */
+const MIN_RUNS_FOR_WORKERS = 2048;
 
 function copyInto(dst: RunTable, src: RunTable, at: number): void {
   for (const c of COLUMNS) dst[c].set(src[c], at);
@@ -41,13 +52,13 @@ export async function runVariantsAsync(
   const tables = variants.map(() => newTable(runs));
   const workers = Math.max(0, Math.floor(options.workers ?? 0));
   let done: number;
-  if (workers > 1 && runs > CHUNK) {
+  if (workers > 1 && runs > MIN_RUNS_FOR_WORKERS) {
     done = await withWorkers(variants, scenario, seed, runs, workers, tables, options);
   } else {
-    const sims = simulators(variants, scenario);
+    const sims = simulatorsFor(variants, scenario);
     done = 0;
     while (done < runs && !options.signal?.aborted) {
-      const to = Math.min(runs, done + CHUNK);
+      const to = Math.min(runs, done + SLICE);
       sims.forEach((sim, k) => {
         runRange(sim, seed, done, to, tables[k] as RunTable);
       });
@@ -56,7 +67,7 @@ export async function runVariantsAsync(
       await yieldNow();
     }
   }
-  return finish(variants, scenario, tables, done, {
+  return assembleResult(variants, scenario, tables, done, {
     runs,
     seed,
     trace: options.trace ?? true,
@@ -78,6 +89,27 @@ function startWorker(init: WorkerInit): Worker {
   return new Worker(code, { eval: true, workerData: init });
 }
 
+/** Resolves when `signal` aborts (never without one); `dispose` removes the listener. */
+function abortOf(signal: AbortSignal | undefined): { aborted: Promise<void>; dispose: () => void } {
+  let dispose = () => {};
+  const aborted = new Promise<void>((resolve) => {
+    if (signal === undefined) return;
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    const onAbort = () => resolve();
+    signal.addEventListener("abort", onAbort, { once: true });
+    dispose = () => signal.removeEventListener("abort", onAbort);
+  });
+  return { aborted, dispose };
+}
+
+/**
+ * Runs the jobs on `count` worker threads, each taking the next job when it is done. On abort the workers
+ * are terminated at once, mid-job (a job's runs are lost, not its correctness): stopping must not wait for
+ * the jobs in flight.
+ */
 async function withWorkers(
   variants: readonly Variant[],
   scenario: Scenario,
@@ -93,30 +125,33 @@ async function withWorkers(
     scenario,
     seed,
   };
-  const chunk = Math.max(CHUNK, Math.ceil(runs / (count * 8)));
+  const jobSize = Math.max(SLICE, Math.min(WORKER_JOB, Math.ceil(runs / (count * 4))));
   const jobs: WorkerJob[] = [];
-  for (let from = 0; from < runs; from += chunk) jobs.push({ from, to: Math.min(runs, from + chunk) });
+  for (let from = 0; from < runs; from += jobSize) jobs.push({ from, to: Math.min(runs, from + jobSize) });
   const finished = new Uint8Array(jobs.length);
   let next = 0;
   let doneRuns = 0;
+  const { signal } = options;
   const pool = Array.from({ length: Math.min(count, jobs.length) }, () => startWorker(init));
+  const stop = abortOf(signal);
   try {
-    await Promise.all(
+    const all = Promise.all(
       pool.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
             const give = () => {
-              if (options.signal?.aborted || next >= jobs.length) {
+              if (signal?.aborted || next >= jobs.length) {
                 resolve();
                 return;
               }
               worker.postMessage(jobs[next++]);
             };
             worker.on("message", (msg: { from: number; to: number; tables: RunTable[] }) => {
+              if (signal?.aborted) return;
               msg.tables.forEach((t, k) => {
                 copyInto(tables[k] as RunTable, t, msg.from);
               });
-              finished[Math.floor(msg.from / chunk)] = 1;
+              finished[msg.from / jobSize] = 1;
               doneRuns += msg.to - msg.from;
               options.onProgress?.(doneRuns * variants.length, runs * variants.length);
               give();
@@ -126,10 +161,12 @@ async function withWorkers(
           }),
       ),
     );
+    await Promise.race([all, stop.aborted]);
   } finally {
+    stop.dispose();
     await Promise.all(pool.map((w) => w.terminate()));
   }
-  // Only the contiguous prefix of finished chunks counts.
+  // Only the contiguous prefix of finished jobs counts.
   let prefix = 0;
   for (let j = 0; j < jobs.length && finished[j]; j++) prefix = (jobs[j] as WorkerJob).to;
   return prefix;

@@ -1,5 +1,5 @@
 /**
- * `firelens-preflight/simulate`: the deploy simulator's library API (DESIGN.md "Simulation").
+ * `firelens-preflight/simulate`: the deploy simulator's library API (README.md, `simulate`).
  * Nothing here prints or exits; the CLI renders the result.
  */
 
@@ -21,7 +21,14 @@ export type {
 export type { ContainerSource, TaskPlan } from "./plan.js";
 export { compileTask, previousVersionPlan, SimulationInputError } from "./plan.js";
 export type { Distribution, Scenario, ScenarioInput, ScenarioIssue } from "./scenario.js";
-export { defaultScenario, loadScenario, ScenarioError, scenarioFromData } from "./scenario.js";
+export {
+  defaultScenario,
+  loadScenario,
+  readScenarioFile,
+  ScenarioError,
+  scenarioFromData,
+} from "./scenario.js";
+export { SCENARIO_LIMITS } from "./yaml-limits.js";
 
 /** Simulate `runs` deployments of one task definition (a loaded view, or its container list). */
 export function simulate(
@@ -49,6 +56,7 @@ export function simulateCompare(
   );
 }
 
+export { headline } from "./headline.js";
 export { renderReport, renderSummary } from "./render.js";
 
 /**

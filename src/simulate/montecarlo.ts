@@ -25,7 +25,7 @@ export const COLUMNS = [
   "routerCrashes",
   "gateFailures",
 ] as const;
-export type Column = (typeof COLUMNS)[number];
+type Column = (typeof COLUMNS)[number];
 export type RunTable = Record<Column, Float64Array>;
 
 export function newTable(n: number): RunTable {
@@ -34,7 +34,7 @@ export function newTable(n: number): RunTable {
   return t;
 }
 
-export function storeRun(table: RunTable, i: number, r: RunResult): void {
+function storeRun(table: RunTable, i: number, r: RunResult): void {
   table.sent[i] = r.sent;
   table.succeeded[i] = r.succeeded;
   table.failed[i] = r.failed;
@@ -76,13 +76,17 @@ export interface Stats {
 }
 
 export interface Histogram {
-  /** Lower bound of each bin; bin i is [edges[i], edges[i+1]), the last one closed. */
+  /** Bin i holds values in [edges[i], edges[i+1]). */
   readonly edges: readonly number[];
   readonly counts: readonly number[];
+  /** `log`: bins grow 1, 2, 5 per decade from 1, so the tail keeps its shape; `linear`: equal widths. */
+  readonly scale: "log" | "linear";
+  /** Values exactly 0, counted apart from the bins (log scale only: a deploy that failed no request). */
+  readonly zero: number | null;
 }
 
 /** Nearest-rank percentiles. NaN values (deploys that never completed) are left out. */
-export function stats(values: Float64Array): Stats {
+function stats(values: Float64Array): Stats {
   const finite = values.filter((x) => !Number.isNaN(x));
   const n = finite.length;
   if (n === 0)
@@ -110,18 +114,10 @@ export function stats(values: Float64Array): Stats {
   };
 }
 
-/** `bins` equal bins over [lo, hi] (integer-wide when `integer`). */
-export function histogram(
-  values: Float64Array,
-  lo: number,
-  hi: number,
-  bins: number,
-  integer: boolean,
-): Histogram {
-  let width = (hi - lo) / bins;
-  if (integer) width = Math.max(1, Math.ceil(width));
-  if (!(width > 0)) width = 1;
-  const n = Math.max(1, Math.min(bins, Math.ceil((hi - lo) / width + (integer ? 1 : 0)) || 1));
+/** `bins` equal bins over [lo, hi] (one bin when the range is empty). */
+function linearHistogram(values: Float64Array, lo: number, hi: number, bins: number): Histogram {
+  const n = hi > lo ? bins : 1;
+  const width = hi > lo ? (hi - lo) / bins : 1;
   const counts = new Array<number>(n).fill(0);
   for (const x of values) {
     if (Number.isNaN(x)) continue;
@@ -129,7 +125,37 @@ export function histogram(
     counts[b] = (counts[b] ?? 0) + 1;
   }
   const edges = Array.from({ length: n + 1 }, (_, i) => lo + i * width);
-  return { edges, counts };
+  return { edges, counts, scale: "linear", zero: null };
+}
+
+/** 1, 2, 5, 10, 20, 50 … up to the first edge above `max`. */
+function logEdges(max: number): number[] {
+  const edges = [1];
+  for (let decade = 1; (edges.at(-1) as number) <= max; decade *= 10) {
+    for (const m of [2, 5, 10]) {
+      edges.push(m * decade);
+      if (m * decade > max) break;
+    }
+  }
+  return edges;
+}
+
+/** Non-negative counts: zeros apart, the rest in 1-2-5 bins up to `max` (shared by the variants). */
+function logHistogram(values: Float64Array, max: number): Histogram {
+  const edges = logEdges(max);
+  const counts = new Array<number>(edges.length - 1).fill(0);
+  let zero = 0;
+  for (const x of values) {
+    if (Number.isNaN(x)) continue;
+    if (x <= 0) {
+      zero++;
+      continue;
+    }
+    let b = 0;
+    while (b < counts.length - 1 && x >= (edges[b + 1] as number)) b++;
+    counts[b] = (counts[b] ?? 0) + 1;
+  }
+  return { edges, counts, scale: "log", zero };
 }
 
 export interface PlanSummary {
@@ -212,7 +238,7 @@ export interface Variant {
   readonly plan: TaskPlan;
 }
 
-export function summarizePlan(plan: TaskPlan): PlanSummary {
+function summarizePlan(plan: TaskPlan): PlanSummary {
   const name = (i: number) => (i >= 0 ? (plan.containers[i]?.name ?? null) : null);
   return {
     containers: plan.containers.map((c) => c.name),
@@ -242,7 +268,7 @@ function count(a: Float64Array, n: number, pred: (x: number) => boolean): number
 }
 
 /** Aggregate the first `n` rows of a table. */
-export function aggregate(
+function aggregate(
   label: string,
   plan: TaskPlan,
   table: RunTable,
@@ -281,21 +307,21 @@ export function aggregate(
     deploysWithRouterCrash: count(sl("routerCrashes"), n, (x) => x > 0),
     gateFailures: sum(table.gateFailures, n),
     histograms: {
-      failedRequests: histogram(failed, 0, r.failedMax, 20, true),
-      deployDuration: histogram(duration, r.durationMin, r.durationMax, 20, false),
+      failedRequests: logHistogram(failed, r.failedMax),
+      deployDuration: linearHistogram(duration, r.durationMin, r.durationMax, 20),
     },
     trace,
   };
 }
 
 /** Shared histogram bounds, so the variants of a comparison are binned alike. */
-export interface HistogramRange {
+interface HistogramRange {
   readonly failedMax: number;
   readonly durationMin: number;
   readonly durationMax: number;
 }
 
-export function histogramRange(tables: readonly RunTable[], n: number): HistogramRange {
+function histogramRange(tables: readonly RunTable[], n: number): HistogramRange {
   let failedMax = 0;
   let durationMin = Number.POSITIVE_INFINITY;
   let durationMax = Number.NEGATIVE_INFINITY;
@@ -319,7 +345,7 @@ export function histogramRange(tables: readonly RunTable[], n: number): Histogra
  * The run to draw: the first where the first variant lost requests to a router crash, else the first with
  * a crash, else run 0.
  */
-export function pickRepresentative(table: RunTable, n: number): number | null {
+function pickRepresentative(table: RunTable, n: number): number | null {
   if (n === 0) return null;
   for (let i = 0; i < n; i++)
     if ((table.routerCrashes[i] as number) > 0 && (table.failed[i] as number) > 0) return i;
@@ -327,13 +353,13 @@ export function pickRepresentative(table: RunTable, n: number): number | null {
   return 0;
 }
 
-export function simulators(variants: readonly Variant[], scenario: Scenario): DeploymentSimulator[] {
+export function simulatorsFor(variants: readonly Variant[], scenario: Scenario): DeploymentSimulator[] {
   const previous = previousVersionPlan(scenario);
   return variants.map((v) => new DeploymentSimulator(v.plan, previous, scenario));
 }
 
 /** Build the result from filled tables (shared by the in-thread and worker paths). */
-export function finish(
+export function assembleResult(
   variants: readonly Variant[],
   scenario: Scenario,
   tables: readonly RunTable[],
@@ -349,7 +375,7 @@ export function finish(
 ): SimulationResult {
   const first = tables[0];
   const rep = opts.trace && first ? pickRepresentative(first, done) : null;
-  const sims = rep === null ? [] : simulators(variants, scenario);
+  const sims = rep === null ? [] : simulatorsFor(variants, scenario);
   const range = histogramRange(tables, done);
   const out = variants.map((v, k) => {
     const table = tables[k] as RunTable;
@@ -379,7 +405,7 @@ export function runVariants(
   const runs = Math.max(0, Math.floor(options.runs ?? 1000));
   const seed = (options.seed ?? 1) >>> 0;
   const started = performance.now();
-  const sims = simulators(variants, scenario);
+  const sims = simulatorsFor(variants, scenario);
   const tables = variants.map(() => newTable(runs));
   const step = 4096;
   for (let from = 0; from < runs; from += step) {
@@ -389,7 +415,7 @@ export function runVariants(
     });
     options.onProgress?.(to * variants.length, runs * variants.length);
   }
-  return finish(variants, scenario, tables, runs, {
+  return assembleResult(variants, scenario, tables, runs, {
     runs,
     seed,
     trace: options.trace ?? true,

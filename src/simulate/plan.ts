@@ -3,8 +3,9 @@
  * (explicit and the ones ECS adds), whether it is essential, its health check, and its role (router, gate,
  * load-balancer target). Pure data; compiled once per simulation, shared by every run.
  */
+import { CONDITIONS, readTask, type TaskReading } from "../model/index.js";
+import { PROBE_ENV_PREFIX } from "../probe/contract.js";
 import type { ContainerDefinition, TaskDefinitionView } from "../taskdef/model.js";
-import { isIntrinsic } from "../taskdef/values.js";
 import { hashString } from "./rng.js";
 import { type ContainerTiming, type Scenario, timingOf } from "./scenario.js";
 
@@ -15,7 +16,7 @@ export interface DependencyPlan {
   readonly target: number;
   readonly targetName: string;
   readonly condition: Condition;
-  /** Added by the agent for `awsfirelens` containers (ecs.md §1 "Implicit dependencies"). */
+  /** Added by the agent rather than written (the task reading's implicit edges: FireLens, links, volumesFrom). */
   readonly implicit: boolean;
 }
 
@@ -63,8 +64,6 @@ export class SimulationInputError extends Error {
   override readonly name = "SimulationInputError";
 }
 
-const CONDITIONS: ReadonlySet<string> = new Set(["START", "COMPLETE", "SUCCESS", "HEALTHY"]);
-
 function num(value: unknown): number | undefined {
   if (typeof value === "number" && Number.isFinite(value)) return value;
   if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)))
@@ -72,125 +71,138 @@ function num(value: unknown): number | undefined {
   return undefined;
 }
 
-function str(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
 /** Containers as the view gives them, or a bare list (tests, callers without a loaded document). */
 export type ContainerSource = TaskDefinitionView | readonly ContainerDefinition[];
 
-function definitionsOf(source: ContainerSource): readonly ContainerDefinition[] {
-  return Array.isArray(source)
-    ? (source as readonly ContainerDefinition[])
-    : (source as TaskDefinitionView).containers.map((c) => c.definition);
+function viewOf(source: ContainerSource): TaskDefinitionView {
+  if (!Array.isArray(source)) return source as TaskDefinitionView;
+  const defs = source as readonly ContainerDefinition[];
+  return {
+    id: "task definition",
+    path: [],
+    containersKey: null,
+    taskDefinition: { containerDefinitions: [...defs] },
+    containers: defs.map((definition, index) => ({
+      name: typeof definition.name === "string" ? definition.name : undefined,
+      index,
+      definition,
+      path: [index],
+    })),
+  };
 }
 
-/** Compile the containers of a task definition against a scenario. */
-export function compileTask(source: ContainerSource, scenario: Scenario): TaskPlan {
-  const defs = definitionsOf(source);
-  if (defs.length === 0) throw new SimulationInputError("the task definition has no containers to simulate");
-  const notes: string[] = [];
-  const names = defs.map((d, i) => str(d.name) ?? `container-${i}`);
-  const indexOf = new Map<string, number>();
-  names.forEach((n, i) => {
-    if (!indexOf.has(n)) indexOf.set(n, i);
-  });
+const SIMULATED: ReadonlySet<string> = new Set(CONDITIONS);
 
-  // ecs.md §4 / §1 [task.go addFirelensContainerDependency]: the agent takes the last container with a
-  // firelensConfiguration as the router.
-  let router = -1;
-  defs.forEach((d, i) => {
-    if (d.firelensConfiguration !== undefined && d.firelensConfiguration !== null) router = i;
-  });
-
-  const explicitDeps = defs.map((d) => {
-    const list = Array.isArray(d.dependsOn) ? d.dependsOn : [];
-    const out: DependencyPlan[] = [];
-    for (const dep of list) {
-      const targetName = str(dep?.containerName);
-      const condition = str(dep?.condition);
-      if (targetName === undefined || condition === undefined || !CONDITIONS.has(condition)) {
-        notes.push(`ignored a dependsOn entry that is not {containerName, condition} with a known condition`);
-        continue;
-      }
-      out.push({
-        target: indexOf.get(targetName) ?? -1,
-        targetName,
-        condition: condition as Condition,
-        implicit: false,
-      });
+/** The start edges of one container as the simulator runs them (the task reading's, Service Connect aside). */
+function dependenciesOf(
+  task: TaskReading,
+  index: number,
+  names: readonly string[],
+  notes: string[],
+): DependencyPlan[] {
+  const out: DependencyPlan[] = [];
+  for (const e of task.edges) {
+    if (e.from !== index) continue;
+    if (e.source === "service-connect") continue;
+    // volumesFrom waits for the source's creation, which the model's start step covers.
+    const condition = e.condition === "CREATE" ? "START" : e.condition;
+    if (!SIMULATED.has(condition)) {
+      notes.push(`ignored a dependsOn entry with condition "${condition}", which ECS does not know`);
+      continue;
     }
-    return out;
-  });
-
-  const logsViaRouter = defs.map((d) => str(d.logConfiguration?.logDriver) === "awsfirelens");
-
-  // ecs.md §1 "Implicit dependencies ECS adds" [task.go]: every awsfirelens container gets START on the
-  // router unless it already depends on it; none at all when the router itself has a dependsOn.
-  const routerHasDeps = router >= 0 && (explicitDeps[router]?.length ?? 0) > 0;
-  const implicitRouterDeps = router >= 0 && !routerHasDeps;
-  if (router >= 0 && routerHasDeps) {
-    notes.push(
-      `the router "${names[router]}" has a dependsOn, so the agent adds no implicit START dependency on it (ecs.md §1)`,
-    );
-  }
-  if (implicitRouterDeps) {
-    defs.forEach((_, i) => {
-      const deps = explicitDeps[i];
-      if (i === router || !logsViaRouter[i] || deps === undefined) return;
-      if (deps.some((dep) => dep.target === router)) return;
-      deps.push({ target: router, targetName: names[router] ?? "", condition: "START", implicit: true });
+    out.push({
+      target: e.to,
+      targetName: names[e.to] ?? "",
+      condition: condition as Condition,
+      implicit: e.implicit,
     });
   }
+  return out;
+}
 
-  const containers: ContainerPlan[] = defs.map((d, i) => {
-    const hc = d.healthCheck;
-    const hasHealth = hc !== undefined && hc !== null && Array.isArray(hc.command) && hc.command.length > 0;
-    const name = names[i] ?? `container-${i}`;
+function healthOf(def: ContainerDefinition): ContainerHealthPlan | null {
+  const hc = def.healthCheck;
+  if (hc === undefined || hc === null || !Array.isArray(hc.command) || hc.command.length === 0) return null;
+  // ECS defaults: interval 30, timeout 5, retries 3, startPeriod off.
+  return {
+    interval: num(hc.interval) ?? 30,
+    timeout: num(hc.timeout) ?? 5,
+    retries: num(hc.retries) ?? 3,
+    startPeriod: num(hc.startPeriod) ?? 0,
+  };
+}
+
+/** Compile the containers of a task definition against a scenario, from the task reading every part shares. */
+export function compileTask(source: ContainerSource, scenario: Scenario): TaskPlan {
+  const task = readTask(viewOf(source));
+  if (task.containers.length === 0)
+    throw new SimulationInputError("the task definition has no containers to simulate");
+  if (task.refusal !== undefined) {
+    throw new SimulationInputError(
+      `the ECS agent would refuse this task before starting any container: ${task.refusal.reason}`,
+    );
+  }
+  const notes: string[] = [];
+  const names = task.containers.map((c) => c.name ?? `container-${c.index}`);
+  if (task.firelensEdges.kind === "dropped") {
+    notes.push(
+      `the router "${task.router?.label}" has start dependencies of its own (${task.firelensEdges.because.join(", ")}), so the agent adds no implicit START dependency on it`,
+    );
+  }
+  if (task.nodes.length > task.containers.length) {
+    notes.push("Service Connect's proxy container is not simulated; its HEALTHY wait is left out");
+  }
+  const containers: ContainerPlan[] = task.containers.map((c) => {
+    const name = names[c.index] ?? `container-${c.index}`;
+    if (c.essential === undefined)
+      notes.push(
+        `whether "${name}" is essential is only known at deploy time; simulated as essential (ECS's default)`,
+      );
     return {
       name,
-      index: i,
-      // ecs.md §2: `essential` omitted => true. An intrinsic we cannot resolve is treated the same way.
-      essential: isIntrinsic(d.essential) ? true : d.essential !== false,
-      deps: explicitDeps[i] ?? [],
-      // ecs.md §3 defaults: interval 30, timeout 5, retries 3, startPeriod off.
-      health: hasHealth
-        ? {
-            interval: num(hc.interval) ?? 30,
-            timeout: num(hc.timeout) ?? 5,
-            retries: num(hc.retries) ?? 3,
-            startPeriod: num(hc.startPeriod) ?? 0,
-          }
-        : null,
-      logsViaRouter: logsViaRouter[i] ?? false,
-      // ecs.md §1 "Timeouts": stopTimeout default 30 s.
-      stopTimeout: num(d.stopTimeout) ?? 30,
+      index: c.index,
+      essential: c.essential !== false,
+      deps: dependenciesOf(task, c.index, names, notes),
+      health: healthOf(c.definition),
+      logsViaRouter: c.logsThroughFirelens,
+      // ECS's default stopTimeout: 30 s.
+      stopTimeout: num(c.definition.stopTimeout) ?? 30,
       timing: timingOf(scenario, name),
       salt: hashString(name),
     };
   });
-
-  const gate = findGate(containers, router, scenario, notes);
+  const router = task.router?.index ?? -1;
+  const gate = findGate(task, containers, scenario, notes);
   let gateKind: GateKind | null = null;
   if (gate >= 0) {
     const configured = scenario.gate.kind;
     if (configured !== "auto") gateKind = configured;
     else {
-      const env = defs[gate]?.environment;
-      const isProbe = Array.isArray(env) && env.some((e) => str(e?.name)?.startsWith("FIRELENS_PREFLIGHT_"));
+      const reading = task.containers[gate];
+      const isProbe =
+        reading !== undefined && [...reading.environment.keys()].some((k) => k.startsWith(PROBE_ENV_PREFIX));
       gateKind = isProbe ? "probe" : "sleep";
     }
   }
-
-  const target = findTarget(defs, containers, router, gate, scenario);
-  return { containers, router, gate, gateKind, target, implicitRouterDeps, notes };
+  const target = findTarget(task, containers, router, gate, scenario);
+  return {
+    containers,
+    router,
+    gate,
+    gateKind,
+    target,
+    implicitRouterDeps: task.firelensEdges.kind === "added",
+    notes,
+  };
 }
 
-/**
- * The gate is the container that something waits on with SUCCESS and that itself waits on the router:
- * DESIGN.md "The gate" (and the seed's `log-router-preflight`).
- */
-function findGate(containers: ContainerPlan[], router: number, scenario: Scenario, notes: string[]): number {
+/** The gate: the scenario's, else the task reading's (the first one something waits on with SUCCESS). */
+function findGate(
+  task: TaskReading,
+  containers: ContainerPlan[],
+  scenario: Scenario,
+  notes: string[],
+): number {
   if (scenario.gate.container !== undefined) {
     const i = containers.findIndex((c) => c.name === scenario.gate.container);
     if (i < 0) {
@@ -200,23 +212,18 @@ function findGate(containers: ContainerPlan[], router: number, scenario: Scenari
     }
     return i;
   }
-  if (router < 0) return -1;
-  const successTargets = new Set<number>();
-  for (const c of containers)
-    for (const d of c.deps) if (d.condition === "SUCCESS") successTargets.add(d.target);
-  const gate = containers.findIndex(
-    (c) => successTargets.has(c.index) && c.deps.some((d) => d.target === router && !d.implicit),
+  const waitedOn = task.gates.find((g) =>
+    task.edges.some((e) => e.to === g.index && e.condition === "SUCCESS"),
   );
+  const gate = (waitedOn ?? task.gates[0])?.index ?? -1;
   if (gate >= 0 && containers[gate]?.essential) {
-    notes.push(
-      `the gate "${containers[gate]?.name}" is essential; its normal exit stops the task (ecs.md §2)`,
-    );
+    notes.push(`the gate "${containers[gate]?.name}" is essential; its normal exit stops the task`);
   }
   return gate;
 }
 
 function findTarget(
-  defs: readonly ContainerDefinition[],
+  task: TaskReading,
   containers: ContainerPlan[],
   router: number,
   gate: number,
@@ -234,7 +241,7 @@ function findTarget(
   }
   const candidates = containers.filter((c) => c.index !== router && c.index !== gate && c.essential);
   const withPorts = candidates.find((c) => {
-    const pm = defs[c.index]?.portMappings;
+    const pm = task.containers[c.index]?.definition.portMappings;
     return Array.isArray(pm) && pm.length > 0;
   });
   const viaRouter = candidates.find((c) => c.logsViaRouter);

@@ -6,7 +6,7 @@
  */
 
 /** One splitmix32 step: mixes a 32-bit value into a well-distributed 32-bit value. */
-export function mix32(x: number): number {
+function mix32(x: number): number {
   let z = (x + 0x9e3779b9) | 0;
   z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
   z = Math.imul(z ^ (z >>> 15), 0x735a2d97);

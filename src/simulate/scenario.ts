@@ -2,12 +2,15 @@
  * Scenario files: the service, load balancer, traffic and fault settings a simulation runs under.
  *
  * YAML in, validated with valibot; an error names the field by its dotted path, what was expected, and the
- * line in the file. Every default below says where it comes from: an AWS/ECS fact (section of
- * `reference/ecs.md` or the AWS page) or, marked "assumption", a choice of ours that a scenario should
- * override with its own measurements.
+ * line in the file. Every default below says where it comes from: an AWS/ECS fact (the public page, by the
+ * labels listed in the header of engine.ts: [DC], [SVC], [CB], [TG] …) or, marked "assumption", a choice
+ * of ours that a scenario should override with its own measurements.
  */
+import { readFile, stat } from "node:fs/promises";
 import * as v from "valibot";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { printable } from "./format.js";
+import { aliasExpansionProblem, flowNestingProblem, SCENARIO_LIMITS } from "./yaml-limits.js";
 
 /** A duration in seconds, drawn anew for each task (or container) it applies to. */
 export type Distribution =
@@ -71,18 +74,18 @@ const ScenarioSchema = v.strictObject({
       // Assumption: the seed does not state its count; 2 is the smallest count that keeps serving while a
       // task is replaced. (ECS has no default for a REPLICA service's desiredCount worth relying on.)
       desiredCount: v.optional(int(1, 1000), 2),
-      // ecs.md §6 "Service settings": API_DeploymentConfiguration replica default 100.
+      // [DC]: replica default 100.
       minimumHealthyPercent: v.optional(int(0, 100), 100),
-      // ecs.md §6 "Service settings": API_DeploymentConfiguration replica default 200.
+      // [DC]: replica default 200.
       maximumPercent: v.optional(int(100, 200), 200),
-      // ecs.md §6 "Service settings" [SVC]: 0 when unspecified.
+      // [SVC]: 0 when unspecified.
       healthCheckGracePeriodSeconds: v.optional(nonNeg, 0),
       circuitBreaker: v.optional(
         v.strictObject({
-          // ecs.md §6 [CB]: off unless set.
+          // [CB]: off unless set.
           enable: v.optional(v.boolean(), false),
           rollback: v.optional(v.boolean(), false),
-          // ecs.md §6 [CB]: ThresholdConfiguration.resetOnHealthyTask, default true.
+          // [CB]: ThresholdConfiguration.resetOnHealthyTask, default true.
           resetOnHealthyTask: v.optional(v.boolean(), true),
         }),
         {},
@@ -96,7 +99,7 @@ const ScenarioSchema = v.strictObject({
       container: v.optional(v.string()),
       // ALB target group health-check defaults for HTTP/HTTPS targets:
       // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
-      // (interval 30 s, timeout 5 s, healthy threshold 5, unhealthy threshold 2). Not in reference/ecs.md.
+      // (interval 30 s, timeout 5 s, healthy threshold 5, unhealthy threshold 2).
       healthCheck: v.optional(
         v.strictObject({
           intervalSeconds: v.optional(int(5, 300), 30),
@@ -106,13 +109,13 @@ const ScenarioSchema = v.strictObject({
         }),
         {},
       ),
-      // ecs.md §6 [TG]: deregistration_delay.timeout_seconds default 300, range 0-3600.
+      // [TG]: deregistration_delay.timeout_seconds default 300, range 0-3600.
       deregistrationDelaySeconds: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(3600)), 300),
-      // ecs.md §6 [TG]: after deregistration a target "may still get some new connections briefly"; the
+      // [TG]: after deregistration a target "may still get some new connections briefly"; the
       // magnitude is an assumption (1-5 s). Also the time from an essential exit to the control plane's
       // deregistration (DEACTIVATING), which the docs do not quantify.
       deregistrationLagSeconds: dist({ uniform: [1, 5] }),
-      // ecs.md §6 [HC]: registration happens in ACTIVATING; any lag after that is an assumption (none).
+      // [HC]: registration happens in ACTIVATING; any lag after that is an assumption (none).
       registrationLagSeconds: dist(0),
     }),
     {},
@@ -135,7 +138,8 @@ const ScenarioSchema = v.strictObject({
   containers: v.optional(v.record(v.string(), ContainerTimingSchema), {}),
   router: v.optional(
     v.strictObject({
-      // DESIGN.md "Gate latency": FireLens default `Flush 1` (fluent-bit.md).
+      // Fluent Bit's default `Flush` is 1 s ([SERVICE] section of
+      // https://docs.fluentbit.io/manual/administration/configuring-fluent-bit/classic-mode/configuration-file).
       flushIntervalSeconds: v.optional(v.pipe(v.number(), v.gtValue(0)), 1),
       crash: v.optional(
         v.strictObject({
@@ -143,7 +147,7 @@ const ScenarioSchema = v.strictObject({
           probability: v.optional(prob, 0),
           // Seed (article): the crash came on the first log send; assumption: within the flush itself.
           afterFirstFlushSeconds: dist(0),
-          // ecs.md §2 exit codes: 139 = SIGSEGV, the seed's crash.
+          // 128 + signal: 139 = SIGSEGV, the seed's crash (examples/seed/incident/README.md).
           exitCode: v.optional(int(1, 255), 139),
         }),
         {},
@@ -153,7 +157,7 @@ const ScenarioSchema = v.strictObject({
   ),
   gate: v.optional(
     v.strictObject({
-      /** The preflight container; default: found from the task definition (see model.ts). */
+      /** The preflight container; default: found from the task definition (plan.ts, findGate). */
       container: v.optional(v.string()),
       /**
        * `probe`: our preflight (verifies the flush; exits 1 when the router dies before its verdict).
@@ -161,7 +165,7 @@ const ScenarioSchema = v.strictObject({
        * `auto`: `probe` when the container carries FIRELENS_PREFLIGHT_* settings, else `sleep`.
        */
       kind: v.optional(v.picklist(["auto", "probe", "sleep"]), "auto"),
-      // DESIGN.md "Gate latency": about one flush interval plus the settle window (1.6-2 s measured target).
+      // README.md "Headline": the probe opens the gate in about 2 s (one flush interval, then its settle window).
       probeVerdictSeconds: dist({ uniform: [1.6, 2] }),
       // Seed: `for i in $(seq 1 3); do echo preflight alive; sleep 10; done` = 30 s.
       sleepVerdictSeconds: dist(30),
@@ -202,7 +206,7 @@ export interface ContainerTiming {
 
 // Assumptions (no AWS source can know an image's size or a process's boot): a Fargate pull of a
 // mid-sized image, a quick boot, and a process that exits promptly on SIGTERM.
-export const DEFAULT_CONTAINER_TIMING: ContainerTiming = {
+const DEFAULT_CONTAINER_TIMING: ContainerTiming = {
   pullSeconds: { kind: "uniform", min: 5, max: 15 },
   bootSeconds: { kind: "uniform", min: 1, max: 3 },
   sigtermExitSeconds: { kind: "constant", value: 1 },
@@ -233,7 +237,7 @@ export class ScenarioError extends Error {
       issues
         .map(
           (i) =>
-            `${file}${i.line ? `:${i.line}:${i.column ?? 1}` : ""}: ${i.path || "(document)"}: ${i.message}`,
+            `${printable(file)}${i.line ? `:${i.line}:${i.column ?? 1}` : ""}: ${printable(i.path) || "(document)"}: ${printable(i.message)}`,
         )
         .join("\n"),
     );
@@ -292,8 +296,33 @@ export function scenarioFromData(data: unknown, file = "<scenario>", locate?: Lo
 
 type LocateFn = (path: readonly (string | number)[]) => { line: number; col: number } | undefined;
 
-/** Parse and validate a YAML (or JSON) scenario file. Throws `ScenarioError` naming each bad field. */
+/** Line and column (1-based) of an offset, for problems found before the yaml library counted lines. */
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * Parse and validate a YAML (or JSON) scenario file. Throws `ScenarioError` naming each bad field, and for
+ * a file past the limits of yaml-limits.ts (size, nesting, alias expansion).
+ */
 export function loadScenario(text: string, file = "<scenario>"): Scenario {
+  const refuse = (offset: number, message: string): never => {
+    throw new ScenarioError(file, [{ path: "", message, ...positionOf(text, offset) }]);
+  };
+  if (text.length > SCENARIO_LIMITS.maxChars) {
+    refuse(
+      SCENARIO_LIMITS.maxChars,
+      `larger than ${SCENARIO_LIMITS.maxChars.toLocaleString("en-US")} characters`,
+    );
+  }
+  const nesting = flowNestingProblem(text);
+  if (nesting) refuse(nesting.offset, nesting.message);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -305,6 +334,8 @@ export function loadScenario(text: string, file = "<scenario>"): Scenario {
       }),
     );
   }
+  const expansion = aliasExpansionProblem(doc);
+  if (expansion) refuse(expansion.offset, expansion.message);
   const locate: LocateFn = (path) => {
     // Walk as far as the path exists; an unknown key is reported where its parent is.
     let node: unknown = doc.contents;
@@ -319,7 +350,24 @@ export function loadScenario(text: string, file = "<scenario>"): Scenario {
     const range = (isMap(found) || isSeq(found) || isScalar(found) ? found.range : undefined) ?? undefined;
     return range ? lineCounter.linePos(range[0]) : undefined;
   };
-  return scenarioFromData(doc.toJS(), file, locate);
+  // The expansion was counted above, within its budget: the library's own alias limit (a ReferenceError
+  // past 100 aliases) would only refuse files that are already known to be small.
+  return scenarioFromData(doc.toJS({ maxAliasCount: -1 }), file, locate);
+}
+
+/**
+ * Read and load a scenario file: only a regular file, and only up to the size limit (a FIFO or /dev/zero
+ * would otherwise hang the read or fill memory before the limit is checked).
+ */
+export async function readScenarioFile(path: string): Promise<Scenario> {
+  const info = await stat(path);
+  if (!info.isFile()) throw new ScenarioError(path, [{ path: "", message: "not a regular file" }]);
+  if (info.size > SCENARIO_LIMITS.maxChars * 4) {
+    throw new ScenarioError(path, [
+      { path: "", message: `larger than ${SCENARIO_LIMITS.maxChars.toLocaleString("en-US")} characters` },
+    ]);
+  }
+  return loadScenario(await readFile(path, "utf8"), path);
 }
 
 /** The scenario with every default filled in (for tests and for code that builds scenarios). */

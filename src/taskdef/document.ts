@@ -291,7 +291,7 @@ class Builder {
       };
     }
     if (!isObj(root)) this.fail([], `expected ${EXPECTED_DOCUMENT}`, EXPECTED_DOCUMENT);
-    if (this.template) return this.buildTemplate(root.Resources as Obj, json);
+    if (this.template) return this.buildTemplate(root.Resources as Obj, json, ssmParameters(root.Parameters));
     if (Object.hasOwn(root, "taskDefinition")) {
       const wrapped = root.taskDefinition;
       if (!isObj(wrapped)) {
@@ -313,13 +313,14 @@ class Builder {
     this.fail([], `expected ${EXPECTED_DOCUMENT}`, EXPECTED_DOCUMENT);
   }
 
-  buildTemplate(resources: Obj, json: boolean): Built {
+  buildTemplate(resources: Obj, json: boolean, parameters: ReadonlyMap<string, string>): Built {
     const taskDefinitions: TaskDefinitionView[] = [];
     const services: Array<{
       id: string;
       path: JsonPath;
       ref: string | undefined;
       dc: DeploymentConfiguration | undefined;
+      serviceConnect: boolean | undefined;
     }> = [];
     for (const key in resources) {
       if (!Object.hasOwn(resources, key)) continue;
@@ -334,9 +335,17 @@ class Builder {
       }
       const properties: Obj = props ?? {};
       if (type === "AWS::ECS::TaskDefinition") {
-        taskDefinitions.push(this.taskDefinition(properties, path, key));
+        const td = this.taskDefinition(properties, path, key);
+        const metadata = Object.hasOwn(res, "Metadata") ? res.Metadata : undefined;
+        taskDefinitions.push({
+          ...td,
+          ...(parameters.size === 0 ? {} : { ssmParameters: parameters }),
+          ...(metadata === undefined ? {} : { metadata }),
+        });
       } else {
         const dc = properties.DeploymentConfiguration;
+        const sc = properties.ServiceConnectConfiguration;
+        const enabled = isObj(sc) ? normaliseScalar("enable", sc.Enabled, false) : undefined;
         services.push({
           id: key,
           path,
@@ -345,6 +354,7 @@ class Builder {
             dc === undefined
               ? undefined
               : (templateView(dc, "deploymentConfiguration", false, false) as DeploymentConfiguration),
+          serviceConnect: typeof enabled === "boolean" ? enabled : undefined,
         });
       }
     }
@@ -364,9 +374,25 @@ class Builder {
         path: s.path,
         taskDefinitionRef: s.ref !== undefined && ids.has(s.ref) ? s.ref : undefined,
         deploymentConfiguration: s.dc,
+        serviceConnect: s.serviceConnect,
       })),
     };
   }
+}
+
+/**
+ * Template parameters that CloudFormation fills from SSM Parameter Store (`AWS::SSM::Parameter::Value<String>`),
+ * by logical id → the parameter name in their `Default` (how CDK's FireLens router names its image).
+ */
+function ssmParameters(parameters: unknown): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  if (!isObj(parameters)) return out;
+  for (const key in parameters) {
+    const p = parameters[key];
+    if (isObj(p) && p.Type === "AWS::SSM::Parameter::Value<String>" && typeof p.Default === "string")
+      out.set(key, p.Default);
+  }
+  return out;
 }
 
 function refTarget(value: unknown): string | undefined {

@@ -3,10 +3,11 @@ import { parseDocument } from "./document.js";
 import type { TaskDefinitionDocument } from "./model.js";
 import { readSource } from "./source.js";
 
+export { findExcessiveNesting, MAX_JSON_DEPTH } from "./depth.js";
 export { describeFormat, EXPECTED_DOCUMENT, parseDocument, serialize } from "./document.js";
 export { TaskDefError, type TaskDefErrorKind } from "./errors.js";
 export * from "./model.js";
-export { LineIndex } from "./raw.js";
+export { JSON_ERRORS, LineIndex } from "./raw.js";
 export { readSource, type Source } from "./source.js";
 export { intrinsic, isIntrinsic, literal } from "./values.js";
 

@@ -1,5 +1,5 @@
 /**
- * The shared model every part of firelens-preflight meets at (see DESIGN.md).
+ * The shared model every part of firelens-preflight meets at.
  *
  * A loaded file is a `TaskDefinitionDocument`: the raw text (kept for lossless write-back), the detected
  * format, and a typed, camelCase view of each task definition and service it holds. The view uses the
@@ -79,6 +79,10 @@ export interface TaskDefinitionView {
   /** camelCase view of the task-level fields (cpu, memory, requiresCompatibilities, networkMode, …). */
   readonly taskDefinition: TaskDefinition;
   readonly containers: readonly ContainerView[];
+  /** Template parameters filled from SSM Parameter Store: logical id → the SSM parameter name (templates only). */
+  readonly ssmParameters?: ReadonlyMap<string, string>;
+  /** The resource's `Metadata` as written, plain data (templates only): where inline suppressions live. */
+  readonly metadata?: unknown;
 }
 
 export interface ServiceView {
@@ -88,6 +92,11 @@ export interface ServiceView {
   /** Logical id of the task definition when the service refers to one in the same template with `Ref`. */
   readonly taskDefinitionRef: string | undefined;
   readonly deploymentConfiguration: DeploymentConfiguration | undefined;
+  /**
+   * `ServiceConnectConfiguration.Enabled`: ECS then adds its proxy container to every task and makes every
+   * container wait for it. `undefined` when not set or only known at deploy time.
+   */
+  readonly serviceConnect: boolean | undefined;
 }
 
 export interface TaskDefinitionDocument {

@@ -15,7 +15,8 @@ describe("examples/cdk-app", { timeout: 120_000 }, () => {
   let stack: SeedStack;
   let template: Template;
   beforeAll(() => {
-    app = new App();
+    // The one synthesis that keeps aws-cdk-lib's own template validation on (vitest.config.ts turns it off).
+    app = new App({ builtinCloudFormationValidation: true });
     // As shipped: the probe image is the package's Dockerfile as an asset (staged, never built).
     stack = new SeedStack(app, "Seed");
     template = Template.fromStack(stack);

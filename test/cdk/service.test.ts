@@ -251,7 +251,7 @@ describe("FireLensDatadogFargateService overrides", { timeout: 120_000 }, () => 
     [{ datadogSite: "https://datadoghq.com/" }, /datadogSite/],
     [
       { preflight: { image: PROBE, records: 0 } },
-      /records: 0 must be a positive integer \(at Test\/Backend\/Preflight\)/,
+      /records: 0 must be an integer from 1 to 1000 \(at Test\/Backend\/Preflight\)/,
     ],
   ] as const)("rejects bad props %#", (props, message) => {
     expect(() => build(props as Partial<FireLensDatadogFargateServiceProps>)).toThrow(message);

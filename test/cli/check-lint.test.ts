@@ -109,7 +109,7 @@ describe("lint", () => {
 describe("plan", () => {
   it("renders Mermaid and DOT, and refuses unknown formats", () => {
     expect(cli(["plan", "examples/seed/before.json", "-f", "mermaid"]).stdout).toContain(
-      "c_log_router -.->|START| c_app",
+      "c_log_router -.->|START · added by ECS| c_app",
     );
     expect(cli(["plan", "examples/seed/before.json", "-f", "dot"]).stdout).toMatch(/^digraph "backend" \{/);
     expect(cli(["plan", "examples/seed/before.json", "-f", "png"]).code).toBe(2);
@@ -205,7 +205,9 @@ describe("simulate", () => {
       report,
     ]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Simulated 300 deploys per variant of scenario "seed" \(seed 1\)/);
+    expect(run.stdout).toMatch(
+      /^Without the gate, [\d.]+ % of deploys failed requests \([\d,]+ in 300 deploys, up to [\d,]+ in one\); with it, none did; [\d,]+ crashing tasks were stopped before registration\.\n\nSimulated 300 deploys per variant of scenario "seed" \(seed 1\)/,
+    );
     expect(run.stdout).toMatch(/failed requests: 502 \/ 503 +[\d,]+ \/ [\d,]+ +0 \/ 0\n/);
     expect(readFileSync(report, "utf8")).toMatch(/^<!doctype html>/i);
   });

@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { DiagnoseInputError, mergeDiagnoseInputs, parseDiagnoseInput } from "../../src/diagnose/index.js";
+import { mergeDiagnoseInputs, parseDiagnoseInput } from "../../src/diagnose/index.js";
 import { TaskDefError } from "../../src/taskdef/index.js";
-import { FIX, input, readRepo, SEED_SERVICES, SEED_TASKDEF, SEED_TASKS } from "./helpers.js";
+import { FIX, input, inputError, readRepo, SEED_SERVICES, SEED_TASKDEF, SEED_TASKS } from "./helpers.js";
 
-function error(text: string, file = "in.json"): DiagnoseInputError {
-  try {
-    parseDiagnoseInput(text, file);
-  } catch (e) {
-    expect(e).toBeInstanceOf(DiagnoseInputError);
-    return e as DiagnoseInputError;
-  }
-  throw new Error("expected an error");
-}
+const error = inputError;
 
 describe("parseDiagnoseInput: shapes", () => {
   it("reads describe-tasks output, turning timestamps into dates", () => {

@@ -1,14 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { applyGate, FixError, fixText, type GateOptions, planGate } from "../../src/fix/index.js";
 import {
-  applyGate,
-  FixError,
-  fixText,
-  type GateOptions,
-  MONITORING_CONFIG,
-  planGate,
-} from "../../src/fix/index.js";
+  ROUTER_MONITORING_CONFIG as MONITORING_CONFIG,
+  ROUTER_HEALTH_CHECK,
+} from "../../src/probe/contract.js";
 import { lintDocument } from "../../src/rules/index.js";
 import { parseDocument, TaskDefError } from "../../src/taskdef/index.js";
 
@@ -511,9 +508,8 @@ describe("options", () => {
       type: "fluentbit",
       options: { "config-file-type": "file", "config-file-value": MONITORING_CONFIG },
     });
-    expect(router?.healthCheck).toMatchObject({
-      command: ["CMD-SHELL", "curl -f http://127.0.0.1:2020/api/v1/uptime || exit 1"],
-    });
+    // The one router health check the gate recommends, the same the CDK constructs give the router.
+    expect(router?.healthCheck).toEqual(ROUTER_HEALTH_CHECK);
     expect(router?.dependsOn).toBeUndefined();
     expect(pre?.dependsOn).toEqual([{ containerName: "log-router", condition: "HEALTHY" }]);
     expect(pre?.environment).toContainEqual({

@@ -26,12 +26,14 @@ const fireLensLogs = { logDriver: "awsfirelens", options: { Name: "datadog" } };
 describe("startup plan", () => {
   it("adds the agent's implicit START edge from awsfirelens containers to the router", () => {
     const plan = planOf([router, { name: "app", logConfiguration: fireLensLogs }]);
-    expect(plan.edges).toEqual([{ from: "app", to: "log-router", condition: "START", implicit: true }]);
+    expect(plan.edges).toEqual([
+      { from: "app", to: "log-router", condition: "START", implicit: true, source: "firelens" },
+    ]);
     expect(plan.stages).toEqual([["log-router"], ["app"]]);
     expect(plan.implicitEdgesDropped).toBe(false);
   });
 
-  it("drops every implicit edge once the router has a dependsOn (ecs.md §1)", () => {
+  it("drops every implicit edge once the router has a dependsOn (agent/api/task/task.go)", () => {
     const plan = planOf([
       { ...router, dependsOn: [{ containerName: "dd-agent", condition: "START" }] },
       { name: "dd-agent" },
@@ -51,7 +53,9 @@ describe("startup plan", () => {
         dependsOn: [{ containerName: "log-router", condition: "HEALTHY" }],
       },
     ]);
-    expect(plan.edges).toEqual([{ from: "app", to: "log-router", condition: "HEALTHY", implicit: false }]);
+    expect(plan.edges).toEqual([
+      { from: "app", to: "log-router", condition: "HEALTHY", implicit: false, source: "dependsOn" },
+    ]);
   });
 
   it("layers the seed's gate: router and agent, then preflight, then app", () => {
@@ -65,22 +69,108 @@ describe("startup plan", () => {
 
   it("names what can never start, and why", () => {
     const plan = planOf([
-      { name: "a", dependsOn: [{ containerName: "ghost", condition: "START" }] },
-      { name: "b", dependsOn: [{ containerName: "c", condition: "START" }] },
-      { name: "c", dependsOn: [{ containerName: "b", condition: "START" }] },
-      { name: "d", dependsOn: [{ containerName: "e", condition: "HEALTHY" }] },
       { name: "e" },
       { name: "f", dependsOn: [{ containerName: "e", condition: "SUCCESS" }] },
-      { name: "g", dependsOn: [{ containerName: "a", condition: "START" }] },
+      { name: "g", dependsOn: [{ containerName: "f", condition: "START" }] },
     ]);
     const reasons = Object.fromEntries(plan.blocked.map((b) => [b.name, b.reason]));
-    expect(reasons.a).toBe('waits for "ghost", which is not in the task');
-    expect(reasons.b).toBe("is on a dependency cycle (b → c → b)");
-    expect(reasons.c).toBe("is on a dependency cycle (c → b → c)");
-    expect(reasons.d).toBe('waits for "e" to be HEALTHY, but "e" has no healthCheck');
     expect(reasons.f).toBe('waits for essential "e" to succeed; its exit stops the task first');
-    expect(reasons.g).toBe('waits for "a", which can never start');
+    expect(reasons.g).toBe('waits for "f", which can never start');
     expect(plan.stages).toEqual([["e"]]);
+    expect(plan.refusal).toBeUndefined();
+  });
+
+  // Case 10: the agent checks the whole graph before it starts anything (ValidDependencies,
+  // agent/engine/dependencygraph/graph.go), so one unresolvable dependency means no container starts at all.
+  it.each([
+    [
+      "a dependency on a container that is not there",
+      [{ name: "a", dependsOn: [{ containerName: "ghost", condition: "START" }] }, { name: "b" }],
+      '"a" depends on "ghost", which is not in the task',
+    ],
+    [
+      "a cycle",
+      [
+        { name: "b", dependsOn: [{ containerName: "c", condition: "START" }] },
+        { name: "c", dependsOn: [{ containerName: "b", condition: "START" }] },
+        { name: "x" },
+      ],
+      'dependency cycle "b" → "c" → "b"',
+    ],
+    [
+      "HEALTHY on a container without a healthCheck",
+      [{ name: "d", dependsOn: [{ containerName: "e", condition: "HEALTHY" }] }, { name: "e" }],
+      '"d" waits for "e" to be HEALTHY, but "e" has no healthCheck',
+    ],
+  ])("%s: the agent refuses the task and nothing starts", (_, containers, reason) => {
+    const plan = planOf(containers);
+    expect(plan.refusal).toBe(reason);
+    expect(plan.stages).toEqual([]);
+    expect(plan.blocked.map((b) => b.name).sort()).toEqual(plan.nodes.map((n) => n.name).sort());
+    expect(renderPlanText(plan)).toContain(
+      `the ECS agent refuses this task before starting any container: ${reason}`,
+    );
+  });
+
+  // Case 9: any ordering of the router's own drops the implicit FireLens edges (agent/api/task/task.go:
+  // initializeContainerOrdering turns links and volumesFrom into dependencies before addFirelensContainerDependency).
+  it.each([
+    ["links", { links: ["dd-agent:agent"] }, ["links"]],
+    ["volumesFrom", { volumesFrom: [{ sourceContainer: "dd-agent" }] }, ["volumesFrom"]],
+  ])("the router's %s drop the implicit START edges", (_, extra, because) => {
+    const plan = planOf([
+      { ...router, ...extra },
+      { name: "dd-agent" },
+      { name: "app", logConfiguration: fireLensLogs },
+    ]);
+    expect(plan.firelensEdges).toEqual({ kind: "dropped", because });
+    expect(plan.edges.some((e) => e.source === "firelens")).toBe(false);
+    expect(plan.stages[0]).toEqual(expect.arrayContaining(["dd-agent", "app"]));
+  });
+
+  it("with Service Connect every container waits for the proxy, the router too, so no FireLens edge is added", () => {
+    const doc = parseDocument(
+      JSON.stringify({
+        family: "t",
+        containerDefinitions: [router, { name: "app", logConfiguration: fireLensLogs }],
+      }),
+      "t.json",
+    );
+    const td = doc.taskDefinitions[0];
+    if (!td) throw new Error("no task definition");
+    const plan = buildStartupPlan(td, { serviceConnect: true });
+    expect(plan.firelensEdges).toEqual({ kind: "dropped", because: ["service-connect"] });
+    expect(plan.edges.filter((e) => e.source === "service-connect").map((e) => e.from)).toEqual([
+      "log-router",
+      "app",
+    ]);
+    expect(plan.stages[0]).toEqual(["ecs-service-connect (added by ECS)"]);
+    expect(plan.stages[1]).toEqual(["log-router", "app"]);
+  });
+
+  // Case 11: after a failed container stops, START and COMPLETE count it as done; the agent stops a waiter with 143
+  // only when it is listed after the stopped container, and starts one listed before it.
+  it("a START or COMPLETE waiter on a failed gate starts if listed before it, and is stopped if listed after", () => {
+    const plan = planOf([
+      router,
+      { name: "early", essential: false, dependsOn: [{ containerName: "gate", condition: "COMPLETE" }] },
+      {
+        name: "gate",
+        essential: false,
+        environment: [{ name: "FIRELENS_PREFLIGHT_CONTAINERS", value: "app" }],
+        dependsOn: [{ containerName: "log-router", condition: "START" }],
+      },
+      { name: "late", essential: false, dependsOn: [{ containerName: "gate", condition: "START" }] },
+      {
+        name: "app",
+        logConfiguration: fireLensLogs,
+        dependsOn: [{ containerName: "gate", condition: "SUCCESS" }],
+      },
+    ]);
+    const failed = consequencesOfExit(plan, "gate", 1);
+    expect(failed.heldBack).toEqual(["late", "app"]);
+    expect(failed.startAnyway).toEqual(["early"]);
+    expect(failed.taskStops).toBe(true);
   });
 
   it("a failed gate holds the app back with 143 and stops the task; a passed one does not", () => {
@@ -133,19 +223,27 @@ describe("plan renderers", () => {
     );
   });
 
-  it("mermaid draws dependencies before dependents, implicit ones dotted", () => {
+  it("mermaid draws dependencies before dependents, implicit ones dotted, essential and gate by class, with a legend", () => {
     const mermaid = renderPlanMermaid(plan);
     expect(mermaid.split("\n")[0]).toBe("flowchart LR");
-    expect(mermaid).toContain("c_log_router_preflight -->|SUCCESS| c_app");
-    expect(mermaid).toContain("c_log_router -.->|START| c_app");
+    expect(mermaid).toContain("c_log_router_preflight ==>|SUCCESS| c_app");
+    expect(mermaid).toContain("c_log_router -.->|START · added by ECS| c_app");
+    expect(mermaid).toMatch(
+      /c_log_router_preflight\{\{"log-router-preflight<br\/><small>preflight gate · not essential<\/small>"\}\}:::gate/,
+    );
+    expect(mermaid).toMatch(/c_app\["app<br\/><small>essential<\/small>"\]:::essential/);
+    expect(mermaid).toContain("subgraph legend[Legend]");
+    expect(mermaid).toContain('crash>"if log-router crashes: the whole task stops"]:::note');
   });
 
-  it("dot is a digraph with escaped labels", () => {
+  it("dot is a digraph with escaped labels, essential, gate and implicit edges drawn apart, and a legend", () => {
     const dot = renderPlanDot(plan);
     expect(dot).toContain(
-      '"log-router" [label="log-router\\nessential\\nFireLens", shape=box3d, penwidth=2];',
+      '"log-router" [label="log-router\\nFireLens router · essential", shape=box3d, penwidth=2.5, style="filled", fillcolor="#dbeafe"];',
     );
-    expect(dot).toContain('"log-router-preflight" -> "app" [label="SUCCESS"];');
+    expect(dot).toContain('"log-router-preflight" -> "app" [label="SUCCESS", penwidth=1.5];');
+    expect(dot).toContain('"log-router" -> "app" [label="START\\n(added by ECS)", style=dotted];');
+    expect(dot).toContain("subgraph cluster_legend");
     expect(dot.trim().endsWith("}")).toBe(true);
   });
 });

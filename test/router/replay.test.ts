@@ -403,6 +403,16 @@ function sideOfDeathFlipped(
   return recorded.atMs < rec.routerExit.atMs !== (step.ranFromMs ?? 0) < exit.atMs;
 }
 
+/**
+ * The recording's "not yet" (404 before the first one-second snapshot, or 4.x storage's first 5 s sample) cannot be
+ * expected from a replayed step that a loaded machine ran after that moment: it then sees the snapshot, rightly.
+ */
+function notYetOverrun(recorded: Answer, step: Step | undefined): boolean {
+  if (recorded.status !== 404 || step?.ranToMs === undefined) return false;
+  const firstAt = recorded.url === "/api/v1/storage" ? 5000 : 1000;
+  return step.ranToMs >= firstAt;
+}
+
 // ---- the replays ----------------------------------------------------------------------------------------------
 
 const results = new Map<string, Replay>();
@@ -431,6 +441,7 @@ describe.each(recordings)("$version $rec.scenario", ({ version, rec }) => {
       if (overlapsDeath(got, exit) || sideOfDeathFlipped(rec, s, got, exit)) return;
       if (s.answers) {
         s.answers.forEach((a, j) => {
+          if (notYetOverrun(a, got)) return;
           compareAnswer(`${where} ${a.url}`, a, got?.answers?.[j]);
         });
       } else if (s.url !== undefined) {

@@ -47,6 +47,20 @@ function status(url: string): Promise<number | string> {
   });
 }
 
+function metricsBody(r: TestRouter): Promise<string> {
+  return new Promise((resolve) => {
+    http
+      .get(`${r.monitorUrl}/api/v1/metrics`, { agent: false }, (res) => {
+        let b = "";
+        res.on("data", (d: Buffer) => {
+          b += d.toString();
+        });
+        res.on("end", () => resolve(b));
+      })
+      .on("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? "ERR"));
+  });
+}
+
 const now = () => Math.floor(Date.now() / 1000);
 const rec = { log: "x", source: "stdout", container_name: "app" };
 
@@ -119,16 +133,78 @@ describe.concurrent("test router", () => {
     await fresh.stop();
   });
 
+  // The first snapshot is awaited by asking, and the restart is triggered by the test, not by a timer racing the
+  // test's own requests: with `restartAtMs` a request sent "just before" the restart could land during it on a
+  // loaded machine and be cut (ECONNRESET), which is the router doing its job, not a failure.
   test("restart: connections cut, metrics back to 404, uptime from zero, same ports", async () => {
-    const r = await startTestRouter({ version: "4.2.8", faults: { restartAtMs: 1100 } });
-    await until(() => false, 1050);
+    const r = await startTestRouter({ version: "4.2.8" });
+    const deadline = Date.now() + 5000;
+    while ((await status(`${r.monitorUrl}/api/v1/metrics`)) !== 200 && Date.now() < deadline) await sleep(20);
     expect(await status(`${r.monitorUrl}/api/v1/metrics`)).toBe(200);
+    const ports = [r.forwardPort, r.monitorPort];
     const first = r.startedAt;
-    await until(() => r.startedAt !== first && r.alive, 1000);
+    // A connection the router has provably served (it acked on it) before the restart.
+    const open = net.connect(r.forwardPort, "127.0.0.1");
+    open.on("error", () => {});
+    const closed = new Promise<void>((resolve) => open.on("close", () => resolve()));
+    await new Promise<void>((resolve) => {
+      open.once("data", () => resolve());
+      open.write(encode(["app-firelens-a", [[now(), rec]], { chunk: "before" }]));
+    });
+    await r.restart();
+    await closed;
     expect(r.startedAt).toBeGreaterThan(first);
-    expect(await status(`${r.monitorUrl}/api/v1/metrics`)).toBe(404);
+    expect([r.forwardPort, r.monitorPort]).toEqual(ports);
     expect(r.alive).toBe(true);
+    const metrics = await status(`${r.monitorUrl}/api/v1/metrics`);
+    // A new process has no snapshot for its first second; only a machine too loaded to ask within it can miss that.
+    if (Date.now() - r.startedAt < 1000) expect(metrics).toBe(404);
+    const uptime = await new Promise<number>((resolve) => {
+      http.get(`${r.monitorUrl}/api/v1/uptime`, { agent: false }, (res) => {
+        let b = "";
+        res.on("data", (d: Buffer) => {
+          b += d.toString();
+        });
+        res.on("end", () => resolve((JSON.parse(b) as { uptime_sec: number }).uptime_sec));
+      });
+    });
+    expect(uptime).toBeLessThanOrEqual(Math.ceil((Date.now() - r.startedAt) / 1000));
     await r.stop();
+  });
+
+  test("restartAtMs restarts on its own timer, on the same ports", async () => {
+    const r = await startTestRouter({ version: "1.9.10", faults: { restartAtMs: 300 } });
+    const first = r.startedAt;
+    const port = r.forwardPort;
+    const cut = await send(r.forwardPort, encode(["app-firelens-a", [[now(), rec]]]), 5000);
+    expect(cut.replies).toEqual([]);
+    expect(Date.now() - first).toBeGreaterThanOrEqual(300);
+    await until(() => r.startedAt !== first && r.alive, 3000);
+    expect(r.startedAt).toBeGreaterThan(first);
+    expect(r.forwardPort).toBe(port);
+    await r.stop();
+  });
+
+  test("an engine crash (README item 14): no acks, sockets open, last snapshot served, the end 1–3 s later", async () => {
+    const r = await startTestRouter({ version: "1.8.3" });
+    const deadline = Date.now() + 5000;
+    while ((await status(`${r.monitorUrl}/api/v1/metrics`)) !== 200 && Date.now() < deadline) await sleep(20);
+    const before = await metricsBody(r);
+    r.crash("SIGSEGV", { style: "engine", dyingMs: 1500 });
+    const stoppedAt = Date.now();
+    const res = await send(
+      r.forwardPort,
+      encode(["firelens-healthcheck", [[now(), rec]], { chunk: "p" }]),
+      300,
+    );
+    expect(res).toEqual({ replies: [] });
+    expect(r.alive).toBe(true);
+    expect(await metricsBody(r)).toBe(before);
+    expect(await status(`${r.monitorUrl}/api/v1/uptime`)).toBe(200);
+    const exit = await r.exited;
+    expect(exit.signal).toBe("SIGSEGV");
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(1400);
+    expect((await send(r.forwardPort, encode(["t", now(), rec]))).error).toBe("ECONNREFUSED");
   });
 
   test("output faults move the counters a probe judges", async () => {

@@ -23,7 +23,7 @@ testRule(FLP207, {
       errors: [
         {
           messageId: "notAfterRouter",
-          data: { container: "app", router: "log-router" },
+          data: { container: "app", router: "log-router", because: "dependsOn" },
           path: "$.containerDefinitions[2].logConfiguration.logDriver",
         },
       ],

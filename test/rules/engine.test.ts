@@ -10,6 +10,7 @@ import {
   ruleById,
   rules,
   toJsonPath,
+  unusedSuppressions,
   worstSeverity,
 } from "../../src/rules/index.js";
 import type { Rule } from "../../src/rules/types.js";
@@ -161,5 +162,21 @@ describe("every AWS FireLens example", () => {
       expect(f.location.line).toBeGreaterThan(0);
       expect(text.length).toBeGreaterThanOrEqual(f.location.offset);
     }
+  });
+});
+
+describe("project settings", () => {
+  const doc = parseDocument(readFileSync("examples/seed/before.json", "utf8"), "before.json");
+
+  it("overrides a rule's severity", () => {
+    const findings = lintDocument(doc, { severity: { FLP201: "note" } });
+    expect(findings.filter((f) => f.ruleId === "FLP201").map((f) => f.severity)).toEqual(["note"]);
+  });
+
+  it("tells which suppressions hid nothing", () => {
+    const used = { id: "FLP201", reason: "accepted until the gate ships" };
+    const unused = { id: "FLP105", reason: "there is no HEALTHY wait here anyway" };
+    const findings = lintDocument(doc, { suppressions: [used, unused] });
+    expect(unusedSuppressions([used, unused], findings)).toEqual([unused]);
   });
 });

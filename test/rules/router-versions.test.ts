@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { imageTextOf } from "../../src/model/index.js";
 import {
   bugsFor,
   compareVersions,
@@ -62,25 +63,27 @@ describe("router image → version", () => {
 
   it("reads the literal parts of Fn::Sub and Fn::Join, and gives up on Ref", () => {
     const sub = routerImage(
-      intrinsic(
-        "Fn::Sub",
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation substitution, on purpose
-        "${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/aws-for-fluent-bit:2.20.0",
+      imageTextOf(
+        intrinsic(
+          "Fn::Sub",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation substitution, on purpose
+          "${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/aws-for-fluent-bit:2.20.0",
+        ),
       ),
     );
     expect(sub.fluentBit).toEqual([1, 8, 7]);
     const join = routerImage(
-      intrinsic("Fn::Join", ["", [{ Ref: "Registry" }, "/aws-for-fluent-bit:stable"]]),
+      imageTextOf(intrinsic("Fn::Join", ["", [{ Ref: "Registry" }, "/aws-for-fluent-bit:stable"]])),
     );
     expect(join.mutable).toBe(true);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation substitution, on purpose
-    const tag = routerImage(intrinsic("Fn::Sub", "amazon/aws-for-fluent-bit:${Tag}"));
+    const tag = routerImage(imageTextOf(intrinsic("Fn::Sub", "amazon/aws-for-fluent-bit:${Tag}")));
     expect(tag).toMatchObject({
       mutable: false,
       fluentBit: undefined,
       unknownReason: "the image tag is only known at deploy time",
     });
-    expect(routerImage(intrinsic("Ref", "Image"))).toMatchObject({
+    expect(routerImage(imageTextOf(intrinsic("Ref", "Image")))).toMatchObject({
       ref: undefined,
       mutable: false,
       fluentBit: undefined,

@@ -29,7 +29,8 @@ export interface Page {
   readonly errors: string[];
   goto(url: string): Promise<void>;
   evaluate<T>(expression: string): Promise<T>;
-  screenshot(): Promise<Buffer>;
+  /** A PNG of the page, down to the bottom of the first element matching `until` when given. */
+  screenshot(until?: string): Promise<Buffer>;
 }
 
 export async function withPage<T>(fn: (page: Page) => Promise<T>, width = 1280): Promise<T> {
@@ -129,17 +130,24 @@ export async function withPage<T>(fn: (page: Page) => Promise<T>, width = 1280):
         if (r.exceptionDetails) throw new Error(`evaluate failed: ${JSON.stringify(r.exceptionDetails)}`);
         return r.result?.value as R;
       },
-      async screenshot() {
+      async screenshot(until?: string) {
         const metrics = (await send("Page.getLayoutMetrics", {}, sessionId)) as {
           cssContentSize?: { width: number; height: number };
         };
         const size = metrics.cssContentSize ?? { width, height: 900 };
+        let height = size.height;
+        if (until !== undefined) {
+          const bottom = await page.evaluate<number | null>(
+            `(() => { const e = document.querySelector(${JSON.stringify(until)}); return e ? e.getBoundingClientRect().bottom + window.scrollY + 12 : null; })()`,
+          );
+          if (bottom !== null) height = Math.min(height, bottom);
+        }
         const r = (await send(
           "Page.captureScreenshot",
           {
             format: "png",
             captureBeyondViewport: true,
-            clip: { x: 0, y: 0, width: Math.ceil(size.width), height: Math.ceil(size.height), scale: 1 },
+            clip: { x: 0, y: 0, width: Math.ceil(size.width), height: Math.ceil(height), scale: 1 },
           },
           sessionId,
         )) as { data: string };

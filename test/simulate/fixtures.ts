@@ -1,6 +1,7 @@
 /**
- * The seed's task definition (seed article: log-router, dd-agent, app on Fargate behind an ALB) as hand-built
- * container lists: as it was (`given`) and with the gate `fix` inserts (`gated`, DESIGN.md "The gate").
+ * The seed's task definition (examples/seed/before.json: log-router, dd-agent, app on Fargate behind an ALB)
+ * as hand-built container lists: as it was (`given`) and with the gate `fix` inserts (`gated`, README.md
+ * "The gate").
  */
 import type { ContainerDefinition } from "../../src/taskdef/model.js";
 

@@ -1,6 +1,12 @@
 import { DeploymentSimulator, type RunTrace, type TaskTrace } from "../../src/simulate/engine.js";
 import { compileTask, previousVersionPlan, type TaskPlan } from "../../src/simulate/plan.js";
-import { defaultScenario, type Scenario, type ScenarioInput } from "../../src/simulate/scenario.js";
+import {
+  defaultScenario,
+  loadScenario,
+  type Scenario,
+  ScenarioError,
+  type ScenarioInput,
+} from "../../src/simulate/scenario.js";
 import type { ContainerDefinition } from "../../src/taskdef/model.js";
 
 /**
@@ -64,4 +70,15 @@ export function runOnce(containers: ContainerDefinition[], scenario: Scenario, s
 /** When the target first entered `state`, or undefined. */
 export function targetAt(task: TaskTrace, state: string): number | undefined {
   return task.target.find((s) => s.state === state)?.t;
+}
+
+/** The ScenarioError that loading `text` (as s.yaml) throws; fails when it throws none. */
+export function scenarioErrorOf(text: string): ScenarioError {
+  try {
+    loadScenario(text, "s.yaml");
+  } catch (e) {
+    if (e instanceof ScenarioError) return e;
+    throw e;
+  }
+  throw new Error("expected a ScenarioError");
 }

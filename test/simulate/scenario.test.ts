@@ -1,16 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { defaultScenario, loadScenario, ScenarioError } from "../../src/simulate/scenario.js";
+import { defaultScenario, loadScenario } from "../../src/simulate/scenario.js";
+import { scenarioErrorOf } from "./helpers.js";
 
-function errorOf(text: string): ScenarioError {
-  try {
-    loadScenario(text, "s.yaml");
-  } catch (e) {
-    if (e instanceof ScenarioError) return e;
-    throw e;
-  }
-  throw new Error("expected a ScenarioError");
-}
+const errorOf = scenarioErrorOf;
 
 describe("scenario files", () => {
   it("fills every default, each from its documented source", () => {

@@ -1,9 +1,10 @@
 /**
- * One test per ECS / ALB transition the model encodes, each naming its source (`ecs.md` =
- * /work/shared/reference/ecs.md; ALB checks = the target-group-health-checks page).
+ * One test per ECS / ALB transition the model encodes, each naming its source by the labels listed with
+ * their public URLs in the header of src/simulate/engine.ts ([TDP], [graph.go], [HC], [CB] …).
  */
 import { describe, expect, it } from "vitest";
 import { circuitBreakerThreshold } from "../../src/simulate/engine.js";
+import { SimulationInputError } from "../../src/simulate/plan.js";
 import type { ContainerDefinition } from "../../src/taskdef/model.js";
 import { fixedScenario, runOnce, targetAt } from "./helpers.js";
 
@@ -38,8 +39,8 @@ const healthCheck = {
   interval: 10,
 };
 
-describe("dependsOn (ecs.md §1)", () => {
-  it("START: an awsfirelens container gets an implicit START on the router and waits for it (ecs.md §1, task.go)", () => {
+describe("dependsOn ([TDP], [graph.go])", () => {
+  it("START: an awsfirelens container gets an implicit START on the router and waits for it ([task.go])", () => {
     const sc = fixedScenario({ containers: { "log-router": { pullSeconds: 5 } } });
     const r = runOnce([router(), app()], sc);
     expect(r.plan.implicitRouterDeps).toBe(true);
@@ -50,7 +51,7 @@ describe("dependsOn (ecs.md §1)", () => {
     expect(r.container("app").startedAt).toBe(5);
   });
 
-  it("the implicit START vanishes when the router has a dependsOn (ecs.md §1 caveat)", () => {
+  it("the implicit START vanishes when the router has a dependsOn ([task.go])", () => {
     const sc = fixedScenario({ containers: { "log-router": { pullSeconds: 5 } } });
     const agent: ContainerDefinition = { name: "dd-agent", image: "agent", essential: true };
     const r = runOnce(
@@ -62,7 +63,7 @@ describe("dependsOn (ecs.md §1)", () => {
     expect(r.container("app").startedAt).toBe(0);
   });
 
-  it("HEALTHY waits for the target's container health check; SUCCESS for its exit 0 (ecs.md §1, §3)", () => {
+  it("HEALTHY waits for the target's container health check; SUCCESS for its exit 0 ([graph.go], [HC])", () => {
     const sc = fixedScenario();
     const r = runOnce(
       [
@@ -80,7 +81,7 @@ describe("dependsOn (ecs.md §1)", () => {
     expect(r.container("app").startedAt).toBe(13);
   });
 
-  it("SUCCESS on a target that exits non-zero: the dependent stops with 143 CannotStartContainerError (ecs.md §1 Runtime, PR #3218)", () => {
+  it("SUCCESS on a target that exits non-zero: the dependent stops with 143 CannotStartContainerError ([PR3218])", () => {
     const sc = fixedScenario({ router: { crash: { probability: 1 } } });
     const r = runOnce([router({ essential: false }), probe(), gatedApp()], sc);
     const gate = r.container("log-router-preflight");
@@ -90,32 +91,35 @@ describe("dependsOn (ecs.md §1)", () => {
     expect(appC.exitCode).toBe(143);
     expect(appC.reason).toBe("CannotStartContainerError");
     expect(appC.startedAt).toBeNull();
-    // ecs.md §2: the app is essential, so its stop stops the task.
+    // [TDP] essential: the app is essential, so its stop stops the task.
     expect(r.task.stopCause).toBe("EssentialContainerExited");
     expect(targetAt(r.task, "initial")).toBeUndefined();
   });
 
-  it("a dependency on a container that does not exist is terminal: 143 CannotStartContainerError (ecs.md §1 Runtime (a))", () => {
-    const r = runOnce(
+  // The agent checks the whole graph before it starts any container (ValidDependencies in
+  // agent/engine/dependencygraph/graph.go; initializeContainerOrdering in agent/api/task/task.go): such a task
+  // never runs, so there is no deploy to simulate.
+  it.each([
+    [
+      "a dependency on a container that does not exist",
       [app({ logConfiguration: undefined, dependsOn: [{ containerName: "nope", condition: "START" }] })],
-      fixedScenario(),
-    );
-    expect(r.container("app").exitCode).toBe(143);
-    expect(r.container("app").reason).toBe("CannotStartContainerError");
-    expect(r.task.stopCause).toBe("EssentialContainerExited");
-  });
-
-  it("HEALTHY on a container without healthCheck never resolves: the task stops, unable to transition (ecs.md §1 tm.go)", () => {
-    const r = runOnce(
+      /"app" depends on "nope", which is not in the task/,
+    ],
+    [
+      "HEALTHY on a container without healthCheck",
       [router(), app({ dependsOn: [{ containerName: "log-router", condition: "HEALTHY" }] })],
-      fixedScenario(),
-    );
-    expect(r.task.stopCause).toBe("UnableToTransition");
-    expect(r.container("app").reason).toBe("never-started");
-  });
+      /"app" waits for "log-router" to be HEALTHY, but "log-router" has no healthCheck/,
+    ],
+  ] as const)(
+    "%s: the agent refuses the task, so the simulator refuses the input",
+    (_, containers, message) => {
+      expect(() => runOnce([...containers], fixedScenario())).toThrow(SimulationInputError);
+      expect(() => runOnce([...containers], fixedScenario())).toThrow(message);
+    },
+  );
 });
 
-describe("the gate (DESIGN.md 'The gate'; seed article)", () => {
+describe("the gate (README.md 'The gate'; the seed, examples/seed)", () => {
   const sleeper = probe({ environment: [], command: ["sh", "-c", "sleep 30"] });
 
   it("is found from the task definition: a probe when it carries FIRELENS_PREFLIGHT_* settings, else the seed's sleep", () => {
@@ -147,7 +151,7 @@ describe("the gate (DESIGN.md 'The gate'; seed article)", () => {
   });
 });
 
-describe("container health checks (ecs.md §3)", () => {
+describe("container health checks ([HC])", () => {
   const slowRouter = { containers: { "log-router": { bootSeconds: 20 } } };
   const hc = (startPeriod: number) => ({
     command: ["CMD-SHELL", "curl -f http://127.0.0.1:2020/api/v1/uptime || exit 1"],
@@ -163,7 +167,7 @@ describe("container health checks (ecs.md §3)", () => {
     expect(r.newTasks.length).toBeGreaterThan(1);
   });
 
-  it("failures inside startPeriod do not count; nor does UNHEALTHY inside the grace period (ecs.md §6 [SVC])", () => {
+  it("failures inside startPeriod do not count; nor does UNHEALTHY inside the grace period ([SVC])", () => {
     const withStart = runOnce([router({ healthCheck: hc(30) }), app()], fixedScenario(slowRouter));
     expect(withStart.task.stopCause).toBeNull();
     const withGrace = runOnce(
@@ -174,7 +178,7 @@ describe("container health checks (ecs.md §3)", () => {
   });
 });
 
-describe("essential (ecs.md §2) and stop signals (ecs.md §1 Timeouts)", () => {
+describe("essential ([TDP]) and stop signals ([CD-API] stopTimeout)", () => {
   const agent: ContainerDefinition = { name: "dd-agent", image: "agent", essential: true, stopTimeout: 30 };
 
   it("an essential container's exit stops the task: SIGTERM -> 143; past stopTimeout SIGKILL -> 137", () => {
@@ -194,7 +198,7 @@ describe("essential (ecs.md §2) and stop signals (ecs.md §1 Timeouts)", () => 
     expect(r.task.stoppedAt).toBeCloseTo(crashAt + 30, 9);
   });
 
-  it("shutdown runs in reverse dependency order: a target is signalled after its dependents stopped (ecs.md §1, graph.go)", () => {
+  it("shutdown runs in reverse dependency order: a target is signalled after its dependents stopped ([graph.go] verifyShutdownOrder)", () => {
     const sc = fixedScenario({
       router: { crash: { probability: 1 } },
       containers: { app: { firstLog: "start" } },
@@ -207,7 +211,7 @@ describe("essential (ecs.md §2) and stop signals (ecs.md §1 Timeouts)", () => 
     expect(r.container("dd-agent").stoppedAt).toBeCloseTo(appStop + 1, 9);
   });
 
-  it("a non-essential container's exit leaves the task running (ecs.md §2)", () => {
+  it("a non-essential container's exit leaves the task running ([TDP])", () => {
     const r = runOnce([router(), probe(), gatedApp()], fixedScenario());
     expect(r.container("log-router-preflight").exitCode).toBe(0);
     expect(r.task.stoppedAt).toBeNull();
@@ -215,8 +219,8 @@ describe("essential (ecs.md §2) and stop signals (ecs.md §1 Timeouts)", () => 
   });
 });
 
-describe("ALB target and service scheduler (ecs.md §6)", () => {
-  it("registers when the load-balanced container starts, healthy after healthyThreshold passing checks (ecs.md §6 [HC]; ALB checks)", () => {
+describe("ALB target and service scheduler ([HC], [TG-HC], [DC])", () => {
+  it("registers when the load-balanced container starts, healthy after healthyThreshold passing checks ([HC], [TG-HC])", () => {
     const r = runOnce([router(), probe(), gatedApp()], fixedScenario());
     expect(targetAt(r.task, "initial")).toBe(3); // probe verdict at 1 + 2 s; app starts, registered
     const healthy = targetAt(r.task, "healthy") ?? Number.NaN;
@@ -225,7 +229,7 @@ describe("ALB target and service scheduler (ecs.md §6)", () => {
     expect(healthy).toBeLessThan(4 + 10);
   });
 
-  it("a task the scheduler stops drains for the deregistration delay before SIGTERM (ecs.md §6 [LBD], [TG])", () => {
+  it("a task the scheduler stops drains for the deregistration delay before SIGTERM ([LBD], [TG])", () => {
     const r = runOnce([router(), app()], fixedScenario());
     const prev = r.trace.tasks.find((t) => t.version === "previous");
     const draining = prev && targetAt(prev, "draining");
@@ -236,7 +240,7 @@ describe("ALB target and service scheduler (ecs.md §6)", () => {
     expect(prev?.stopCause).toBe("ServiceSchedulerInitiated");
   });
 
-  it("a target still unhealthy is stopped, but not inside the health-check grace period (ecs.md §6 [SVC], [HC])", () => {
+  it("a target still unhealthy is stopped, but not inside the health-check grace period ([SVC], [HC])", () => {
     const slow = { containers: { app: { bootSeconds: 100 } } };
     const noGrace = runOnce([app({ logConfiguration: undefined })], fixedScenario(slow));
     expect(noGrace.task.stopCause).toBe("UnhealthyTarget");
@@ -249,7 +253,7 @@ describe("ALB target and service scheduler (ecs.md §6)", () => {
     expect(targetAt(withGrace.task, "healthy")).toBeGreaterThanOrEqual(100);
   });
 
-  it("circuit breaker threshold is 0.5 x desiredCount clamped to 3..200 (ecs.md §6 [CB])", () => {
+  it("circuit breaker threshold is 0.5 x desiredCount clamped to 3..200 ([CB])", () => {
     expect(circuitBreakerThreshold(1)).toBe(3);
     expect(circuitBreakerThreshold(6)).toBe(3);
     expect(circuitBreakerThreshold(7)).toBe(4);
@@ -258,7 +262,7 @@ describe("ALB target and service scheduler (ecs.md §6)", () => {
     expect(circuitBreakerThreshold(1000)).toBe(200);
   });
 
-  it("the circuit breaker trips after `threshold` failed tasks and rolls back when asked (ecs.md §6 [CB])", () => {
+  it("the circuit breaker trips after `threshold` failed tasks and rolls back when asked ([CB])", () => {
     const crash = { router: { crash: { probability: 1 } } } as const;
     const rollback = runOnce(
       [router(), probe(), gatedApp()],
@@ -279,7 +283,7 @@ describe("ALB target and service scheduler (ecs.md §6)", () => {
   });
 });
 
-describe("requests (DESIGN.md Simulation; ecs.md §6 [ALB502])", () => {
+describe("requests ([ALB502])", () => {
   it("a router crash on a serving target fails routed requests (502) until the ALB stops routing; none left -> 503", () => {
     const sc = fixedScenario({
       router: { crash: { probability: 1 } },
@@ -295,7 +299,7 @@ describe("requests (DESIGN.md Simulation; ecs.md §6 [ALB502])", () => {
     expect(r.task.failures.length).toBeGreaterThan(0);
   });
 
-  it("a drain shorter than the ALB's propagation delay fails requests to the stopped app (ecs.md §6 [ALB502], [TG])", () => {
+  it("a drain shorter than the ALB's propagation delay fails requests to the stopped app ([ALB502], [TG])", () => {
     const base = { traffic: { requestsPerSecond: 200, durationSeconds: 300 } };
     const short = runOnce(
       [router(), app()],

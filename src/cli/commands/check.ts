@@ -1,10 +1,7 @@
 import type { Command } from "commander";
 import pc from "picocolors";
-import { buildStartupPlan, consequencesOfExit } from "../../plan/index.js";
-import { formatJson } from "../../rules/format/json.js";
-import { formatSarif } from "../../rules/format/sarif.js";
-import { formatText } from "../../rules/format/text.js";
-import { failsAt } from "../../rules/index.js";
+import { buildStartupPlan } from "../../plan/index.js";
+import { failsAt, formatJson, formatSarif, formatText } from "../../rules/index.js";
 import { describeFormat, type TaskDefinitionDocument } from "../../taskdef/index.js";
 import { ExitCode } from "../errors.js";
 import { emit, note, processStreams, refuseInputAsOutput, type Streams, wantsColor } from "../io.js";
@@ -36,49 +33,61 @@ export interface CheckOptions {
 interface StartupSummary {
   readonly file: string;
   readonly taskDefinition: string;
+  /** Why the ECS agent would refuse the whole task, when it would. */
+  readonly refusal?: string;
   readonly stages: readonly (readonly string[])[];
   readonly neverStarts: readonly { container: string; reason: string }[];
-  /** What the router's crash (exit 139) and the gate's failure (exit 1) would do. */
+  /** What the router's crash (exit 139) and a gate's failure (exit 1) would do. */
   readonly ifExits: readonly { container: string; role: "router" | "gate"; explanation: string }[];
+  /** One sentence: whether the app is gated, and what a router crash would do. */
+  readonly verdict: string;
+}
+
+function planOf(doc: TaskDefinitionDocument, td: TaskDefinitionDocument["taskDefinitions"][number]) {
+  const services = doc.services.filter((s) => s.taskDefinitionRef === td.id);
+  return buildStartupPlan(td, { serviceConnect: services.some((s) => s.serviceConnect === true) });
 }
 
 function startupSummaries(doc: TaskDefinitionDocument): StartupSummary[] {
   return doc.taskDefinitions.map((td) => {
-    const plan = buildStartupPlan(td);
-    const router = plan.nodes.find((n) => n.router);
-    // The gate: a non-essential container something waits on with SUCCESS. Its failure is the safe way down.
-    const gates = plan.nodes.filter(
-      (n) => !n.essential && plan.edges.some((e) => e.to === n.name && e.condition === "SUCCESS"),
-    );
+    const plan = planOf(doc, td);
     return {
       file: doc.file,
       taskDefinition: td.id,
+      ...(plan.refusal === undefined ? {} : { refusal: plan.refusal }),
       stages: plan.stages,
       neverStarts: plan.blocked.map((b) => ({ container: b.name, reason: b.reason })),
       ifExits: [
-        ...(router === undefined
+        ...(plan.routerCrash === undefined
           ? []
           : [
               {
-                container: router.name,
+                container: plan.routerCrash.container,
                 role: "router" as const,
-                explanation: consequencesOfExit(plan, router.name, 139).explanation,
+                explanation: plan.routerCrash.explanation,
               },
             ]),
-        ...gates.map((g) => ({
-          container: g.name,
+        // A non-essential container something waits on with SUCCESS: its failure is the safe way down.
+        ...plan.gateFailures.map((g) => ({
+          container: g.container,
           role: "gate" as const,
-          explanation: consequencesOfExit(plan, g.name, 1).explanation,
+          explanation: g.explanation,
         })),
       ],
+      verdict: plan.verdict,
     };
   });
 }
 
+/** The plan in two or three lines per task definition. */
 function summaryLines(summaries: readonly StartupSummary[]): string[] {
   const lines: string[] = [];
   for (const s of summaries) {
     const prefix = summaries.length > 1 ? `${s.taskDefinition}: ` : "";
+    if (s.refusal !== undefined) {
+      lines.push(`  ${prefix}the ECS agent refuses this task before starting any container: ${s.refusal}`);
+      continue;
+    }
     lines.push(`  ${prefix}startup: ${s.stages.map((stage) => stage.join(", ")).join(" → ")}`);
     for (const b of s.neverStarts) lines.push(`  ${prefix}never starts: ${b.container} ${b.reason}`);
     for (const c of s.ifExits) {
@@ -88,6 +97,14 @@ function summaryLines(summaries: readonly StartupSummary[]): string[] {
     }
   }
   return lines;
+}
+
+/** The file's verdict, one line: per task, gated or not and what a router crash would do. */
+function verdictLine(file: string, summaries: readonly StartupSummary[]): string {
+  const verdicts = summaries.map((s) =>
+    summaries.length > 1 ? `${s.taskDefinition}: ${s.verdict}` : s.verdict,
+  );
+  return `${file}: ${verdicts.length === 0 ? "no task definition" : verdicts.join("; ")}`;
 }
 
 export async function runCheck(
@@ -115,6 +132,9 @@ export async function runCheck(
       );
     }
     for (const s of loaded.skipped) out.push(`note: ${s.file}: skipped (${s.why})`);
+    if (perDocument.length > 0) {
+      out.push("", c.bold("verdict"), ...perDocument.map((d) => `  ${verdictLine(d.doc.file, d.summaries)}`));
+    }
     await emit(out.join("\n"), { output: options.output, text: true, color }, streams);
   } else {
     const rendered =

@@ -67,6 +67,7 @@ export async function runDiagnose(
     services: merged.services,
     failures: merged.failures,
     taskDefinition,
+    inputNotes: merged.notes,
   });
   const format = formatOf(opts);
   const color = format === "text" && opts.output === undefined && wantsColor(streams.stdout, opts.color);

@@ -1,8 +1,5 @@
 import type { Command } from "commander";
-import { formatJson } from "../../rules/format/json.js";
-import { formatSarif } from "../../rules/format/sarif.js";
-import { formatText } from "../../rules/format/text.js";
-import { failsAt, rules } from "../../rules/index.js";
+import { failsAt, formatJson, formatSarif, formatText, rules } from "../../rules/index.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { emit, note, processStreams, refuseInputAsOutput, type Streams, wantsColor } from "../io.js";
 import { addFormatOption, addOutputOption } from "../options.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { probeMain } from "../../probe/cli.js";
+import { probeMain } from "../../probe/index.js";
 
 /**
  * `probe` hands its arguments to the probe's own parser untouched: the standalone bundle

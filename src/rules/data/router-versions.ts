@@ -2,10 +2,10 @@
  * What we know about FireLens router images: which Fluent Bit each aws-for-fluent-bit release ships, and
  * which Fluent Bit (or aws-for-fluent-bit) versions carry known crash or hang bugs.
  *
- * Facts are from ../shared/reference/fluent-bit.md (aws/aws-for-fluent-bit CHANGELOG.md and release PRs;
- * fix versions from `git tag --contains` on fluent/fluent-bit) and from the recordings of real Fluent Bit
- * in ../shared/fixtures/fluent-bit/ (README items 1 and 2). A version this table does not know is reported
- * as unknown, never as safe.
+ * Facts are from aws/aws-for-fluent-bit's CHANGELOG.md and release PRs (fix versions from `git tag --contains`
+ * on fluent/fluent-bit; each bug below links its sources) and from the recordings of real Fluent Bit in
+ * test/fixtures/fluent-bit/ (README items 1 and 2). A version this table does not know is reported as unknown,
+ * never as safe.
  */
 
 /** `[major, minor, patch]`; aws-for-fluent-bit builds like `2.32.5.20250101` keep the first three parts. */

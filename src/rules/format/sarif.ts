@@ -69,8 +69,15 @@ function artifactLocation(file: string, srcRoot: string | undefined): { uri: str
   return { uri: pathToFileURL(file).href };
 }
 
-/** GitHub's `security-severity` (a CVSS-like score: 7.0-8.9 shows as high) for security rules, by severity. */
-const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { error: "7.5", warning: "5.0", note: "3.0" };
+/**
+ * GitHub's `security-severity` (a CVSS-like score; 7.0-8.9 shows as "high") for the rules that find a
+ * vulnerability. Chosen per rule, not per family: the FLP3xx family also holds hygiene rules (FLP302, a
+ * suppression that hides nothing), which are no security finding.
+ */
+const SECURITY_SEVERITY: Readonly<Record<string, string>> = {
+  // A plaintext API key in the task definition: readable by anyone who can describe the task definition.
+  FLP301: "7.5",
+};
 
 /** 1-based line/column of a character offset. */
 function position(text: string, offset: number): { line: number; column: number } {
@@ -208,9 +215,9 @@ export function formatSarif(results: readonly LintFileResult[], options: SarifOp
               properties: {
                 tags: [rule.meta.family],
                 family: rule.meta.family,
-                ...(rule.meta.family === "security"
-                  ? { "security-severity": SECURITY_SEVERITY[rule.meta.severity] }
-                  : {}),
+                ...(SECURITY_SEVERITY[rule.meta.id] === undefined
+                  ? {}
+                  : { "security-severity": SECURITY_SEVERITY[rule.meta.id] }),
               },
             })),
           },

@@ -2,7 +2,7 @@
  * Runs the real probe bundle as a child process against a test router personality and a fake intake, the way
  * ECS runs it: the probe starts the moment the router listens. Shared by the e2e tests and the latency bench.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -55,6 +55,10 @@ export interface RunProbeOptions {
   /** Kill the child after this long (a hung probe must not hang the suite). */
   readonly killAfterMs?: number;
   readonly measureRss?: boolean;
+  /** Node options before the bundle (`--import` of a test preload, say). */
+  readonly nodeArgs?: readonly string[];
+  /** Called with the child right after it is spawned (to signal it, say). */
+  readonly onSpawn?: (child: ChildProcess) => void;
 }
 
 const TIME_BIN = "/usr/bin/time";
@@ -63,7 +67,7 @@ export function runProbeBundle(bundle: string, opts: RunProbeOptions): Promise<P
   const rssDir =
     opts.measureRss && existsSync(TIME_BIN) ? mkdtempSync(join(tmpdir(), "probe-rss-")) : undefined;
   const rssFile = rssDir ? join(rssDir, "rss") : undefined;
-  const argv = [bundle, ...(opts.args ?? [])];
+  const argv = [...(opts.nodeArgs ?? []), bundle, ...(opts.args ?? [])];
   const [cmd, args] = rssFile
     ? [TIME_BIN, ["-f", "%M", "-o", rssFile, process.execPath, ...argv]]
     : [process.execPath, argv];
@@ -72,6 +76,7 @@ export function runProbeBundle(bundle: string, opts: RunProbeOptions): Promise<P
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  opts.onSpawn?.(child);
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => {
@@ -129,6 +134,8 @@ export interface ScenarioResult {
   /** Set when the router died before the probe ended. */
   readonly routerExit: RouterExit | undefined;
   readonly routerFirstFlushAt: number | undefined;
+  /** Date.now() when an engine crash stopped the router's engine, if one did. */
+  readonly routerEngineStoppedAt: number | undefined;
   readonly routerStartedAt: number;
   readonly intakeRequests: readonly IntakeRequest[];
 }
@@ -160,6 +167,7 @@ export async function runScenario(bundle: string, s: Scenario): Promise<Scenario
   const routerAliveAfter = router.alive;
   const routerExit = diedDuring;
   const routerFirstFlushAt = router.firstFlushAt;
+  const routerEngineStoppedAt = router.engineStoppedAt;
   await router.stop();
   await intake.close();
   return {
@@ -170,6 +178,7 @@ export async function runScenario(bundle: string, s: Scenario): Promise<Scenario
     routerAliveAfter,
     routerExit,
     routerFirstFlushAt,
+    routerEngineStoppedAt,
     routerStartedAt: router.startedAt,
     intakeRequests: intake.requests,
   };

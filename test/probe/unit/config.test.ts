@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   ConfigError,
   loadConfig,
+  OPTIONS,
   type ProbeConfig,
   parseDuration,
   unknownEnvNames,
@@ -178,11 +179,38 @@ describe("probe config", () => {
     expect(e.message).toContain("expected");
   });
 
-  it("never echoes a value that looks like a key", () => {
-    const key = "0123456789abcdef0123456789abcdef";
-    const e = configError(["--containers", "a"], { FIRELENS_PREFLIGHT_RECORDS: key });
-    expect(e.message).not.toContain(key);
-    expect(e.message).toContain("not shown");
+  it("never echoes a rejected value, only the variable and what was expected", () => {
+    const secret = "Bearer 0123456789abcdef0123456789abcdef";
+    for (const spec of Object.values(OPTIONS)) {
+      if (spec.env === OPTIONS.tags.env || spec.env === OPTIONS.containers.env) continue;
+      const e = configError(["--containers", "a"], { [spec.env]: secret });
+      expect(e.source).toBe(spec.env);
+      expect(e.message).not.toContain("0123");
+      expect(e.message).not.toContain("Bearer");
+    }
+    for (const [argv, env] of [
+      [["--containers", secret], {}],
+      [["--tags", secret], {}],
+      [["--containers", "a", secret], {}],
+      [["--containers", "a", `--${secret}`], {}],
+      [["--containers", "a"], { FLUENT_HOST: secret, FLUENT_PORT: "24224" }],
+      [["--containers", "a"], { FLUENT_HOST: "h", FLUENT_PORT: secret }],
+      [["--containers", "a", "--monitor", "http://user:s3cretpassw0rd@127.0.0.1:2020"], {}],
+    ] as [string[], Record<string, string>][]) {
+      const e = configError(argv, env);
+      expect(e.message).not.toMatch(/0123|Bearer|s3cret/);
+    }
+  });
+
+  it("names an unknown option only when it looks like a flag", () => {
+    expect(configError(["--containers", "a", "--colour"]).message).toContain("unknown option --colour");
+    expect(configError(["--containers", "a", "--colour=red"]).message).toContain("unknown option --colour");
+    expect(configError(["--containers", "a", "stray"]).message).toContain(
+      "an argument that belongs to no option",
+    );
+    expect(configError(["--containers", "a", "--deadline"]).message).toContain(
+      "--deadline without its value",
+    );
   });
 
   it("answers --help", () => {

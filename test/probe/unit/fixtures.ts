@@ -1,5 +1,5 @@
 /**
- * Recorded answers of real Fluent Bit (test/fixtures/fluent-bit/, copied from shared/fixtures/fluent-bit/),
+ * Recorded answers of real Fluent Bit (test/fixtures/fluent-bit/),
  * turned back into raw HTTP answers: capture.mjs stored JSON bodies parsed, so they are re-serialised.
  */
 import { readFileSync } from "node:fs";

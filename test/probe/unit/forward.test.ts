@@ -1,5 +1,6 @@
 import net from "node:net";
 import { decode, encode } from "@msgpack/msgpack";
+import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   ackOf,
@@ -8,6 +9,10 @@ import {
   encodeMessage,
   ForwardClosedError,
   type ForwardConnection,
+  INCOMPLETE,
+  INVALID,
+  msgpackValueLength,
+  readAck,
 } from "../../../src/probe/forward.js";
 import { recordsFor } from "../../../src/probe/run.js";
 
@@ -64,6 +69,42 @@ describe("forward frames", () => {
     );
     expect(ackOf(["ack"])).toBeNull();
     expect(ackOf({ ack: 1 })).toBeNull();
+  });
+});
+
+describe("reply framing without a decoder", () => {
+  it("measures any msgpack value exactly, and every proper prefix as incomplete", () => {
+    fc.assert(
+      fc.property(fc.anything({ withTypedArray: false, withBigInt: false }), (value) => {
+        const bytes = encode(value);
+        expect(msgpackValueLength(bytes)).toBe(bytes.length);
+        expect(msgpackValueLength(new Uint8Array([...bytes, 0xc0, 0xc0]))).toBe(bytes.length);
+        for (const cut of [0, 1, bytes.length >> 1, bytes.length - 1]) {
+          if (cut < bytes.length) expect(msgpackValueLength(bytes.subarray(0, cut))).toBe(INCOMPLETE);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("walks a 2^32-item array header in the bytes it has, and refuses 0xc1", () => {
+    const hostile = new Uint8Array(10_000).fill(0xc0);
+    hostile.set([0xdd, 0xff, 0xff, 0xff, 0xff]);
+    expect(msgpackValueLength(hostile)).toBe(INCOMPLETE);
+    expect(msgpackValueLength(new Uint8Array([0xc1]))).toBe(INVALID);
+  });
+
+  it("reads the chunk id of {ack: id} in every map and string form, and nothing else", () => {
+    expect(readAck(Buffer.from("81a361636bb459324677644856795a53316a6148567561793078", "hex"))).toBe(
+      "Y2FwdHVyZS1jaHVuay0x",
+    );
+    expect(readAck(encode({ other: [1, 2], ack: "x".repeat(40) }))).toBe("x".repeat(40));
+    const map16 = new Uint8Array([0xde, 0x00, 0x01, 0xd9, 0x03, 0x61, 0x63, 0x6b, 0xa1, 0x7a]);
+    expect(readAck(map16)).toBe("z");
+    expect(readAck(encode({ ack: 1 }))).toBeNull();
+    expect(readAck(encode(["ack", "x"]))).toBeNull();
+    expect(readAck(encode({ ACK: "x" }))).toBeNull();
+    expect(readAck(encode(null))).toBeNull();
   });
 });
 
@@ -129,6 +170,34 @@ describe("forward connection", () => {
     expect(Date.now() - t).toBeLessThan(200);
     expect(err.message).toMatch(/forward connection/);
     expect(conn.isOpen).toBe(false);
+  });
+
+  it("hangs up on a peer that sends more than a reply can be, before buffering it (0xdd ffffffff, then nils)", async () => {
+    const srv = await server(() => {});
+    const conn = await connect(srv.port);
+    const closed = new Promise<ForwardClosedError>((r) => conn.onClose(r));
+    const peer = srv.sockets[0];
+    peer?.write(Buffer.from([0xdd, 0xff, 0xff, 0xff, 0xff]));
+    const nils = Buffer.alloc(1024, 0xc0);
+    const flood = setInterval(() => peer?.write(nils), 1);
+    const err = await closed;
+    clearInterval(flood);
+    expect(err.code).toBe("EPROTO");
+    expect(err.message).toMatch(/bytes that never complete a reply.*not a Fluent Bit forward input/);
+    expect(conn.isOpen).toBe(false);
+  });
+
+  it("takes a foreign reply for a protocol error, and acks as acks", async () => {
+    const { port } = await server((s, d) => {
+      const chunk = ((decode(d) as unknown[])[2] as { chunk: string }).chunk;
+      s.write(encode({ ack: chunk }));
+      s.write(encode({ hello: "world" }));
+    });
+    const conn = await connect(port);
+    const closed = new Promise<ForwardClosedError>((r) => conn.onClose(r));
+    const chunk = await conn.sendForward("t", [[1, { a: "b" }]]);
+    await expect(conn.waitAck(chunk)).resolves.toBeUndefined();
+    expect((await closed).message).toMatch(/a reply that is not an ack/);
   });
 
   it("retries the connection until the router listens", async () => {

@@ -122,7 +122,7 @@ describe("runProbe against a tiny router", () => {
     expect(res.reason).toMatch(/forward connection/);
   });
 
-  it("a router that never acks the ping but stays up passes, with a warning", async () => {
+  it("a router whose engine stopped but whose sockets stay open (a crash in progress) → exit 1, not a warning", async () => {
     const r = await router({ monitor: false });
     setTimeout(() => {
       r.hung = true;
@@ -130,8 +130,12 @@ describe("runProbe against a tiny router", () => {
     const res = await runProbe(config(["--forward", r.forwardAddress, "--monitor", "off"]), {
       tuning: { ...TUNING, pingTimeoutMs: 200 },
     });
-    expect(res.exitCode).toBe(0);
-    expect(res.warnings[0]).toMatch(/liveness ping on tag firelens-healthcheck: no ack within 200 ms/);
+    expect(res.exitCode).toBe(1);
+    expect(res.level).toBe("accepted");
+    expect(res.reason).toMatch(
+      /stopped acknowledging after the settle window: the liveness ping on tag firelens-healthcheck got no ack within 200 ms/,
+    );
+    expect(res.warnings).toEqual([]);
   });
 
   it("monitoring server off → accepted under auto, exit 0; --require flushed → exit 1", async () => {

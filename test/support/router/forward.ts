@@ -1,5 +1,6 @@
 /**
- * Fluent forward protocol, server side, as Fluent Bit's in_forward reads it (reference/fluent-bit.md §4):
+ * Fluent forward protocol, server side, as Fluent Bit's in_forward reads it (the spec:
+ * https://github.com/fluent/fluentd/wiki/Forward-Protocol-Specification-v1):
  * Message `[tag, time, record, option?]`, Forward `[tag, [[time, record], …], option?]`, PackedForward
  * `[tag, bin, option?]` and CompressedPackedForward (PackedForward with `{compressed: "gzip"}`).
  */

@@ -8,6 +8,7 @@ export type { RouterVersion } from "./personality.js";
 export { buildInfoText, personality, ROUTER_VERSIONS } from "./personality.js";
 export type {
   CrashSignal,
+  CrashStyle,
   OutputCounters,
   RouterExit,
   RouterFaults,
@@ -15,4 +16,4 @@ export type {
   TestRouter,
   TestRouterOptions,
 } from "./router.js";
-export { startTestRouter } from "./router.js";
+export { DEFAULT_DYING_MS, startTestRouter } from "./router.js";

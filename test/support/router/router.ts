@@ -1,7 +1,10 @@
 /**
  * A stand-in for the FireLens log router (Fluent Bit) on loopback, held to the recordings of real Fluent Bit in
- * test/fixtures/fluent-bit/ by test/router/replay.test.ts. It runs in the test process; a "crash" closes every
- * listener and destroys every connection at once, as a process death does, and resolves `exited` with a signal.
+ * test/fixtures/fluent-bit/ by test/router/replay.test.ts. It runs in the test process. A crash comes in two
+ * styles: `instant` closes every listener and destroys every connection at once, as the process's end does;
+ * `engine` is a crash as README item 14 saw it: the engine thread (which also runs the forward input) stops, so
+ * nothing is acked, flushed or published any more, while every socket stays open and the HTTP server keeps
+ * answering the last snapshot, until the process ends 1–3 s later. Either way `exited` resolves with the signal.
  *
  * Engine timing as recorded (README item 13): flushes happen on the `Flush` tick counted from start, the monitoring
  * server publishes a metrics snapshot once a second (the first about a second after start), and a snapshot due at
@@ -32,11 +35,21 @@ import {
 
 export type CrashSignal = "SIGSEGV" | "SIGABRT";
 
+/** How a crash looks from outside (README item 14; see the header). */
+export type CrashStyle = "instant" | "engine";
+
+/** An engine crash's process lives this long by default: the middle of the 1.1–2.7 s seen on 1.8.3. */
+export const DEFAULT_DYING_MS = 2000;
+
 export interface RouterFaults {
   /** Die (SIGSEGV) the moment the datadog output hands its first request to the intake. */
   readonly crashOnFirstFlush?: boolean;
   /** Die (SIGSEGV) this long after the datadog output handed its first request to the intake. */
   readonly crashAfterFirstFlushMs?: number;
+  /** How the two crashes above look: `instant` (default) or `engine` (README item 14). */
+  readonly crashStyle?: CrashStyle;
+  /** With `engine`: how long the process lives on after the engine stopped. Default DEFAULT_DYING_MS. */
+  readonly dyingMs?: number;
   /** Every datadog flush returns FLB_ERROR: `errors` +1 and `dropped_records` +n, nothing sent. */
   readonly outputErrors?: boolean;
   /** Every datadog flush fails with no retry left (`Retry_Limit no_retries`): `retries_failed` +1, nothing sent. */
@@ -125,9 +138,14 @@ export interface TestRouter {
   readonly alive: boolean;
   /** Date.now() of the datadog output's first request, once made. */
   readonly firstFlushAt: number | undefined;
+  /** Date.now() when an engine crash stopped the engine (the process is dying), once it did. */
+  readonly engineStoppedAt: number | undefined;
   /** Live counters (not the published snapshot). */
   metrics(): RouterMetrics;
-  crash(signal?: CrashSignal): void;
+  /** `instant` (default): everything gone at once. `engine`: see the header; the process ends `dyingMs` later. */
+  crash(signal?: CrashSignal, how?: { style?: CrashStyle; dyingMs?: number }): void;
+  /** Dies and starts again on the same ports (what `restartAtMs` does on a timer); resolves once it listens. */
+  restart(): Promise<void>;
   /** SIGTERM: inputs paused, pending chunks tried once more within the 1 s grace, then exit. */
   stop(): Promise<RouterExit>;
 }
@@ -176,6 +194,7 @@ class Router implements TestRouter {
   readonly exited: Promise<RouterExit>;
   startedAt: number;
   firstFlushAt: number | undefined;
+  engineStoppedAt: number | undefined;
 
   private readonly p: Personality;
   private readonly flushMs: number;
@@ -188,6 +207,8 @@ class Router implements TestRouter {
   private resolveListening: () => void = () => {};
 
   private live = false;
+  /** An engine crash happened: the process is printing its backtrace and will end (README item 14). */
+  private dying: { signal: CrashSignal; timer: NodeJS.Timeout } | undefined;
   private ended = false;
   private stopping = false;
   /** Bumped at every (re)start and death, so late callbacks of an earlier life do nothing. */
@@ -316,14 +337,46 @@ class Router implements TestRouter {
     this.resolveListening();
   }
 
-  crash(signal: CrashSignal = "SIGSEGV"): void {
+  crash(signal: CrashSignal = "SIGSEGV", how: { style?: CrashStyle; dyingMs?: number } = {}): void {
     if (this.ended) return;
+    if (how.style === "engine") {
+      this.stopEngine(signal, how.dyingMs ?? DEFAULT_DYING_MS);
+      return;
+    }
     this.die();
     this.finish({ signal, code: null });
   }
 
+  /**
+   * The engine thread faulted: no more ticks, flushes, retries, snapshots or acks (the forward input runs on it),
+   * but the listeners and every connection stay, and the HTTP server answers from the last snapshot, until
+   * the signal handler has printed its backtrace and the process ends.
+   */
+  private stopEngine(signal: CrashSignal, dyingMs: number): void {
+    if (this.dying || !this.live) return;
+    if (this.engineTimer) clearTimeout(this.engineTimer);
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const task of this.tasks) if (task.retryTimer) clearTimeout(task.retryTimer);
+    this.engineStoppedAt = Date.now();
+    this.dying = { signal, timer: setTimeout(() => this.crash(signal), dyingMs) };
+  }
+
+  private flushCrash(): void {
+    const style = this.faults.crashStyle ?? "instant";
+    this.crash("SIGSEGV", {
+      style,
+      ...(this.faults.dyingMs === undefined ? {} : { dyingMs: this.faults.dyingMs }),
+    });
+  }
+
   async stop(): Promise<RouterExit> {
     if (this.ended) return this.exited;
+    if (this.dying) {
+      // A dying process ends by its signal anyway; SIGTERM only brings the end forward.
+      this.crash(this.dying.signal);
+      return this.exited;
+    }
     if (!this.live) {
       this.die();
       this.finish({ signal: null, code: 0 });
@@ -359,8 +412,8 @@ class Router implements TestRouter {
     return this.exited;
   }
 
-  private async restart(): Promise<void> {
-    if (this.ended || !this.live) return;
+  async restart(): Promise<void> {
+    if (this.ended || !this.live || this.dying) return;
     this.die();
     await sleep(50);
     if (this.ended) return;
@@ -371,6 +424,7 @@ class Router implements TestRouter {
   private die(): void {
     this.generation++;
     this.live = false;
+    if (this.dying) clearTimeout(this.dying.timer);
     if (this.engineTimer) clearTimeout(this.engineTimer);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -409,7 +463,7 @@ class Router implements TestRouter {
   }
 
   private onEngineTimer(gen: number): void {
-    if (gen !== this.generation || !this.live) return;
+    if (gen !== this.generation || !this.live || this.dying) return;
     const now = Date.now();
     for (;;) {
       const nextSnap = this.startedAt + this.snapIndex * 1000;
@@ -513,10 +567,10 @@ class Router implements TestRouter {
     }
     if (this.faults.slowFlushMs) {
       await sleep(this.faults.slowFlushMs);
-      if (gen !== this.generation) return;
+      if (gen !== this.generation || this.dying) return;
     }
     const ok = await this.post(task.chunk, gen);
-    if (gen !== this.generation) return;
+    if (gen !== this.generation || this.dying) return;
     if (ok) {
       o.proc_records += n;
       o.proc_bytes += task.chunk.bytes;
@@ -590,9 +644,9 @@ class Router implements TestRouter {
       const handedOff = () => {
         if (!first || gen !== this.generation) return;
         this.firstFlushAt ??= Date.now();
-        if (this.faults.crashOnFirstFlush) this.crash("SIGSEGV");
+        if (this.faults.crashOnFirstFlush) this.flushCrash();
         else if (this.faults.crashAfterFirstFlushMs !== undefined) {
-          this.later(this.faults.crashAfterFirstFlushMs, () => this.crash("SIGSEGV"));
+          this.later(this.faults.crashAfterFirstFlushMs, () => this.flushCrash());
         }
         if (this.faults.restartAfterFirstFlushMs !== undefined && !this.restarted) {
           this.restarted = true;
@@ -616,6 +670,11 @@ class Router implements TestRouter {
     try {
       for await (const value of decodeMultiStream(socket)) {
         if (gen !== this.generation || !this.live) return;
+        if (this.dying) {
+          // The engine reads no more: the bytes stay in the socket, the connection stays open, no ack comes.
+          await this.exited;
+          return;
+        }
         const msg = parseForwardMessage(value);
         this.ingest(input, msg);
         if (msg.chunk !== undefined && !socket.destroyed) socket.write(encodeAck(msg.chunk));

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
+  GateContainerError,
+  type GateContainerOptions,
+  gateContainer,
   gatedDependency,
-  PreflightContainerError,
-  type PreflightContainerOptions,
-  preflightContainer,
-} from "../../src/fix/preflight-container.js";
+} from "../../src/model/index.js";
+import { intrinsic } from "../../src/taskdef/index.js";
 
-const base: PreflightContainerOptions = {
+const base: GateContainerOptions = {
   gated: ["app"],
   routerName: "log-router",
   routerHasHealthCheck: false,
@@ -14,9 +15,9 @@ const base: PreflightContainerOptions = {
   image: "example/probe:1",
 };
 
-describe("preflightContainer", () => {
+describe("gateContainer", () => {
   it("builds the seed's gate with the probe's defaults written out", () => {
-    expect(preflightContainer(base)).toEqual({
+    expect(gateContainer(base)).toEqual({
       name: "log-router-preflight",
       image: "example/probe:1",
       essential: false,
@@ -37,13 +38,13 @@ describe("preflightContainer", () => {
   });
 
   it("waits for HEALTHY when the router has a healthCheck, and omits the agent when there is none", () => {
-    const def = preflightContainer({ ...base, routerHasHealthCheck: true, agentName: undefined });
+    const def = gateContainer({ ...base, routerHasHealthCheck: true, agentName: undefined });
     expect(def.dependsOn).toEqual([{ containerName: "log-router", condition: "HEALTHY" }]);
   });
 
   it("writes every option, FORWARD only when the port is not 24224, in a stable key order", () => {
     const logConfiguration = { logDriver: "awsfirelens", options: { Name: "datadog" } };
-    const def = preflightContainer({
+    const def = gateContainer({
       ...base,
       gated: ["web", "worker"],
       name: "gate",
@@ -75,13 +76,13 @@ describe("preflightContainer", () => {
       { name: "FIRELENS_PREFLIGHT_RECORDS", value: "5" },
     ]);
     expect(def.logConfiguration).toBe(logConfiguration);
-    expect(preflightContainer({ ...base, forwardPort: 24224 }).environment.map((e) => e.name)).not.toContain(
+    expect(gateContainer({ ...base, forwardPort: 24224 }).environment.map((e) => e.name)).not.toContain(
       "FIRELENS_PREFLIGHT_FORWARD",
     );
   });
 
   it("is deterministic", () => {
-    expect(JSON.stringify(preflightContainer(base))).toBe(JSON.stringify(preflightContainer(base)));
+    expect(JSON.stringify(gateContainer(base))).toBe(JSON.stringify(gateContainer(base)));
   });
 
   it.each([
@@ -90,7 +91,9 @@ describe("preflightContainer", () => {
     [{ gated: ["log-router"] }, /is the router/],
     [{ gated: ["dd-agent"] }, /is the agent/],
     [{ gated: ["log-router-preflight"] }, /is the preflight container/],
-    [{ gated: ["a,b"] }, /comma/],
+    [{ gated: ["a,b"] }, /not an ECS container name/],
+    [{ gated: ["app\n"] }, /not an ECS container name/],
+    [{ records: 1001 }, /records: 1001/],
     [{ image: "" }, /image: a probe image is required/],
     [{ name: "log-router" }, /already the router/],
     [{ forwardPort: 70000 }, /forwardPort: 70000/],
@@ -99,8 +102,29 @@ describe("preflightContainer", () => {
     [{ records: 0 }, /records: 0/],
     [{ memoryReservation: 1.5 }, /memoryReservation: 1.5/],
   ] as const)("rejects %o", (patch, message) => {
-    expect(() => preflightContainer({ ...base, ...patch })).toThrow(PreflightContainerError);
-    expect(() => preflightContainer({ ...base, ...patch })).toThrow(message);
+    expect(() => gateContainer({ ...base, ...patch })).toThrow(GateContainerError);
+    expect(() => gateContainer({ ...base, ...patch })).toThrow(message);
+  });
+});
+
+describe("gated containers named at deploy time", () => {
+  it("lists a CloudFormation-named container with Fn::Join, and a placeholder-named one as written", () => {
+    const name = intrinsic("Ref", "WorkloadName");
+    const joined = gateContainer({ ...base, gated: ["web", name] }).environment[0];
+    expect(joined).toEqual({
+      name: "FIRELENS_PREFLIGHT_CONTAINERS",
+      value: intrinsic("Fn::Join", [",", ["web", name]]),
+    });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template placeholder, on purpose
+    const templated = gateContainer({ ...base, gated: ["${app_name}"] }).environment[0];
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template placeholder, on purpose
+    expect(templated?.value).toBe("${app_name}");
+  });
+
+  it("accepts durations in the probe's one grammar, hours included", () => {
+    expect(
+      gateContainer({ ...base, deadline: "1h" }).environment.find((e) => e.name.endsWith("DEADLINE"))?.value,
+    ).toBe("1h");
   });
 });
 

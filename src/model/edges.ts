@@ -1,0 +1,249 @@
+/**
+ * The start edges of a task as the ECS agent builds them, in its order (`PostUnmarshalTask` and
+ * `initializeContainerOrdering` in agent/api/task/task.go, then `addFirelensContainerDependency`):
+ *
+ * 1. Service Connect: every container waits for the Service Connect proxy to be HEALTHY.
+ * 2. `volumesFrom`: the container waits for the source container to be created (the agent's CREATE).
+ * 3. `links`: the container waits for the linked container to START.
+ * 4. FireLens: every awsfirelens container that does not already wait on the router waits for it to START —
+ *    unless the router has any dependency of its own by now (from 1–3 or its own `dependsOn`), in which case the
+ *    agent adds none at all.
+ *
+ * It also finds what makes the agent refuse the task before any container starts: a dependency on a container
+ * that is not there, a cycle, HEALTHY on a container without a health check, or a condition it does not know
+ * (`ValidDependencies`, agent/engine/dependencygraph/graph.go).
+ */
+
+import type { ContainerReading, EdgeSource, FirelensEdges, Refusal, StartEdge, StartNode } from "./types.js";
+import { CONDITIONS } from "./types.js";
+import { arr, isObject, str } from "./values.js";
+
+/** The name ECS gives the Service Connect proxy container it adds to a task. */
+export const SERVICE_CONNECT_NODE = "ecs-service-connect (added by ECS)";
+
+export interface EdgeGraph {
+  readonly nodes: readonly StartNode[];
+  readonly edges: readonly StartEdge[];
+  readonly firelensEdges: FirelensEdges;
+  readonly refusal: Refusal | undefined;
+  readonly cycles: readonly (readonly number[])[];
+}
+
+const KNOWN_CONDITIONS: ReadonlySet<string> = new Set(CONDITIONS);
+
+export function buildEdges(
+  containers: readonly ContainerReading[],
+  router: ContainerReading | undefined,
+  serviceConnect: boolean,
+): EdgeGraph {
+  const nodes: StartNode[] = containers.map((c) => ({
+    index: c.index,
+    name: c.label,
+    essential: c.essential !== false,
+    hasHealthCheck: c.hasHealthCheck,
+    addedByEcs: false,
+  }));
+  const indexOf = new Map<string, number>();
+  for (const c of containers) if (c.name !== undefined && !indexOf.has(c.name)) indexOf.set(c.name, c.index);
+  const edges: StartEdge[] = [];
+  const problems: Refusal[] = [];
+
+  for (const c of containers) {
+    for (const d of c.dependsOn) {
+      if (d.target === undefined || d.condition === undefined) continue;
+      const to = indexOf.get(d.target);
+      if (to === undefined) {
+        problems.push({
+          container: c.index,
+          reason: `"${c.label}" depends on "${d.target}", which is not in the task`,
+        });
+        continue;
+      }
+      if (!KNOWN_CONDITIONS.has(d.condition)) {
+        problems.push({
+          container: c.index,
+          reason: `"${c.label}" waits for "${d.target}" with condition "${d.condition}", which the agent does not know`,
+        });
+      }
+      edges.push({
+        from: c.index,
+        to,
+        condition: d.condition,
+        source: "dependsOn",
+        implicit: false,
+        dependency: d.index,
+      });
+    }
+  }
+
+  if (serviceConnect) {
+    const proxy = nodes.length;
+    nodes.push({
+      index: proxy,
+      name: SERVICE_CONNECT_NODE,
+      essential: true,
+      hasHealthCheck: true,
+      addedByEcs: true,
+    });
+    for (const c of containers) {
+      edges.push({
+        from: c.index,
+        to: proxy,
+        condition: "HEALTHY",
+        source: "service-connect",
+        implicit: true,
+      });
+    }
+  }
+  for (const c of containers) {
+    for (const v of arr(c.definition.volumesFrom as unknown)) {
+      const source = isObject(v) ? str(v.sourceContainer) : undefined;
+      if (source === undefined) continue;
+      const to = indexOf.get(source);
+      if (to === undefined) {
+        problems.push({
+          container: c.index,
+          reason: `"${c.label}" mounts volumes from "${source}", which is not in the task`,
+        });
+        continue;
+      }
+      edges.push({ from: c.index, to, condition: "CREATE", source: "volumesFrom", implicit: true });
+    }
+    for (const link of arr(c.definition.links as unknown)) {
+      if (typeof link !== "string") continue;
+      const target = link.split(":")[0] ?? "";
+      const to = indexOf.get(target);
+      if (to === undefined) {
+        problems.push({
+          container: c.index,
+          reason: `"${c.label}" links to "${target}", which is not in the task`,
+        });
+        continue;
+      }
+      edges.push({ from: c.index, to, condition: "START", source: "links", implicit: true });
+    }
+  }
+
+  let firelensEdges: FirelensEdges = { kind: "no-router" };
+  if (router !== undefined) {
+    const own = edges.filter((e) => e.from === router.index);
+    if (own.length > 0) {
+      firelensEdges = { kind: "dropped", because: [...new Set<EdgeSource>(own.map((e) => e.source))] };
+    } else {
+      firelensEdges = { kind: "added" };
+      for (const c of containers) {
+        if (c === router || !c.logsThroughFirelens) continue;
+        // The agent checks the container's dependency list by name, whatever the condition.
+        if (edges.some((e) => e.from === c.index && e.to === router.index)) continue;
+        edges.push({
+          from: c.index,
+          to: router.index,
+          condition: "START",
+          source: "firelens",
+          implicit: true,
+        });
+      }
+    }
+  }
+
+  for (const e of edges) {
+    const target = nodes[e.to];
+    if (e.condition === "HEALTHY" && target !== undefined && !target.hasHealthCheck) {
+      problems.push({
+        container: e.from,
+        reason: `"${nodes[e.from]?.name}" waits for "${target.name}" to be HEALTHY, but "${target.name}" has no healthCheck`,
+      });
+    }
+  }
+  const cycles = findCycles(nodes.length, edges);
+  for (const cycle of cycles) {
+    const names = [...cycle, cycle[0] as number].map((i) => `"${nodes[i]?.name}"`).join(" → ");
+    problems.push({ container: cycle[0] as number, reason: `dependency cycle ${names}` });
+  }
+  problems.sort((a, b) => a.container - b.container);
+  return { nodes, edges, firelensEdges, refusal: problems[0], cycles };
+}
+
+/**
+ * Strongly connected components with more than one node, or with a self edge (Tarjan's algorithm, iterative so
+ * a long chain cannot overflow the stack), each rotated to start at its lowest index and ordered along a cycle.
+ */
+export function findCycles(size: number, edges: readonly StartEdge[]): number[][] {
+  const out: number[][] = Array.from({ length: size }, () => []);
+  const selfLoop = new Set<number>();
+  for (const e of edges) {
+    if (e.from === e.to) selfLoop.add(e.from);
+    else out[e.from]?.push(e.to);
+  }
+  const index = new Int32Array(size).fill(-1);
+  const low = new Int32Array(size);
+  const onStack = new Uint8Array(size);
+  const stack: number[] = [];
+  const components: number[][] = [];
+  let counter = 0;
+  for (let root = 0; root < size; root++) {
+    if (index[root] !== -1) continue;
+    const work: Array<[node: number, next: number]> = [[root, 0]];
+    index[root] = low[root] = counter++;
+    stack.push(root);
+    onStack[root] = 1;
+    while (work.length > 0) {
+      const frame = work[work.length - 1] as [number, number];
+      const [v, i] = frame;
+      const succ = out[v] as number[];
+      if (i < succ.length) {
+        frame[1] = i + 1;
+        const w = succ[i] as number;
+        if (index[w] === -1) {
+          index[w] = low[w] = counter++;
+          stack.push(w);
+          onStack[w] = 1;
+          work.push([w, 0]);
+        } else if (onStack[w]) {
+          low[v] = Math.min(low[v] as number, index[w] as number);
+        }
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent !== undefined) low[parent[0]] = Math.min(low[parent[0]] as number, low[v] as number);
+      if (low[v] === index[v]) {
+        const component: number[] = [];
+        let w: number;
+        do {
+          w = stack.pop() as number;
+          onStack[w] = 0;
+          component.push(w);
+        } while (w !== v);
+        if (component.length > 1 || selfLoop.has(v)) components.push(orderAlongCycle(component, out));
+      }
+    }
+  }
+  return components.sort((a, b) => (a[0] as number) - (b[0] as number));
+}
+
+/** A shortest cycle through the component's lowest node, by breadth-first search inside the component. */
+function orderAlongCycle(component: readonly number[], out: readonly (readonly number[])[]): number[] {
+  const members = new Set(component);
+  const start = Math.min(...component);
+  if (component.length === 1) return [start];
+  const previous = new Map<number, number>();
+  const queue = [start];
+  for (let head = 0; head < queue.length; head++) {
+    const v = queue[head] as number;
+    for (const w of out[v] ?? []) {
+      if (!members.has(w)) continue;
+      if (w === start) {
+        const path: number[] = [];
+        for (let at: number | undefined = v; at !== undefined && at !== start; at = previous.get(at))
+          path.push(at);
+        return [start, ...path.reverse()];
+      }
+      if (!previous.has(w)) {
+        previous.set(w, v);
+        queue.push(w);
+      }
+    }
+  }
+  return [start];
+}

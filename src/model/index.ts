@@ -1,0 +1,52 @@
+/**
+ * `firelens-preflight/model`: one reading of a task for every command. Who the router, the agent, the gates and
+ * the apps are (with the evidence), `essential` once normalised, the start edges as the ECS agent builds them,
+ * what would make the agent refuse the task, what an early exit stops, which values are only known at deploy
+ * time, and the gate container that `fix` and the CDK constructs add.
+ */
+export { SERVICE_CONNECT_NODE } from "./edges.js";
+export {
+  type ContainerDependency,
+  containersSetting,
+  type DependencyCondition,
+  type GateContainerDefinition,
+  GateContainerError,
+  type GateContainerOptions,
+  type GatedName,
+  gateContainer,
+  gateDependencies,
+  gatedDependency,
+  gateEnvironment,
+  type KeyValuePair,
+  validateGateOptions,
+} from "./gate-container.js";
+export { imageTextOf, readTask } from "./read.js";
+export { agentEvidence } from "./roles.js";
+export { configFileOf, firelensTypeOf, loadsCustomConfig, loadsMonitoringConfig } from "./router.js";
+export {
+  type Blocked,
+  consequencesOfExit,
+  type ExitConsequence,
+  type StartOrder,
+  startOrder,
+} from "./startup.js";
+export * from "./types.js";
+export {
+  arr,
+  bool,
+  deployTime,
+  environmentOf,
+  essentialValue,
+  hasPlaceholder,
+  isObject,
+  isWholePlaceholder,
+  markPlaceholders,
+  num,
+  option,
+  optionsOf,
+  PLACEHOLDER_MARK,
+  printable,
+  str,
+  type TextValue,
+  textValue,
+} from "./values.js";

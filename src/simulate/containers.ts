@@ -1,0 +1,218 @@
+/**
+ * Containers inside a task: start order from `dependsOn`, readiness, container health checks, exits.
+ * Sources by label ([TDP], [graph.go] …): the header of engine.ts.
+ */
+import {
+  ContainerStatus,
+  EventKind,
+  StopCause,
+  StopReason,
+  type StopReasonCode,
+  TaskState,
+} from "./codes.js";
+import type { Parts } from "./parts.js";
+import type { ContainerPlan, DependencyPlan } from "./plan.js";
+import type { Scenario } from "./scenario.js";
+import type { Task } from "./task.js";
+
+/** A dependency right now: met, not yet, or never (the dependent must not wait for it any more). */
+type DependencyOutcome = "met" | "waiting" | "never";
+
+/**
+ * [graph.go] containerOrderingDependenciesIsResolved, and the terminal cases of
+ * verifyContainerOrderingStatusResolvable: (a) the target does not exist; (c) SUCCESS on a non-zero exit;
+ * (d) a target that will never start (or never report HEALTHY, or never exit with a code) once stopped.
+ */
+function dependencyOutcome(task: Task, dep: DependencyPlan): DependencyOutcome {
+  const x = dep.target;
+  if (x < 0) return "never";
+  const stopped = task.containerStatus[x] === ContainerStatus.stopped;
+  let met: boolean;
+  switch (dep.condition) {
+    case "START":
+      // Steady state RUNNING, or past it.
+      met = !Number.isNaN(task.startedAt[x] as number);
+      break;
+    case "HEALTHY":
+      // Without a healthCheck it never resolves ([graph.go] containerOrderingDependenciesCanResolve =
+      // false): the dependent just waits, and the task stops as unable to transition.
+      met = task.containerHealthy[x] === 1;
+      break;
+    case "COMPLETE":
+      met = stopped && task.exitCode[x] !== -1;
+      break;
+    case "SUCCESS":
+      met = stopped && task.exitCode[x] === 0;
+      break;
+  }
+  if (met) return "met";
+  return stopped ? "never" : "waiting";
+}
+
+export class ContainerLifecycle {
+  private readonly gracePeriodSeconds: number;
+
+  constructor(
+    private readonly parts: Parts,
+    scenario: Scenario,
+  ) {
+    this.gracePeriodSeconds = scenario.service.healthCheckGracePeriodSeconds;
+  }
+
+  onImagePulled(task: Task, c: number): void {
+    if (task.isStopping) return;
+    task.imagePulled[c] = 1;
+    this.tryStart(task);
+  }
+
+  onReady(task: Task, c: number): void {
+    if (task.containerStatus[c] !== ContainerStatus.running) return;
+    const { plan } = task;
+    task.containerReady[c] = 1;
+    if (c === plan.router) this.parts.logs.routerReady(task);
+    // The ALB's checks were planned at registration from this very ready time (TargetGroup.planHealth).
+    if (c === plan.target && task.signalled[c] === 0) task.serving = true;
+    if (c === plan.gate) {
+      this.parts.logs.gateReady(task);
+      return;
+    }
+    const cp = plan.containers[c];
+    if (cp?.logsViaRouter && cp.timing.firstLog === "start") this.parts.logs.records(task);
+  }
+
+  /** [HC]: container health HEALTHY; a HEALTHY dependency is confirmed at startup only ([TDP]). */
+  onHealthy(task: Task, c: number): void {
+    if (task.containerStatus[c] !== ContainerStatus.running) return;
+    task.containerHealthy[c] = 1;
+    this.tryStart(task);
+  }
+
+  onUnhealthy(task: Task, c: number): void {
+    if (task.containerStatus[c] !== ContainerStatus.running || task.containerHealthy[c] || task.isStopping)
+      return;
+    this.parts.stopper.stopTask(task, StopCause.UnhealthyContainer);
+  }
+
+  onExited(task: Task, c: number, exitCode: number): void {
+    if (task.containerStatus[c] !== ContainerStatus.running) return;
+    const reason =
+      exitCode === 137
+        ? StopReason.SIGKILL
+        : exitCode === 143 && task.signalled[c]
+          ? StopReason.SIGTERM
+          : StopReason.exited;
+    this.stopped(task, c, exitCode, reason);
+  }
+
+  /**
+   * Start every container whose dependencies are met; stop the ones whose dependencies never will be.
+   * [TDP] dependsOn, [graph.go], [PR3218].
+   */
+  tryStart(task: Task): void {
+    if (task.isStopping) return;
+    const cs = task.plan.containers;
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (let c = 0; c < task.containerCount; c++) {
+        if (task.containerStatus[c] !== ContainerStatus.notStarted || !task.imagePulled[c]) continue;
+        const cp = cs[c];
+        if (cp === undefined) continue;
+        let ready = true;
+        let never = false;
+        for (const dep of cp.deps) {
+          const outcome = dependencyOutcome(task, dep);
+          if (outcome === "never") {
+            never = true;
+            break;
+          }
+          if (outcome === "waiting") ready = false;
+        }
+        if (never) {
+          // [tm.go] handleTerminalDependencyError, [PR3218]: the dependent is stopped with exit code 143
+          // and CannotStartContainerError; no signal is actually sent.
+          this.stopped(task, c, 143, StopReason.CannotStartContainerError);
+          if (task.isStopping) return;
+          changed = true;
+        } else if (ready) {
+          this.start(task, c, cp);
+          changed = true;
+        }
+      }
+    }
+  }
+
+  private start(task: Task, c: number, cp: ContainerPlan): void {
+    const { queue } = this.parts;
+    const now = queue.now;
+    task.containerStatus[c] = ContainerStatus.running;
+    task.startedAt[c] = now;
+    const readyAt = now + (task.bootSeconds[c] as number);
+    task.readyAt[c] = readyAt;
+    queue.at(readyAt, EventKind.containerReady, task, c);
+    if (cp.health !== null) this.planHealth(task, c, cp, readyAt);
+    if (task.state === TaskState.pending && this.everyEssentialStarted(task)) {
+      task.state = TaskState.running;
+      task.runningAt = now;
+      // [HC]: ECS registers the task with the target group in ACTIVATING. When exactly, relative to
+      // dependsOn gating, is not documented: we register once the load-balanced container has started,
+      // which is when ECS can know its address and port.
+      queue.at(now + task.registrationLagSeconds, EventKind.targetRegistered, task);
+    }
+  }
+
+  /**
+   * [HC]: checks every `interval` from the container's start; the first success marks HEALTHY (inside
+   * startPeriod failures do not count). The first check runs one interval after start.
+   */
+  private planHealth(task: Task, c: number, cp: ContainerPlan, readyAt: number): void {
+    const { queue } = this.parts;
+    const now = queue.now;
+    const h = cp.health;
+    if (h === null) return;
+    const iv = h.interval;
+    const k = Math.max(1, Math.ceil((readyAt - now) / iv));
+    queue.at(now + k * iv, EventKind.containerHealthy, task, c);
+    // Checks 1..k-1 fail; those after startPeriod count, and `retries` of them in a row make the container
+    // UNHEALTHY. An essential UNHEALTHY container makes the task UNHEALTHY, and the service replaces it,
+    // though not inside the grace period ([HC], [SVC]).
+    if (!cp.essential) return;
+    const firstCounted = Math.max(1, Math.floor(h.startPeriod / iv) + 1);
+    const nth = firstCounted + h.retries - 1;
+    if (nth >= k) return;
+    const graceEnd = task.launchedAt + this.gracePeriodSeconds;
+    queue.at(Math.max(now + nth * iv, graceEnd), EventKind.containerUnhealthy, task, c);
+  }
+
+  /** The task is RUNNING once every essential container (and the load-balanced one) has started. */
+  private everyEssentialStarted(task: Task): boolean {
+    const cs = task.plan.containers;
+    for (let i = 0; i < task.containerCount; i++) {
+      if ((cs[i]?.essential || i === task.plan.target) && task.containerStatus[i] !== ContainerStatus.running)
+        return false;
+    }
+    return true;
+  }
+
+  /** A container stopped, for `reason`, with `exitCode`. */
+  stopped(task: Task, c: number, exitCode: number, reason: StopReasonCode): void {
+    const { queue, targets, stopper } = this.parts;
+    const wasRunning = task.containerStatus[c] === ContainerStatus.running;
+    task.containerStatus[c] = ContainerStatus.stopped;
+    task.containerStoppedAt[c] = queue.now;
+    task.exitCode[c] = exitCode;
+    task.stopReason[c] = reason;
+    if (c === task.plan.target && wasRunning) targets.appStopped(task);
+    if (task.plan.containers[c]?.essential && !task.isStopping) {
+      // [TDP] essential: an essential container stops for any reason => the task stops.
+      stopper.stopTask(task, StopCause.EssentialContainerExited);
+      return;
+    }
+    if (task.isStopping) {
+      stopper.shutdown(task);
+      return;
+    }
+    // A SUCCESS/COMPLETE dependency may now resolve, or turn terminal.
+    this.tryStart(task);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The parts meet at the model: Biome's noRestrictedImports (biome.json overrides) lets a part import another only
+ * through its index.ts, the model's types or the probe's contract, and lets the probe import nothing outside its
+ * folder. This runs the repository's own Biome with its own config over files shaped like the repository.
+ */
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = mkdtempSync(join(tmpdir(), "flp-boundaries-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function file(path: string, importFrom: string): void {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), `import { x } from "${importFrom}";\n\nexport const y = x;\n`);
+}
+
+function flagged(): string[] {
+  copyFileSync(resolve("biome.json"), join(root, "biome.json"));
+  let out: string;
+  try {
+    out = execFileSync(
+      resolve("node_modules/.bin/biome"),
+      ["lint", "--vcs-enabled=false", "--reporter=json", "."],
+      {
+        cwd: root,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    );
+  } catch (e) {
+    out = String((e as { stdout?: unknown }).stdout ?? "");
+  }
+  const report = JSON.parse(out) as { diagnostics: { category: string; location: { path: string } }[] };
+  return report.diagnostics
+    .filter((d) => d.category === "lint/style/noRestrictedImports")
+    .map((d) => d.location.path.replace(/\\/g, "/"))
+    .sort();
+}
+
+describe("part boundaries", () => {
+  it("refuses a sibling's internal file and the probe reaching outside its folder; allows indexes, model types, the contract", () => {
+    file("src/plan/into-sibling.ts", "../rules/util.js");
+    file("src/cli/commands/into-sibling.ts", "../../rules/format/text.js");
+    file("src/probe/outside.ts", "../model/index.js");
+    file("src/plan/through-index.ts", "../rules/index.js");
+    file("src/fix/model-types.ts", "../taskdef/model.js");
+    file("src/cdk/contract.ts", "../probe/contract.js");
+    file("src/cli/commands/through-index.ts", "../../plan/index.js");
+    file("src/rules/format/own-part.ts", "../types.js");
+    file("src/probe/own-folder.ts", "./contract.js");
+    expect(flagged()).toEqual([
+      "src/cli/commands/into-sibling.ts",
+      "src/plan/into-sibling.ts",
+      "src/probe/outside.ts",
+    ]);
+  });
+});
