@@ -1,8 +1,9 @@
+import { stat } from "node:fs/promises";
 import type { Command } from "commander";
 import { applyGate, FixError } from "../../fix/index.js";
 import {
   defaultScenario,
-  loadScenario,
+  readScenarioFile,
   renderReport,
   renderSummary,
   type Scenario,
@@ -11,8 +12,8 @@ import {
 } from "../../simulate/index.js";
 import { parseDocument, type TaskDefinitionView } from "../../taskdef/index.js";
 import { flagOf } from "../boundary.js";
-import { ExitCode, UsageError } from "../errors.js";
-import { DEFAULT_MAX_SIZE, readInput } from "../input.js";
+import { ExitCode, InputError, ioReason, UsageError } from "../errors.js";
+import { DEFAULT_MAX_SIZE } from "../input.js";
 import { emit, note, processStreams, refuseInputAsOutput, type Streams, writeOutputFile } from "../io.js";
 import { addFormatOption, addJsonAlias, addMaxSizeOption, addOutputOption, formatOf } from "../options.js";
 import { loadSingle } from "./lint-shared.js";
@@ -88,9 +89,17 @@ export async function runSimulate(
   const { doc, read } = await loadSingle(file, maxSize);
   let scenario: Scenario = defaultScenario();
   if (opts.scenario !== undefined) {
-    const input = await readInput(opts.scenario, maxSize);
-    if (input.identity !== undefined) read.push(input.identity);
-    scenario = loadScenario(input.text, input.file);
+    // The simulator's own reader: regular files only, within its scenario size limit.
+    try {
+      scenario = await readScenarioFile(opts.scenario);
+      const info = await stat(opts.scenario);
+      read.push({ dev: info.dev, ino: info.ino });
+    } catch (error) {
+      if (typeof (error as { code?: unknown }).code === "string") {
+        throw new InputError(opts.scenario, `cannot read: ${ioReason(error)}`);
+      }
+      throw error;
+    }
   }
   await refuseInputAsOutput("--output", opts.output, read);
   await refuseInputAsOutput("--report", opts.report, read);
