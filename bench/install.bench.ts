@@ -7,7 +7,7 @@
  * The clone is of the committed HEAD. Installs prefer the npm cache (`--prefer-offline`).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -89,6 +89,7 @@ export async function run(): Promise<BenchSection> {
   const second = timed(quickStart, clone);
   const viaNpx = timed("npx firelens-preflight check examples/seed", clone);
 
+  rmSync(work, { recursive: true, force: true });
   return {
     title: "Install and first run",
     figures: [

@@ -19,12 +19,13 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CDK_BIN,
   CDK_JSON,
@@ -191,6 +192,11 @@ beforeAll(() => {
   });
   npmInstall(cliOnly, "CLI-only project (npm install)");
 }, 900_000);
+
+// The projects hold ~400 MB of node_modules; keep them only when asked, to look into a failure.
+afterAll(() => {
+  if (process.env.KEEP_CONSUMER_PROJECTS === undefined) rmSync(work, { recursive: true, force: true });
+});
 
 describe("the packed tarball", () => {
   it("ships no source maps, no unreferenced assets, and both module flavours", () => {
