@@ -1,8 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // The packed-tarball consumer test installs packages for minutes: `npm run test:consumer` (vitest.consumer.config.ts).
+    exclude: [...configDefaults.exclude, "test/consumer/**"],
     testTimeout: 20_000,
     // Probe and router tests start real servers on loopback; keep the two cores for them.
     pool: "forks",

@@ -6,7 +6,7 @@ const readme = readFileSync("README.md", "utf8");
 
 describe("README", () => {
   it("has the two-command quick start", () => {
-    expect(readme).toContain("npm ci && npx firelens-preflight check examples/seed\nnpm test\n");
+    expect(readme).toContain("npm ci && node dist/cli/main.js check examples/seed\nnpm test\n");
   });
 
   it("lists every rule of the catalogue with its title and severity", () => {

@@ -3,7 +3,12 @@
  * `aws-cdk-lib` and `constructs`.
  */
 export { FireLensPreflightError } from "./errors.js";
-export { FireLensChecks, type FireLensChecksProps } from "./firelens-checks.js";
+export {
+  CDK_NAG_MAJORS,
+  FireLensChecks,
+  type FireLensChecksConstructor,
+  type FireLensChecksProps,
+} from "./firelens-checks.js";
 export {
   DEFAULT_AGENT_IMAGE,
   DEFAULT_ROUTER_IMAGE,
@@ -14,6 +19,7 @@ export {
   uptimeHealthCheck,
 } from "./firelens-datadog-fargate-service.js";
 export {
+  type DefaultProbeImageOptions,
   defaultProbeImage,
   LogRouterPreflight,
   type LogRouterPreflightProps,

@@ -1,16 +1,17 @@
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type Duration, IgnoreMode } from "aws-cdk-lib";
+import { join } from "node:path";
+import { type Duration, IgnoreMode, Stack, Token } from "aws-cdk-lib";
+import { Platform } from "aws-cdk-lib/aws-ecr-assets";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import { Construct, type IConstruct } from "constructs";
 import { GateContainerError, type GateContainerOptions, gateContainer } from "../model/index.js";
+import { packageRoot } from "../package-info.js";
 import { PREFLIGHT_CONTAINER_NAME, PROBE_SETTINGS, type RequireLevel } from "../probe/contract.js";
 import { dependsOnCondition, probeDuration, readCdkTask, routerOf } from "./containers.js";
 import { FireLensPreflightError } from "./errors.js";
 
-/** Root of the installed package (`src/cdk/` in the repository, `dist/cdk/` once built): it holds the probe's Dockerfile. */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** Root of the installed package (the repository, or `node_modules/firelens-preflight`): it holds the probe's Dockerfile. */
+export const PACKAGE_ROOT = packageRoot();
 
 /**
  * What the probe's Dockerfile reads from its build context: only the prebuilt bundle, which ships in the
@@ -19,22 +20,76 @@ export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..
  */
 export const PROBE_BUILD_CONTEXT: readonly string[] = ["Dockerfile", ".dockerignore", "dist/probe.mjs"];
 
+export interface DefaultProbeImageOptions {
+  /**
+   * CPU architecture the image is built for: the task's `runtimePlatform.cpuArchitecture`. Never the
+   * machine running `cdk deploy`, which may differ (an arm64 laptop deploying an X86_64 service).
+   * @default ecs.CpuArchitecture.X86_64 - what ECS runs a task on when its runtimePlatform is unset
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
+}
+
+/** Docker platforms of the architectures Fargate and ECS on EC2 run Linux tasks on. */
+const PLATFORMS: Readonly<Record<string, Platform>> = {
+  X86_64: Platform.LINUX_AMD64,
+  ARM64: Platform.LINUX_ARM64,
+};
+
 /**
- * The probe image built from this package's own Dockerfile. Synthesis only stages and hashes the files (no
- * Docker); the image is built when the asset is published (`cdk deploy`). Throws when the build context is
- * incomplete (the bundle was never built), rather than failing later at `docker build`.
+ * The probe image built from this package's own Dockerfile, for one CPU architecture. Synthesis only stages
+ * and hashes the files (no Docker); the image is built when the asset is published (`cdk deploy`), with
+ * `docker build --platform`. Throws when the build context is incomplete (the bundle was never built),
+ * rather than failing later at `docker build`.
  */
-export function defaultProbeImage(scope?: IConstruct): ecs.ContainerImage {
+export function defaultProbeImage(
+  scope?: IConstruct,
+  options: DefaultProbeImageOptions = {},
+): ecs.ContainerImage {
+  const fail = (message: string): never => {
+    throw scope === undefined ? new Error(message) : new FireLensPreflightError(message, scope);
+  };
   const missing = PROBE_BUILD_CONTEXT.filter((p) => !existsSync(join(PACKAGE_ROOT, p)));
   if (missing.length > 0) {
-    const message = `the probe image cannot be built from ${PACKAGE_ROOT}: ${missing.join(", ")} missing (run \`npm run build\`), or pass a published probe image as \`image\``;
-    throw scope === undefined ? new Error(message) : new FireLensPreflightError(message, scope);
+    fail(
+      `the probe image cannot be built from ${PACKAGE_ROOT}: ${missing.join(", ")} missing (run \`npm run build\`), or pass a published probe image as \`image\``,
+    );
   }
+  const architecture = options.cpuArchitecture?._cpuArchitecture ?? "X86_64";
+  const platform =
+    PLATFORMS[architecture] ??
+    fail(
+      `cpuArchitecture ${architecture}: the probe image is built for X86_64 or ARM64 only; pass a probe image built for it as \`image\``,
+    );
   return ecs.ContainerImage.fromAsset(PACKAGE_ROOT, {
     file: "Dockerfile",
     ignoreMode: IgnoreMode.DOCKER,
     exclude: ["*", ...PROBE_BUILD_CONTEXT.map((p) => `!${p}`)],
+    platform,
   });
+}
+
+/**
+ * The CPU architecture a task definition runs on, as configured: the L2 getter where aws-cdk-lib has it,
+ * else the L1 property it renders. Undefined when unset (ECS then runs X86_64).
+ */
+export function taskCpuArchitecture(
+  taskDefinition: ecs.TaskDefinition,
+  scope: IConstruct,
+): ecs.CpuArchitecture | undefined {
+  const fromL2 = (taskDefinition as { runtimePlatform?: ecs.RuntimePlatform }).runtimePlatform;
+  if (fromL2 !== undefined) return fromL2.cpuArchitecture;
+  const cfn = taskDefinition.node.defaultChild as ecs.CfnTaskDefinition | undefined;
+  const rendered =
+    cfn?.runtimePlatform === undefined ? undefined : Stack.of(taskDefinition).resolve(cfn.runtimePlatform);
+  const value = (rendered as { cpuArchitecture?: unknown } | undefined)?.cpuArchitecture;
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || Token.isUnresolved(value)) {
+    throw new FireLensPreflightError(
+      `taskDefinition: ${taskDefinition.node.path} has a runtimePlatform.cpuArchitecture known only at deploy time, so the probe image's platform cannot be chosen; pass a multi-arch probe image as \`image\``,
+      scope,
+    );
+  }
+  return ecs.CpuArchitecture.of(value);
 }
 
 /** Probe options shared by the construct, the Aspect and the service construct. */
@@ -204,7 +259,9 @@ export class LogRouterPreflight extends Construct {
         : new BoundLogDriver(firstGated.logDriverConfig));
     this.container = taskDefinition.addContainer(containerName, {
       containerName,
-      image: props.image ?? defaultProbeImage(this),
+      image:
+        props.image ??
+        defaultProbeImage(this, { cpuArchitecture: taskCpuArchitecture(taskDefinition, this) }),
       essential: false,
       cpu: definition.cpu,
       memoryReservationMiB: definition.memoryReservation,

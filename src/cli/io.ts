@@ -1,5 +1,9 @@
-import { writeFile } from "node:fs/promises";
-import pc from "picocolors";
+/** Where a command's results go: stdout or `-o file`, stderr for notes; escaped for terminals, errors located. */
+import { stat, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { ioReason, OutputError } from "./errors.js";
+import type { FileIdentity } from "./input.js";
+import { escapeControls } from "./terminal.js";
 
 export interface Streams {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -16,15 +20,63 @@ export function wantsColor(stream: { isTTY?: boolean }, flag: boolean | undefine
   return stream.isTTY === true;
 }
 
-export function write(stream: NodeJS.WritableStream, text: string): void {
-  stream.write(text.endsWith("\n") || text === "" ? text : `${text}\n`);
+function withNewline(text: string): string {
+  return text.endsWith("\n") || text === "" ? text : `${text}\n`;
 }
 
-export async function writeOutput(path: string | undefined, text: string, streams: Streams): Promise<void> {
-  if (path === undefined || path === "-") write(streams.stdout, text);
-  else await writeFile(path, text);
+/** A line for stderr (notes, progress, what `fix` changed): text from documents is escaped. */
+export function note(streams: Streams, text: string, color = false): void {
+  streams.stderr.write(withNewline(escapeControls(text, color)));
 }
 
-export function errorLine(message: string, color: boolean): string {
-  return `${color ? pc.red("error") : "error"}: ${message}`;
+/** Writes `text` to a file named by `-o`/`--report`; failures are an `OutputError` with the path and reason. */
+export async function writeOutputFile(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const reason = code === "ENOENT" ? `directory ${dirname(path)} does not exist` : ioReason(error);
+    throw new OutputError(path, reason, { cause: error });
+  }
+}
+
+export interface EmitOptions {
+  /** `-o`: a file instead of stdout (`-` or undefined: stdout). */
+  readonly output?: string;
+  /**
+   * The result is text for people (not JSON, SARIF or a document), so control characters from documents are
+   * escaped; colors survive only when `color` is set.
+   */
+  readonly text: boolean;
+  readonly color?: boolean;
+}
+
+/** Writes a command's result to stdout or the `-o` file. */
+export async function emit(result: string, options: EmitOptions, streams: Streams): Promise<void> {
+  const body = withNewline(options.text ? escapeControls(result, options.color === true) : result);
+  if (options.output === undefined || options.output === "-") streams.stdout.write(body);
+  else await writeOutputFile(options.output, body);
+}
+
+/**
+ * Refuses an output path that names a file the command reads (`lint a.json -o a.json` would replace the task
+ * definition with its report). Compared by device and inode, so other spellings and links are caught too.
+ */
+export async function refuseInputAsOutput(
+  flag: string,
+  output: string | undefined,
+  inputs: readonly FileIdentity[],
+  hint?: string,
+): Promise<void> {
+  if (output === undefined || output === "-") return;
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(output);
+  } catch {
+    return; // Not there yet, so not an input; writing will say if the path is bad.
+  }
+  if (inputs.some((i) => i.dev === info.dev && i.ino === info.ino)) {
+    const why = `it is one of the inputs (${flag} would replace what was read)`;
+    throw new OutputError(output, hint === undefined ? why : `${why}; ${hint}`);
+  }
 }

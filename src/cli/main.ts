@@ -1,11 +1,17 @@
 #!/usr/bin/env node
+import { ioReason } from "./errors.js";
 import { main } from "./program.js";
 
-// `firelens-preflight lint … | head` closes the pipe early; that is the reader's choice, not an error.
-for (const stream of [process.stdout, process.stderr]) {
+for (const [name, stream] of [
+  ["<stdout>", process.stdout],
+  ["<stderr>", process.stderr],
+] as const) {
   stream.on("error", (error: NodeJS.ErrnoException) => {
+    // `firelens-preflight lint … | head` closes the pipe early; that is the reader's choice, not an error.
     if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw error;
+    // A full disk or a closed terminal under `> file`: an output error, exit 2, said where it can be.
+    if (stream === process.stdout) process.stderr.write(`error: cannot write ${name}: ${ioReason(error)}\n`);
+    process.exit(2);
   });
 }
 

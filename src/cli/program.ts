@@ -1,10 +1,12 @@
 /**
  * The `firelens-preflight` CLI: a thin shell over the library. Each command parses its flags, calls the
- * library, hands the result to one renderer and returns an exit code; only this folder prints or exits.
+ * library, hands the result to one renderer and returns an exit code; only this folder prints or exits, and
+ * every error reaches one boundary (`boundary.ts`) that chooses the exit code and the words.
  */
-import { readFileSync } from "node:fs";
-import { Command, CommanderError } from "commander";
-import { TaskDefError } from "../taskdef/index.js";
+import { Command } from "commander";
+import pc from "picocolors";
+import { packageVersion } from "../package-info.js";
+import { CommandLineError, commandPath, describeError, usageLine } from "./boundary.js";
 import { registerCheck } from "./commands/check.js";
 import { registerDiagnose } from "./commands/diagnose.js";
 import { registerFix } from "./commands/fix.js";
@@ -12,16 +14,9 @@ import { registerLint } from "./commands/lint.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerProbe, runProbeCommand } from "./commands/probe.js";
 import { registerSimulate } from "./commands/simulate.js";
-import { ExitCode, UsageError } from "./errors.js";
-import { errorLine, wantsColor } from "./io.js";
-
-/** The version of the package this file ships in (`src/cli/` and `dist/cli/` both sit two levels below it). */
-function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-    version?: string;
-  };
-  return manifest.version ?? "unknown";
-}
+import { ExitCode } from "./errors.js";
+import { wantsColor } from "./io.js";
+import { escapeControls } from "./terminal.js";
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command("firelens-preflight")
@@ -33,18 +28,33 @@ export function buildProgram(setExit: (code: number) => void): Command {
         "and shows what a deploy would do with and without it.",
     )
     .version(packageVersion(), "-V, --version")
-    .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ outputError: (text, write) => write(text) });
-  registerCheck(program, setExit);
-  registerLint(program, setExit);
-  registerPlan(program, setExit);
-  registerFix(program, setExit);
-  registerProbe(program);
-  registerSimulate(program, setExit);
-  registerDiagnose(program, setExit);
+    // The boundary prints errors (with the failing command's usage line); commander only parses.
+    .configureOutput({ outputError: () => {} });
+  const commands = [
+    registerCheck(program, setExit),
+    registerLint(program, setExit),
+    registerPlan(program, setExit),
+    registerFix(program, setExit),
+    registerProbe(program),
+    registerSimulate(program, setExit),
+    registerDiagnose(program, setExit),
+  ];
+  program.exitOverride((error) => {
+    throw new CommandLineError(error, program);
+  });
+  for (const command of commands) {
+    command.exitOverride((error) => {
+      throw new CommandLineError(error, command);
+    });
+  }
   program.addHelpText(
     "after",
-    "\nStart with:\n  firelens-preflight check examples/seed/before.json   the seed's task: the hazard, found\n  firelens-preflight check examples/seed/after.json    the same task with the gate: clean\n\nExit codes: 0 clean, 1 findings at or above --fail-on (or a failed probe), 2 bad input or usage, 3 internal error.",
+    "\nStart with:\n" +
+      "  firelens-preflight check task-definition.json    a task definition in any supported format\n" +
+      "  aws ecs describe-task-definition --task-definition <family> | firelens-preflight check -\n" +
+      "  firelens-preflight fix task-definition.json --probe-image <image> --dry-run\n\n" +
+      "Exit codes: 0 clean, 1 findings at or above --fail-on (or a failed probe), 2 bad input, output or usage, " +
+      "3 internal error.",
   );
   return program;
 }
@@ -55,24 +65,25 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram((code) => {
     exitCode = code;
   });
-  program.exitOverride();
-  const color = wantsColor(process.stderr, undefined);
+  let active: Command | undefined;
+  program.hook("preAction", (_program, actionCommand) => {
+    active = actionCommand;
+  });
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // Help and version are "errors" to commander; they already printed what they had to.
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return ExitCode.ok;
-      if (error.code === "commander.help") return ExitCode.ok;
-      return ExitCode.usage;
+    const outcome = describeError(error, active);
+    if (outcome.message !== undefined) {
+      const color = wantsColor(process.stderr, undefined);
+      const label = color ? pc.red("error") : "error";
+      const lines = [`${label}: ${escapeControls(outcome.message)}`];
+      if (outcome.usageOf !== undefined) {
+        lines.push(`usage: ${usageLine(outcome.usageOf)}`);
+        lines.push(`Run '${commandPath(outcome.usageOf)} --help' for more information.`);
+      }
+      process.stderr.write(`${lines.join("\n")}\n`);
     }
-    if (error instanceof UsageError || error instanceof TaskDefError) {
-      process.stderr.write(`${errorLine(error.message, color)}\n`);
-      return ExitCode.usage;
-    }
-    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`${errorLine(`internal error, please report it:\n${message}`, color)}\n`);
-    return ExitCode.internal;
+    return outcome.code;
   }
 }

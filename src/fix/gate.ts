@@ -320,7 +320,7 @@ function planTask(ctx: FixContext, td: TaskDefinitionView, image: string | undef
       reason:
         requested === undefined
           ? `${id}: no essential app logs through awsfirelens`
-          : `${id}: none of the --gate containers (${q(requested)}) is in this task definition`,
+          : `${id}: none of the containers to gate (${q(requested)}) is in this task definition`,
       gated: [],
     };
   }
@@ -332,7 +332,8 @@ function planTask(ctx: FixContext, td: TaskDefinitionView, image: string | undef
     throw new FixError(
       "bad-option",
       ctx.doc.file,
-      `${id}: a container named '${wanted}' exists and is no preflight; choose another --name`,
+      `${id}: a container named '${wanted}' exists and is no preflight; choose another {option}`,
+      "name",
     );
   }
   // Only an explicit, non-default name insists on its own container; otherwise any gate already in the task is
@@ -366,7 +367,8 @@ function planTask(ctx: FixContext, td: TaskDefinitionView, image: string | undef
     throw new FixError(
       "missing-probe-image",
       ctx.doc.file,
-      `${id}: a preflight container must be added and no probe image is known; pass --probe-image <image> (the image built from this package's Dockerfile). Nothing was written.`,
+      `${id}: a preflight container must be added and no probe image is known; pass {option} (the image built from this package's Dockerfile). Nothing was written.`,
+      "probeImage",
     );
   }
   const added = planAddedGate(scope, named, gated, image);
@@ -399,12 +401,13 @@ function checkOptions(doc: TaskDefinitionDocument, options: GateOptions): void {
       throw new FixError(
         "bad-option",
         doc.file,
-        `--gate names ${q(unknown)}, which no task definition in the file has`,
+        `{option} names ${q(unknown)}, which no task definition in the file has`,
+        "gate",
       );
     }
   }
   if (options.probeImage !== undefined && options.probeImage.trim() === "") {
-    throw new FixError("bad-option", doc.file, "--probe-image is empty");
+    throw new FixError("bad-option", doc.file, "{option} is empty", "probeImage");
   }
 }
 

@@ -71,7 +71,8 @@ export function probeLogConfiguration(
     throw new FixError(
       "bad-option",
       file,
-      `--probe-logs must be awslogs:<log group> or awslogs:<log group>:<region> (got "${spec}"). Nothing was written.`,
+      `{option} must be awslogs:<log group> or awslogs:<log group>:<region> (got "${spec}"). Nothing was written.`,
+      "probeLogs",
     );
   }
   const group = match[1] as string;
@@ -86,7 +87,8 @@ export function probeLogConfiguration(
     throw new FixError(
       "bad-option",
       file,
-      `${td.id}: --probe-logs ${spec}: no container of the task logs with awslogs, so the region is unknown; write awslogs:${group}:<region>. Nothing was written.`,
+      `${td.id}: {option} ${spec}: no container of the task logs with awslogs, so the region is unknown; write awslogs:${group}:<region>. Nothing was written.`,
+      "probeLogs",
     );
   }
   return {

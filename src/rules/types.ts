@@ -95,7 +95,7 @@ export interface Finding {
 }
 
 /**
- * Accepting one rule's findings on purpose (style.md, conventions 7): `FLP203`, or one finding such as
+ * Accepting one rule's findings on purpose: `FLP203`, or one finding such as
  * `FLP203[log-router]` (the container it is about), always with a written reason.
  */
 export interface Suppression {

@@ -1,5 +1,5 @@
 /**
- * The shared model every part of firelens-preflight meets at (see DESIGN.md).
+ * The shared model every part of firelens-preflight meets at.
  *
  * A loaded file is a `TaskDefinitionDocument`: the raw text (kept for lossless write-back), the detected
  * format, and a typed, camelCase view of each task definition and service it holds. The view uses the

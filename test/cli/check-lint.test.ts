@@ -81,7 +81,8 @@ describe("lint", () => {
     expect(unknownRule.stderr).toContain("unknown rule id FLP999");
     const badFormat = cli(["lint", "examples/seed/before.json", "-f", "xml"]);
     expect(badFormat.code).toBe(2);
-    expect(badFormat.stderr).toContain("--format must be one of text, json, sarif");
+    expect(badFormat.stderr).toContain("argument 'xml' is invalid. Allowed choices are text, json, sarif.");
+    expect(badFormat.stderr).toContain("usage: firelens-preflight lint [options] [files...]");
   });
 
   it("writes SARIF with the seed finding's rule and region", () => {
@@ -278,11 +279,11 @@ describe("fix", () => {
   it("refuses without a probe image, and with conflicting outputs, writing nothing", () => {
     const missing = cli(["fix", "examples/seed/before.json"]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("pass --probe-image <image>");
+    expect(missing.stderr).toContain("pass --probe-image (the image built from this package's Dockerfile)");
     expect(missing.stdout).toBe("");
     const both = cli(["fix", "examples/seed/before.json", "--probe-image", IMAGE, "--write", "--dry-run"]);
     expect(both.code).toBe(2);
-    expect(both.stderr).toContain("use only one of -o/--output, --write and --dry-run");
+    expect(both.stderr).toContain("--write rewrites the file; --format diff only prints");
   });
 });
 

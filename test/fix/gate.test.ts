@@ -339,9 +339,11 @@ describe("refusals and reasons", () => {
   it("needs a probe image to add a preflight", () => {
     const e = errorOf(() => fixText(td([ROUTER, APP]), "t.json", {}));
     expect(e.kind).toBe("missing-probe-image");
+    expect(e.option).toBe("probeImage");
     expect(e.message).toBe(
-      "t.json: t: a preflight container must be added and no probe image is known; pass --probe-image <image> (the image built from this package's Dockerfile). Nothing was written.",
+      "t.json: t: a preflight container must be added and no probe image is known; pass probeImage (the image built from this package's Dockerfile). Nothing was written.",
     );
+    expect(e.describe((option) => `--${option}`)).toContain("pass --probeImage (the image");
   });
 
   it("takes the probe image from a preflight already in the file", () => {
@@ -457,7 +459,7 @@ describe("refusals and reasons", () => {
 
   it("checks --gate names and roles", () => {
     expect(errorOf(() => fixText(td([ROUTER, APP]), "t.json", { ...OPTS, gate: ["nope"] })).message).toBe(
-      "t.json: --gate names 'nope', which no task definition in the file has",
+      "t.json: gate names 'nope', which no task definition in the file has",
     );
     const e = errorOf(() => fixText(td([ROUTER, APP]), "t.json", { ...OPTS, gate: ["log-router"] }));
     expect(e.kind).toBe("bad-option");
@@ -469,8 +471,9 @@ describe("refusals and reasons", () => {
 
   it("refuses a --name that belongs to another container", () => {
     const e = errorOf(() => fixText(td([ROUTER, APP]), "t.json", { ...OPTS, name: "app" }));
+    expect(e.option).toBe("name");
     expect(e.message).toBe(
-      "t.json: t: a container named 'app' exists and is no preflight; choose another --name",
+      "t.json: t: a container named 'app' exists and is no preflight; choose another name",
     );
   });
 });

@@ -37,7 +37,7 @@ describe("fix --probe-logs", () => {
 
   it("refuses a spec it cannot use, and a region it cannot find, saying what to write", () => {
     expect(() => fixText(before, "before.json", { probeImage: IMAGE, probeLogs: "splunk:x" })).toThrow(
-      /--probe-logs must be awslogs:<log group> or awslogs:<log group>:<region> \(got "splunk:x"\)/,
+      /probeLogs must be awslogs:<log group> or awslogs:<log group>:<region> \(got "splunk:x"\)/,
     );
     const noAwslogs = before.replaceAll('"logDriver": "awslogs"', '"logDriver": "json-file"');
     try {

@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import pc from "picocolors";
 import { buildStartupPlan } from "../../plan/index.js";
-import { failsAt, formatText } from "../../rules/index.js";
+import { failsAt, formatJson, formatSarif, formatText } from "../../rules/index.js";
 import { describeFormat, type TaskDefinitionDocument } from "../../taskdef/index.js";
 import { ExitCode } from "../errors.js";
-import { processStreams, type Streams, wantsColor, writeOutput } from "../io.js";
+import { emit, note, processStreams, refuseInputAsOutput, type Streams, wantsColor } from "../io.js";
+import { addFormatOption, addOutputOption } from "../options.js";
 import {
   addLintOptions,
   allFindings,
@@ -15,11 +16,31 @@ import {
   parseSuppressions,
 } from "./lint-shared.js";
 
+const FORMATS = ["text", "json", "sarif"] as const;
+type CheckFormat = (typeof FORMATS)[number];
+
 export interface CheckOptions {
+  readonly format: CheckFormat;
+  readonly output?: string;
   readonly failOn: string;
-  readonly disable?: string;
+  readonly disable?: string[];
   readonly suppress?: string[];
+  readonly maxSize?: number;
   readonly color?: boolean;
+}
+
+/** What `check` adds to the findings, per task definition: enough to see whether the app waits for a verified router. */
+interface StartupSummary {
+  readonly file: string;
+  readonly taskDefinition: string;
+  /** Why the ECS agent would refuse the whole task, when it would. */
+  readonly refusal?: string;
+  readonly stages: readonly (readonly string[])[];
+  readonly neverStarts: readonly { container: string; reason: string }[];
+  /** What the router's crash (exit 139) and a gate's failure (exit 1) would do. */
+  readonly ifExits: readonly { container: string; role: "router" | "gate"; explanation: string }[];
+  /** One sentence: whether the app is gated, and what a router crash would do. */
+  readonly verdict: string;
 }
 
 function planOf(doc: TaskDefinitionDocument, td: TaskDefinitionDocument["taskDefinitions"][number]) {
@@ -27,35 +48,63 @@ function planOf(doc: TaskDefinitionDocument, td: TaskDefinitionDocument["taskDef
   return buildStartupPlan(td, { serviceConnect: services.some((s) => s.serviceConnect === true) });
 }
 
-/** The plan in two or three lines: enough to see whether the app waits for a verified router. */
-function planSummary(doc: TaskDefinitionDocument): string[] {
-  const lines: string[] = [];
-  for (const td of doc.taskDefinitions) {
+function startupSummaries(doc: TaskDefinitionDocument): StartupSummary[] {
+  return doc.taskDefinitions.map((td) => {
     const plan = planOf(doc, td);
-    const prefix = doc.taskDefinitions.length > 1 ? `${td.id}: ` : "";
-    if (plan.refusal !== undefined) {
-      lines.push(`  ${prefix}the ECS agent refuses this task before starting any container: ${plan.refusal}`);
+    return {
+      file: doc.file,
+      taskDefinition: td.id,
+      ...(plan.refusal === undefined ? {} : { refusal: plan.refusal }),
+      stages: plan.stages,
+      neverStarts: plan.blocked.map((b) => ({ container: b.name, reason: b.reason })),
+      ifExits: [
+        ...(plan.routerCrash === undefined
+          ? []
+          : [
+              {
+                container: plan.routerCrash.container,
+                role: "router" as const,
+                explanation: plan.routerCrash.explanation,
+              },
+            ]),
+        // A non-essential container something waits on with SUCCESS: its failure is the safe way down.
+        ...plan.gateFailures.map((g) => ({
+          container: g.container,
+          role: "gate" as const,
+          explanation: g.explanation,
+        })),
+      ],
+      verdict: plan.verdict,
+    };
+  });
+}
+
+/** The plan in two or three lines per task definition. */
+function summaryLines(summaries: readonly StartupSummary[]): string[] {
+  const lines: string[] = [];
+  for (const s of summaries) {
+    const prefix = summaries.length > 1 ? `${s.taskDefinition}: ` : "";
+    if (s.refusal !== undefined) {
+      lines.push(`  ${prefix}the ECS agent refuses this task before starting any container: ${s.refusal}`);
       continue;
     }
-    lines.push(`  ${prefix}startup: ${plan.stages.map((s) => s.join(", ")).join(" → ")}`);
-    for (const b of plan.blocked) lines.push(`  ${prefix}never starts: ${b.name} ${b.reason}`);
-    if (plan.routerCrash !== undefined) {
-      lines.push(`  ${prefix}if ${plan.routerCrash.container} crashes: ${plan.routerCrash.explanation}`);
+    lines.push(`  ${prefix}startup: ${s.stages.map((stage) => stage.join(", ")).join(" → ")}`);
+    for (const b of s.neverStarts) lines.push(`  ${prefix}never starts: ${b.container} ${b.reason}`);
+    for (const c of s.ifExits) {
+      lines.push(
+        `  ${prefix}if ${c.container} ${c.role === "router" ? "crashes" : "fails"}: ${c.explanation}`,
+      );
     }
-    // A non-essential container something waits on with SUCCESS: its failure is the safe way down.
-    for (const gate of plan.gateFailures)
-      lines.push(`  ${prefix}if ${gate.container} fails: ${gate.explanation}`);
   }
   return lines;
 }
 
 /** The file's verdict, one line: per task, gated or not and what a router crash would do. */
-function verdictLine(doc: TaskDefinitionDocument): string {
-  const verdicts = doc.taskDefinitions.map((td) => {
-    const v = planOf(doc, td).verdict;
-    return doc.taskDefinitions.length > 1 ? `${td.id}: ${v}` : v;
-  });
-  return `${doc.file}: ${verdicts.length === 0 ? "no task definition" : verdicts.join("; ")}`;
+function verdictLine(file: string, summaries: readonly StartupSummary[]): string {
+  const verdicts = summaries.map((s) =>
+    summaries.length > 1 ? `${s.taskDefinition}: ${s.verdict}` : s.verdict,
+  );
+  return `${file}: ${verdicts.length === 0 ? "no task definition" : verdicts.join("; ")}`;
 }
 
 export async function runCheck(
@@ -66,25 +115,42 @@ export async function runCheck(
   const failOn = parseFailOn(options.failOn);
   const disable = parseDisable(options.disable);
   const suppressions = parseSuppressions(options.suppress);
-  const loaded = await loadAll(inputs);
+  const loaded = await loadAll(inputs, options.maxSize);
+  await refuseInputAsOutput("--output", options.output, loaded.read);
   const results = lintAll(loaded, disable, suppressions);
-  const color = wantsColor(streams.stdout, options.color);
-  const c = pc.createColors(color);
-  const out: string[] = [formatText(results, { color }).trimEnd(), ""];
-  if (loaded.documents.length > 0) out.push(c.bold("startup order"));
-  for (const doc of loaded.documents) {
-    out.push(`  ${doc.file} (${describeFormat(doc.format)})`, ...planSummary(doc).map((l) => `  ${l}`));
+  const perDocument = loaded.documents.map((doc) => ({ doc, summaries: startupSummaries(doc) }));
+
+  if (options.format === "text") {
+    const color = options.output === undefined && wantsColor(streams.stdout, options.color);
+    const c = pc.createColors(color);
+    const out: string[] = [formatText(results, { color }).trimEnd(), ""];
+    if (perDocument.length > 0) out.push(c.bold("startup order"));
+    for (const { doc, summaries } of perDocument) {
+      out.push(
+        `  ${doc.file} (${describeFormat(doc.format)})`,
+        ...summaryLines(summaries).map((l) => `  ${l}`),
+      );
+    }
+    for (const s of loaded.skipped) out.push(`note: ${s.file}: skipped (${s.why})`);
+    if (perDocument.length > 0) {
+      out.push("", c.bold("verdict"), ...perDocument.map((d) => `  ${verdictLine(d.doc.file, d.summaries)}`));
+    }
+    await emit(out.join("\n"), { output: options.output, text: true, color }, streams);
+  } else {
+    const rendered =
+      options.format === "json"
+        ? formatJson(results, { extra: { startup: perDocument.flatMap((d) => d.summaries) } })
+        : formatSarif(results, { srcRoot: process.cwd() });
+    await emit(rendered, { output: options.output, text: false }, streams);
+    for (const s of loaded.skipped) note(streams, `note: ${s.file}: skipped (${s.why})`);
   }
-  for (const s of loaded.skipped) out.push(`note: ${s.file}: skipped (${s.why})`);
-  if (loaded.documents.length > 0)
-    out.push("", c.bold("verdict"), ...loaded.documents.map((d) => `  ${verdictLine(d)}`));
-  await writeOutput(undefined, out.join("\n"), streams);
   if (loaded.errors.length > 0) return ExitCode.usage;
   return failsAt(allFindings(results), failOn) ? ExitCode.findings : ExitCode.ok;
 }
 
-export function registerCheck(program: Command, setExit: (code: number) => void): void {
-  addLintOptions(program.command("check"))
+export function registerCheck(program: Command, setExit: (code: number) => void): Command {
+  const command = program
+    .command("check")
     .summary("lint task definitions and summarise their startup order (the main job)")
     .description(
       "Check task definitions for the seed's hazard (an essential FireLens router whose first-flush crash " +
@@ -92,12 +158,20 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
         "crash-prone router versions; then summarise each task's startup order and what a router crash " +
         "would stop. A directory checks every task-definition file in it.",
     )
-    .argument("<inputs...>", "files or directories; - reads stdin")
+    .argument("<inputs...>", "files or directories; - reads stdin");
+  addFormatOption(command, FORMATS, "text");
+  addOutputOption(command, "the report");
+  addLintOptions(command)
     .addHelpText(
       "after",
-      "\nExamples:\n  firelens-preflight check examples/seed\n  firelens-preflight check infra/task-definition.json --fail-on warning\n\nFor SARIF or JSON output use `lint`; for the full startup graph use `plan`.",
+      "\nExamples:\n" +
+        "  firelens-preflight check task-definition.json\n" +
+        "  aws ecs describe-task-definition --task-definition web | firelens-preflight check -\n" +
+        "  firelens-preflight check cdk.out --fail-on warning -f sarif -o results.sarif\n\n" +
+        "For the full startup graph use `plan`; to add the gate, `fix`.",
     )
     .action(async (inputs: string[], opts: CheckOptions) => {
       setExit(await runCheck(inputs, opts, processStreams));
     });
+  return command;
 }

@@ -1,26 +1,31 @@
-import { randomBytes } from "node:crypto";
-import { rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import { createTwoFilesPatch } from "diff";
-import { applyGate, FixError, type GateOptions } from "../../fix/index.js";
-import { loadDocument } from "../../taskdef/index.js";
+import { applyGate, type GateOptions } from "../../fix/index.js";
 import { ExitCode, UsageError } from "../errors.js";
-import { processStreams, type Streams } from "../io.js";
+import { emit, note, processStreams, refuseInputAsOutput, type Streams } from "../io.js";
+import { addFormatOption, addMaxSizeOption, addOutputOption, collectList } from "../options.js";
+import { writeFileSafely } from "../safe-write.js";
+import { loadSingle } from "./lint-shared.js";
+
+const FORMATS = ["document", "diff", "json"] as const;
+type FixFormat = (typeof FORMATS)[number];
 
 export interface FixCommandOptions {
   readonly probeImage?: string;
   readonly name?: string;
-  readonly gate?: string;
+  readonly gate?: string[];
   readonly require?: string;
   readonly timeout?: string;
   readonly records?: string;
   readonly routerMonitoring?: boolean;
   readonly circuitBreaker: boolean;
   readonly probeLogs?: string;
+  readonly format: FixFormat;
   readonly output?: string;
   readonly write?: boolean;
+  readonly force?: boolean;
   readonly dryRun?: boolean;
+  readonly maxSize?: number;
 }
 
 const REQUIRE = ["auto", "alive", "accepted", "flushed"] as const;
@@ -39,10 +44,7 @@ function gateOptions(opts: FixCommandOptions): GateOptions {
   return {
     probeImage: opts.probeImage,
     name: opts.name,
-    gate: opts.gate
-      ?.split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
+    gate: opts.gate,
     require: opts.require as GateOptions["require"],
     timeout: opts.timeout,
     records,
@@ -52,58 +54,62 @@ function gateOptions(opts: FixCommandOptions): GateOptions {
   };
 }
 
-/** Temp file beside the target, then rename: a reader never sees half a document. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    await writeFile(temp, text);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
 export async function runFix(file: string, opts: FixCommandOptions, streams: Streams): Promise<number> {
-  const targets = [opts.output !== undefined, opts.write === true, opts.dryRun === true].filter(
-    Boolean,
-  ).length;
-  if (targets > 1) throw new UsageError("use only one of -o/--output, --write and --dry-run");
-  if (opts.write && file === "-") throw new UsageError("--write needs a file, not stdin");
-  const doc = await loadDocument(file);
-  let result: ReturnType<typeof applyGate>;
-  try {
-    result = applyGate(doc, gateOptions(opts));
-  } catch (error) {
-    if (error instanceof FixError) {
-      streams.stderr.write(`error: ${error.message}\n`);
-      return ExitCode.usage;
-    }
-    throw error;
+  const format: FixFormat = opts.dryRun === true ? "diff" : opts.format;
+  if (opts.dryRun === true && opts.format !== "document" && opts.format !== "diff") {
+    throw new UsageError(`--dry-run prints a diff; it cannot be combined with --format ${opts.format}`);
   }
-  for (const change of result.changes) streams.stderr.write(`  + ${change.description}\n`);
-  for (const note of result.notes) streams.stderr.write(`note: ${note}\n`);
-  if (!result.changed) streams.stderr.write(`${doc.file}: unchanged: ${result.reason ?? "nothing to do"}\n`);
+  if (opts.write === true && opts.output !== undefined)
+    throw new UsageError("use -o/--output or --write, not both");
+  if (opts.write === true && format !== "document") {
+    throw new UsageError(
+      `--write rewrites the file; --format ${format} only prints, so use one or the other`,
+    );
+  }
+  if (opts.write === true && file === "-") throw new UsageError("--write needs a file, not stdin");
+  if (opts.force === true && opts.write !== true) throw new UsageError("--force only applies to --write");
 
-  if (opts.dryRun) {
+  const { doc, read } = await loadSingle(file, opts.maxSize);
+  if (opts.output !== undefined) {
+    await refuseInputAsOutput("--output", opts.output, read, "--write rewrites the input in place");
+  }
+  const result = applyGate(doc, gateOptions(opts));
+  for (const change of result.changes) note(streams, `  + ${change.description}`);
+  for (const n of result.notes) note(streams, `note: ${n}`);
+  if (!result.changed) note(streams, `${doc.file}: unchanged: ${result.reason ?? "nothing to do"}`);
+
+  if (opts.write === true) {
     if (result.changed) {
-      streams.stdout.write(createTwoFilesPatch(doc.file, doc.file, doc.text, result.text, "", "gated"));
+      const written = await writeFileSafely(file, result.text, { force: opts.force });
+      note(streams, `${doc.file}: written${written.file === file ? "" : ` (to ${written.file})`}`);
     }
-  } else if (opts.write) {
-    if (result.changed) {
-      await writeAtomically(file, result.text);
-      streams.stderr.write(`${doc.file}: written\n`);
-    }
-  } else if (opts.output !== undefined && opts.output !== "-") {
-    await writeAtomically(opts.output, result.text);
+    return ExitCode.ok;
+  }
+  if (format === "diff") {
+    const patch = result.changed
+      ? createTwoFilesPatch(doc.file, doc.file, doc.text, result.text, "", "gated")
+      : "";
+    await emit(patch, { output: opts.output, text: false }, streams);
+  } else if (format === "json") {
+    const report = {
+      file: doc.file,
+      changed: result.changed,
+      ...(result.reason === undefined ? {} : { reason: result.reason }),
+      changes: result.changes.map((c) => c.description),
+      notes: result.notes,
+      document: result.text,
+    };
+    await emit(`${JSON.stringify(report, null, 2)}\n`, { output: opts.output, text: false }, streams);
   } else {
-    streams.stdout.write(result.text);
+    // The document itself, byte for byte: never escaped or given a newline it did not have.
+    if (opts.output === undefined || opts.output === "-") streams.stdout.write(result.text);
+    else await emit(result.text, { output: opts.output, text: false }, streams);
   }
   return ExitCode.ok;
 }
 
-export function registerFix(program: Command, setExit: (code: number) => void): void {
-  program
+export function registerFix(program: Command, setExit: (code: number) => void): Command {
+  const command = program
     .command("fix")
     .summary("add the verifying preflight gate to a task definition")
     .description(
@@ -118,7 +124,8 @@ export function registerFix(program: Command, setExit: (code: number) => void): 
     .option("--name <name>", "name of the preflight container", "log-router-preflight")
     .option(
       "--gate <names>",
-      "comma-separated containers to gate (default: every essential app logging via awsfirelens)",
+      "containers to gate, comma-separated or repeated (default: every essential app logging via awsfirelens)",
+      collectList,
     )
     .option("--require <level>", `lowest level the probe accepts: ${REQUIRE.join(", ")}`)
     .option("--timeout <duration>", "probe deadline, e.g. 30s, 2m")
@@ -131,15 +138,26 @@ export function registerFix(program: Command, setExit: (code: number) => void): 
     .option(
       "--probe-logs <awslogs:group[:region]>",
       "send the probe's own output to CloudWatch Logs, so a failed gate's reason survives a router crash",
+    );
+  addFormatOption(command, FORMATS, "document");
+  addOutputOption(command, "the gated document (or the diff or report)");
+  command
+    .option(
+      "-w, --write",
+      "rewrite the input file in place, atomically, keeping its mode, owner, links and hard links",
     )
-    .option("-o, --output <file>", "write the result to a file (atomically)")
-    .option("-w, --write", "rewrite the input file in place (atomically)")
-    .option("--dry-run", "print a unified diff instead of the document")
+    .option("--force", "with --write: write a read-only file too")
+    .option("--dry-run", "print a unified diff instead of the document (same as --format diff)");
+  addMaxSizeOption(command)
     .addHelpText(
       "after",
-      "\nExamples:\n  firelens-preflight fix task.json --probe-image 123456789012.dkr.ecr.us-east-1.amazonaws.com/firelens-preflight:0.1.0 --dry-run\n  firelens-preflight fix template.yaml --probe-image my/probe:1 --write\n\nThe result is written to stdout unless -o, --write or --dry-run is given; what changed goes to stderr.",
+      "\nExamples:\n" +
+        "  firelens-preflight fix task-definition.json --probe-image 123456789012.dkr.ecr.us-east-1.amazonaws.com/firelens-preflight:0.1.0 --dry-run\n" +
+        "  firelens-preflight fix template.yaml --probe-image my/probe:1 --write\n\n" +
+        "The result goes to stdout unless -o or --write is given; what changed goes to stderr.",
     )
     .action(async (file: string, opts: FixCommandOptions) => {
       setExit(await runFix(file, opts, processStreams));
     });
+  return command;
 }

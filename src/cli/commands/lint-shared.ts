@@ -1,6 +1,4 @@
 /** What `lint` and `check` share: reading the documents and judging findings against `--fail-on`. */
-import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
 import type { Command } from "commander";
 import {
   type FailOn,
@@ -13,54 +11,81 @@ import {
   type Suppression,
   SuppressionError,
 } from "../../rules/index.js";
-import { loadDocument, TaskDefError, type TaskDefinitionDocument } from "../../taskdef/index.js";
-import { UsageError } from "../errors.js";
+import { parseDocument, TaskDefError, type TaskDefinitionDocument } from "../../taskdef/index.js";
+import { InputError, UsageError } from "../errors.js";
+import { DEFAULT_MAX_SIZE, type FileIdentity, isDirectory, listDirectory, readInput } from "../input.js";
+import { addColorOptions, addMaxSizeOption, collect, collectList } from "../options.js";
 
 export interface Loaded {
   readonly documents: TaskDefinitionDocument[];
   readonly errors: TaskDefError[];
-  /** Files in a directory that were not task definitions, skipped with a note. */
+  /** Files in a directory that were not read or not task definitions, skipped with a note. */
   readonly skipped: { file: string; why: string }[];
+  /** Every regular file read, so no output path can overwrite one. */
+  readonly read: FileIdentity[];
 }
 
 const DOCUMENT_EXTENSIONS = [".json", ".yaml", ".yml", ".template", ".tf"];
 
+/** Reads and parses one input; unreadable input becomes a located `TaskDefError` like a syntax error. */
+async function loadOne(file: string, maxSize: number, read: FileIdentity[]): Promise<TaskDefinitionDocument> {
+  let input: Awaited<ReturnType<typeof readInput>>;
+  try {
+    input = await readInput(file, maxSize);
+  } catch (error) {
+    if (error instanceof InputError)
+      throw new TaskDefError({ kind: "io", file: error.file, detail: error.reason });
+    throw error;
+  }
+  if (input.identity !== undefined) read.push(input.identity);
+  return parseDocument(input.text, input.file);
+}
+
 /**
- * Files are loaded as given; a directory contributes the task-definition files in it (not recursive),
- * and any file there that is not a task definition is skipped with a note instead of failing the run.
+ * Files are loaded as given; a directory contributes the task-definition files in it (not recursive). A file
+ * there that is not a task definition, or not a regular file (a FIFO would block the run), is skipped with a
+ * note instead of failing the run.
  */
-export async function loadAll(inputs: readonly string[]): Promise<Loaded> {
-  const documents: TaskDefinitionDocument[] = [];
-  const errors: TaskDefError[] = [];
-  const skipped: { file: string; why: string }[] = [];
+export async function loadAll(inputs: readonly string[], maxSize = DEFAULT_MAX_SIZE): Promise<Loaded> {
+  const loaded: Loaded = { documents: [], errors: [], skipped: [], read: [] };
   for (const input of inputs) {
-    const info = input === "-" ? undefined : await stat(input).catch(() => undefined);
-    if (info?.isDirectory()) {
-      const names = (await readdir(input))
-        .filter((n) => DOCUMENT_EXTENSIONS.some((e) => n.endsWith(e)))
-        .sort();
-      if (names.length === 0) throw new UsageError(`${input}: no .json or .yaml files in this directory`);
-      for (const name of names) {
-        const file = join(input, name);
+    if (await isDirectory(input)) {
+      const entries = await listDirectory(input, DOCUMENT_EXTENSIONS);
+      if (entries.length === 0) throw new UsageError(`${input}: no .json or .yaml files in this directory`);
+      for (const entry of entries) {
+        if (entry.skip !== undefined) {
+          loaded.skipped.push({ file: entry.file, why: entry.skip });
+          continue;
+        }
         try {
-          documents.push(await loadDocument(file));
+          loaded.documents.push(await loadOne(entry.file, maxSize, loaded.read));
         } catch (error) {
           if (error instanceof TaskDefError && error.kind === "not-a-task-definition") {
-            skipped.push({ file, why: "not a task definition" });
-          } else if (error instanceof TaskDefError) errors.push(error);
+            loaded.skipped.push({ file: entry.file, why: "not a task definition" });
+          } else if (error instanceof TaskDefError) loaded.errors.push(error);
           else throw error;
         }
       }
       continue;
     }
     try {
-      documents.push(await loadDocument(input));
+      loaded.documents.push(await loadOne(input, maxSize, loaded.read));
     } catch (error) {
-      if (error instanceof TaskDefError) errors.push(error);
+      if (error instanceof TaskDefError) loaded.errors.push(error);
       else throw error;
     }
   }
-  return { documents, errors, skipped };
+  return loaded;
+}
+
+/** Reads one task-definition document for the commands that take exactly one (`fix`, `simulate`). */
+export async function loadSingle(
+  file: string,
+  maxSize = DEFAULT_MAX_SIZE,
+): Promise<{ doc: TaskDefinitionDocument; read: FileIdentity[] }> {
+  const read: FileIdentity[] = [];
+  const doc = await loadOne(file, maxSize, read);
+  return { doc, read };
 }
 
 export function parseFailOn(text: string): FailOn {
@@ -70,12 +95,8 @@ export function parseFailOn(text: string): FailOn {
   return severity;
 }
 
-export function parseDisable(text: string | undefined): string[] {
-  if (!text) return [];
-  const ids = text
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
+export function parseDisable(ids: readonly string[] | undefined): string[] {
+  if (ids === undefined || ids.length === 0) return [];
   const known = new Set(rules.map((r) => r.meta.id.toUpperCase()));
   const unknown = ids.filter((id) => !known.has(id.toUpperCase()));
   if (unknown.length > 0) {
@@ -83,7 +104,7 @@ export function parseDisable(text: string | undefined): string[] {
       `--disable: unknown rule id${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} (run \`firelens-preflight lint --list-rules\`)`,
     );
   }
-  return ids;
+  return [...ids];
 }
 
 /** `--suppress FLP203[router]=reason` (repeatable): a finding acknowledged with a written reason. */
@@ -133,13 +154,18 @@ export function allFindings(results: readonly LintFileResult[]): Finding[] {
 
 /** The options `lint` and `check` both take, declared once so their flags and help stay the same. */
 export function addLintOptions(command: Command): Command {
-  return command
+  command
     .option("--fail-on <severity>", "exit 1 on findings at or above: error, warning, note, none", "error")
     .option(
-      "--suppress <rule[container]=reason...>",
-      "acknowledge a finding with a reason of 10+ characters, e.g. 'FLP203[log-router]=pinned by digest in CD'",
+      "--suppress <rule[container]=reason>",
+      "acknowledge a finding with a reason of 10+ characters, e.g. 'FLP203[log-router]=pinned by digest in CD' (repeatable)",
+      collect,
     )
-    .option("--disable <ids>", "comma-separated rule ids to skip, e.g. FLP203,FLP301")
-    .option("--color", "force colors")
-    .option("--no-color", "never use colors (NO_COLOR is honoured too)");
+    .option(
+      "--disable <ids>",
+      "rule ids to skip, comma-separated or repeated, e.g. FLP203,FLP301",
+      collectList,
+    );
+  addMaxSizeOption(command);
+  return addColorOptions(command);
 }

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { failsAt, formatJson, formatSarif, formatText, rules } from "../../rules/index.js";
 import { ExitCode, UsageError } from "../errors.js";
-import { processStreams, type Streams, wantsColor, writeOutput } from "../io.js";
+import { emit, note, processStreams, refuseInputAsOutput, type Streams, wantsColor } from "../io.js";
+import { addFormatOption, addOutputOption } from "../options.js";
 import {
   addLintOptions,
   allFindings,
@@ -16,17 +17,27 @@ const FORMATS = ["text", "json", "sarif"] as const;
 type LintFormat = (typeof FORMATS)[number];
 
 export interface LintCommandOptions {
-  readonly format: string;
+  readonly format: LintFormat;
   readonly failOn: string;
-  readonly disable?: string;
+  readonly disable?: string[];
   readonly suppress?: string[];
   readonly output?: string;
+  readonly maxSize?: number;
   readonly color?: boolean;
   readonly source: boolean;
   readonly listRules?: boolean;
 }
 
-export function listRules(): string {
+export function listRules(format: LintFormat): string {
+  if (format === "json") {
+    const list = rules.map((r) => ({
+      id: r.meta.id,
+      severity: r.meta.severity,
+      family: r.meta.family,
+      title: r.meta.title,
+    }));
+    return `${JSON.stringify(list, null, 2)}\n`;
+  }
   const rows = rules.map((r) => `${r.meta.id}  ${r.meta.severity.padEnd(7)}  ${r.meta.title}`);
   return `${rows.join("\n")}\n`;
 }
@@ -37,52 +48,60 @@ export async function runLint(
   streams: Streams,
 ): Promise<number> {
   if (options.listRules) {
-    await writeOutput(options.output, listRules(), streams);
+    if (options.format === "sarif") throw new UsageError("--list-rules prints text or json, not sarif");
+    await emit(
+      listRules(options.format),
+      { output: options.output, text: options.format === "text" },
+      streams,
+    );
     return ExitCode.ok;
   }
   if (files.length === 0) throw new UsageError("lint needs at least one file or directory (- for stdin)");
-  if (!FORMATS.includes(options.format as LintFormat)) {
-    throw new UsageError(`--format must be one of ${FORMATS.join(", ")} (got "${options.format}")`);
-  }
   const failOn = parseFailOn(options.failOn);
   const disable = parseDisable(options.disable);
   const suppressions = parseSuppressions(options.suppress);
-  const loaded = await loadAll(files);
+  const loaded = await loadAll(files, options.maxSize);
+  await refuseInputAsOutput("--output", options.output, loaded.read);
   const results = lintAll(loaded, disable, suppressions);
-  const format = options.format as LintFormat;
+  const color =
+    options.format === "text" && options.output === undefined && wantsColor(streams.stdout, options.color);
   const rendered =
-    format === "json"
+    options.format === "json"
       ? formatJson(results)
-      : format === "sarif"
-        ? formatSarif(results)
-        : formatText(results, {
-            color: options.output === undefined && wantsColor(streams.stdout, options.color),
-            source: options.source,
-          });
-  await writeOutput(options.output, rendered, streams);
-  for (const s of loaded.skipped) streams.stderr.write(`note: ${s.file}: skipped (${s.why})\n`);
+      : options.format === "sarif"
+        ? formatSarif(results, { srcRoot: process.cwd() })
+        : formatText(results, { color, source: options.source });
+  await emit(rendered, { output: options.output, text: options.format === "text", color }, streams);
+  for (const s of loaded.skipped) note(streams, `note: ${s.file}: skipped (${s.why})`);
   if (loaded.errors.length > 0) return ExitCode.usage;
   return failsAt(allFindings(results), failOn) ? ExitCode.findings : ExitCode.ok;
 }
 
-export function registerLint(program: Command, setExit: (code: number) => void): void {
-  addLintOptions(program.command("lint"))
+export function registerLint(program: Command, setExit: (code: number) => void): Command {
+  const command = program
+    .command("lint")
     .summary("find deploy hazards and what ECS would reject in task definitions")
     .description(
       "Lint task definitions of any shape (ECS JSON, describe-task-definition output, Terraform " +
         "container_definitions arrays, CloudFormation/CDK templates in JSON or YAML). Every finding points " +
         "to file, line, column and JSON path, with the rule id and a fix hint.",
     )
-    .argument("[files...]", "files or directories; - reads stdin")
-    .option("-f, --format <format>", `output format: ${FORMATS.join(", ")}`, "text")
-    .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .argument("[files...]", "files or directories; - reads stdin");
+  addFormatOption(command, FORMATS, "text");
+  addOutputOption(command, "the report");
+  addLintOptions(command)
     .option("--no-source", "do not show the offending source lines (text format)")
     .option("--list-rules", "list every rule id, severity and title, then exit")
     .addHelpText(
       "after",
-      "\nExamples:\n  firelens-preflight lint task-definition.json\n  terraform output -raw container_definitions | firelens-preflight lint -\n  firelens-preflight lint -f sarif -o results.sarif cdk.out/*.template.json\n\nRules are described in docs/rules/ and in the README.",
+      "\nExamples:\n" +
+        "  firelens-preflight lint task-definition.json\n" +
+        "  terraform output -raw container_definitions | firelens-preflight lint -\n" +
+        "  firelens-preflight lint -f sarif -o results.sarif cdk.out\n\n" +
+        "Rules: firelens-preflight lint --list-rules; each has a page under docs/rules/ in the package.",
     )
     .action(async (files: string[], opts: LintCommandOptions) => {
       setExit(await runLint(files, opts, processStreams));
     });
+  return command;
 }

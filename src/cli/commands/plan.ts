@@ -1,15 +1,23 @@
 import type { Command } from "commander";
-import { buildStartupPlan, renderPlanDot, renderPlanMermaid, renderPlanText } from "../../plan/index.js";
-import { loadDocument } from "../../taskdef/index.js";
-import { UsageError } from "../errors.js";
-import { processStreams, type Streams, writeOutput } from "../io.js";
+import {
+  buildStartupPlan,
+  renderPlanDot,
+  renderPlanMermaid,
+  renderPlanText,
+  type StartupPlan,
+} from "../../plan/index.js";
+import { ExitCode } from "../errors.js";
+import { emit, note, processStreams, refuseInputAsOutput, type Streams } from "../io.js";
+import { addFormatOption, addMaxSizeOption, addOutputOption } from "../options.js";
+import { loadAll } from "./lint-shared.js";
 
-const FORMATS = ["text", "mermaid", "dot"] as const;
+const FORMATS = ["text", "mermaid", "dot", "json"] as const;
 type PlanFormat = (typeof FORMATS)[number];
 
 export interface PlanOptions {
   readonly format: PlanFormat;
   readonly output?: string;
+  readonly maxSize?: number;
 }
 
 export async function runPlan(
@@ -17,18 +25,32 @@ export async function runPlan(
   options: PlanOptions,
   streams: Streams,
 ): Promise<number> {
-  const render = { text: renderPlanText, mermaid: renderPlanMermaid, dot: renderPlanDot }[options.format];
-  const parts: string[] = [];
-  for (const file of files) {
-    const doc = await loadDocument(file);
-    for (const td of doc.taskDefinitions) parts.push(render(buildStartupPlan(td)));
+  const loaded = await loadAll(files, options.maxSize);
+  // Unlike lint, a plan of half the inputs would read as the whole: the first unreadable file stops it.
+  const failed = loaded.errors[0];
+  if (failed !== undefined) throw failed;
+  await refuseInputAsOutput("--output", options.output, loaded.read);
+  const plans: { file: string; plan: StartupPlan }[] = loaded.documents.flatMap((doc) =>
+    doc.taskDefinitions.map((td) => ({ file: doc.file, plan: buildStartupPlan(td) })),
+  );
+  let rendered: string;
+  if (options.format === "json") {
+    rendered = `${JSON.stringify(
+      plans.map((p) => ({ file: p.file, ...p.plan })),
+      null,
+      2,
+    )}\n`;
+  } else {
+    const render = { text: renderPlanText, mermaid: renderPlanMermaid, dot: renderPlanDot }[options.format];
+    rendered = plans.map((p) => render(p.plan)).join(options.format === "text" ? "\n" : "");
   }
-  await writeOutput(options.output, parts.join(options.format === "text" ? "\n" : ""), streams);
-  return 0;
+  await emit(rendered, { output: options.output, text: options.format !== "json" }, streams);
+  for (const s of loaded.skipped) note(streams, `note: ${s.file}: skipped (${s.why})`);
+  return ExitCode.ok;
 }
 
-export function registerPlan(program: Command, setExit: (code: number) => void): void {
-  program
+export function registerPlan(program: Command, setExit: (code: number) => void): Command {
+  const command = program
     .command("plan")
     .summary("show the order in which ECS will start a task's containers")
     .description(
@@ -36,19 +58,19 @@ export function registerPlan(program: Command, setExit: (code: number) => void):
         "dependency (implicit ones the agent adds for awsfirelens containers included), which containers are " +
         "essential, what can never start and why, and what stops when the router crashes or the gate fails.",
     )
-    .argument("<files...>", "task definition files (any supported format); - reads stdin")
-    .option("-f, --format <format>", `output format: ${FORMATS.join(", ")}`, "text")
-    .option("-o, --output <file>", "write to a file instead of stdout")
+    .argument("<files...>", "task definition files or directories (any supported format); - reads stdin");
+  addFormatOption(command, FORMATS, "text");
+  addOutputOption(command);
+  addMaxSizeOption(command)
     .addHelpText(
       "after",
-      "\nExamples:\n  firelens-preflight plan examples/seed/after.json\n  firelens-preflight plan -f mermaid task.json > order.mmd\n  firelens-preflight plan -f dot task.json | dot -Tsvg > order.svg",
+      "\nExamples:\n" +
+        "  firelens-preflight plan task-definition.json\n" +
+        "  firelens-preflight plan -f mermaid task-definition.json -o order.mmd\n" +
+        "  firelens-preflight plan -f dot task-definition.json | dot -Tsvg > order.svg",
     )
-    .action(async (files: string[], opts: { format: string; output?: string }) => {
-      if (!FORMATS.includes(opts.format as PlanFormat)) {
-        throw new UsageError(`--format must be one of ${FORMATS.join(", ")} (got "${opts.format}")`);
-      }
-      setExit(
-        await runPlan(files, { format: opts.format as PlanFormat, output: opts.output }, processStreams),
-      );
+    .action(async (files: string[], opts: PlanOptions) => {
+      setExit(await runPlan(files, opts, processStreams));
     });
+  return command;
 }

@@ -9,8 +9,8 @@ export async function runProbeCommand(args: readonly string[]): Promise<number> 
   return probeMain(args, process.env, { stdout: process.stdout, stderr: process.stderr });
 }
 
-export function registerProbe(program: Command): void {
-  program
+export function registerProbe(program: Command): Command {
+  return program
     .command("probe")
     .summary("verify the log router's output path (runs inside the preflight container)")
     .description(

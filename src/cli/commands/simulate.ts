@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import type { Command } from "commander";
 import { applyGate, FixError } from "../../fix/index.js";
 import {
@@ -7,13 +7,18 @@ import {
   renderReport,
   renderSummary,
   type Scenario,
-  ScenarioError,
   SimulationInputError,
   simulateAsync,
 } from "../../simulate/index.js";
-import { loadDocument, parseDocument, type TaskDefinitionView } from "../../taskdef/index.js";
-import { ExitCode, UsageError } from "../errors.js";
-import { processStreams, type Streams } from "../io.js";
+import { parseDocument, type TaskDefinitionView } from "../../taskdef/index.js";
+import { flagOf } from "../boundary.js";
+import { ExitCode, InputError, ioReason, UsageError } from "../errors.js";
+import { DEFAULT_MAX_SIZE } from "../input.js";
+import { emit, note, processStreams, refuseInputAsOutput, type Streams, writeOutputFile } from "../io.js";
+import { addFormatOption, addJsonAlias, addMaxSizeOption, addOutputOption, formatOf } from "../options.js";
+import { loadSingle } from "./lint-shared.js";
+
+const FORMATS = ["text", "json"] as const;
 
 export interface SimulateCommandOptions {
   readonly scenario?: string;
@@ -21,9 +26,12 @@ export interface SimulateCommandOptions {
   readonly runs: string;
   readonly seed: string;
   readonly workers: string;
+  readonly format: (typeof FORMATS)[number];
   readonly json?: boolean;
+  readonly output?: string;
   readonly report?: string;
   readonly taskDefinition?: string;
+  readonly maxSize?: number;
 }
 
 /** The image does not matter to the model; fix only needs one to build the container in memory. */
@@ -77,19 +85,24 @@ export async function runSimulate(
   const runs = wholeNumber(opts.runs, "--runs", 1, 10_000_000);
   const seed = wholeNumber(opts.seed, "--seed", 0, 2 ** 32 - 1);
   const workers = wholeNumber(opts.workers, "--workers", 0, 64);
-  let scenario: Scenario;
-  try {
-    scenario = opts.scenario ? await readScenarioFile(opts.scenario) : defaultScenario();
-  } catch (error) {
-    if (error instanceof ScenarioError) {
-      streams.stderr.write(`error: ${error.message}\n`);
-      return ExitCode.usage;
+  const maxSize = opts.maxSize ?? DEFAULT_MAX_SIZE;
+  const { doc, read } = await loadSingle(file, maxSize);
+  let scenario: Scenario = defaultScenario();
+  if (opts.scenario !== undefined) {
+    // The simulator's own reader: regular files only, within its scenario size limit.
+    try {
+      scenario = await readScenarioFile(opts.scenario);
+      const info = await stat(opts.scenario);
+      read.push({ dev: info.dev, ino: info.ino });
+    } catch (error) {
+      if (typeof (error as { code?: unknown }).code === "string") {
+        throw new InputError(opts.scenario, `cannot read: ${ioReason(error)}`);
+      }
+      throw error;
     }
-    if ((error as NodeJS.ErrnoException).code === "ENOENT")
-      throw new UsageError(`--scenario ${opts.scenario}: no such file`);
-    throw error;
   }
-  const doc = await loadDocument(file);
+  await refuseInputAsOutput("--output", opts.output, read);
+  await refuseInputAsOutput("--report", opts.report, read);
   const given = pickTaskDefinition(doc.taskDefinitions, opts.taskDefinition, doc.file);
   const views: [TaskDefinitionView] | [TaskDefinitionView, TaskDefinitionView] = [given];
   if (opts.compare) {
@@ -98,13 +111,11 @@ export async function runSimulate(
       gated = applyGate(doc, { probeImage: SIMULATED_PROBE_IMAGE, gate: undefined });
     } catch (error) {
       if (error instanceof FixError)
-        throw new UsageError(`--compare needs fix to gate the task: ${error.message}`);
+        throw new UsageError(`--compare needs fix to gate the task: ${error.describe(flagOf)}`);
       throw error;
     }
     if (!gated.changed) {
-      streams.stderr.write(
-        `note: --compare: fix leaves ${doc.file} unchanged (${gated.reason ?? "already gated"})\n`,
-      );
+      note(streams, `note: --compare: fix leaves ${doc.file} unchanged (${gated.reason ?? "already gated"})`);
     }
     const gatedDoc = parseDocument(gated.text, `${doc.file} (gated)`);
     views.push(pickTaskDefinition(gatedDoc.taskDefinitions, opts.taskDefinition ?? given.id, gatedDoc.file));
@@ -123,10 +134,7 @@ export async function runSimulate(
       onProgress: progressReporter(streams.stderr),
     });
   } catch (error) {
-    if (error instanceof SimulationInputError) {
-      streams.stderr.write(`error: ${doc.file}: ${error.message}\n`);
-      return ExitCode.usage;
-    }
+    if (error instanceof SimulationInputError) throw new UsageError(`${doc.file}: ${error.message}`);
     throw error;
   } finally {
     process.off("SIGINT", stop);
@@ -135,16 +143,21 @@ export async function runSimulate(
   if (result.interrupted) {
     streams.stderr.write(`interrupted: results below cover ${result.completedRuns} of ${result.runs} runs\n`);
   }
-  streams.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderSummary(result));
+  const format = formatOf(opts);
+  await emit(
+    format === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderSummary(result),
+    { output: opts.output, text: format === "text" },
+    streams,
+  );
   if (opts.report) {
-    await writeFile(opts.report, renderReport(result));
-    streams.stderr.write(`report written to ${opts.report}\n`);
+    await writeOutputFile(opts.report, renderReport(result));
+    note(streams, `report written to ${opts.report}`);
   }
   return result.interrupted ? ExitCode.findings : ExitCode.ok;
 }
 
-export function registerSimulate(program: Command, setExit: (code: number) => void): void {
-  program
+export function registerSimulate(program: Command, setExit: (code: number) => void): Command {
+  const command = program
     .command("simulate")
     .summary("how many requests a deploy fails, with and without the gate")
     .description(
@@ -156,20 +169,27 @@ export function registerSimulate(program: Command, setExit: (code: number) => vo
     .argument("<task-definition>", "task definition file (any supported format); - reads stdin")
     .option(
       "-s, --scenario <file>",
-      "scenario YAML (see examples/seed/scenario.yaml); default: built-in defaults",
+      "scenario YAML, like https://github.com/firelens-preflight/firelens-preflight/blob/main/examples/seed/scenario.yaml (default: built-in)",
     )
     .option("--compare", "also simulate the task as `fix` would gate it, on the same seeds")
     .option("-n, --runs <n>", "deployments to simulate", "1000")
     .option("--seed <n>", "random seed", "1")
     .option("--workers <n>", "worker threads (0: this thread)", "0")
-    .option("--task-definition <id>", "which task definition, when the file has several")
-    .option("--json", "print the full result as JSON instead of the summary")
-    .option("--report <file>", "write a self-contained HTML report with timelines and histograms")
+    .option("--task-definition <id>", "which task definition, when the file has several");
+  addFormatOption(command, FORMATS, "text");
+  addJsonAlias(command);
+  addOutputOption(command, "the summary (or JSON)");
+  command.option("--report <file>", "write a self-contained HTML report with timelines and histograms");
+  addMaxSizeOption(command)
     .addHelpText(
       "after",
-      "\nExamples:\n  firelens-preflight simulate examples/seed/before.json -s examples/seed/scenario.yaml --compare\n  firelens-preflight simulate task.json -s scenario.yaml -n 100000 --workers 2 --report deploy.html\n\nCtrl-C stops early and prints what was simulated so far.",
+      "\nExamples:\n" +
+        "  firelens-preflight simulate task-definition.json --compare\n" +
+        "  firelens-preflight simulate task-definition.json -s scenario.yaml -n 100000 --workers 2 --report deploy.html\n\n" +
+        "Ctrl-C stops early and prints what was simulated so far.",
     )
     .action(async (file: string, opts: SimulateCommandOptions) => {
       setExit(await runSimulate(file, opts, processStreams));
     });
+  return command;
 }

@@ -6,6 +6,8 @@ import type { Finding, LintFileResult } from "../types.js";
 export interface JsonOptions {
   /** Indentation. @default 2 */
   readonly indent?: number;
+  /** More top-level keys (e.g. `check`'s startup summaries). @default - none */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 function finding(f: Finding): Record<string, unknown> {
@@ -46,6 +48,7 @@ export function formatJson(results: readonly LintFileResult[], options: JsonOpti
       files: results.length,
       unreadable: results.filter((r) => r.error).length,
     },
+    ...options.extra,
   };
   return `${JSON.stringify(doc, null, options.indent ?? 2)}\n`;
 }

@@ -1,9 +1,14 @@
 /**
- * SARIF 2.1.0 for code scanning (style.md §5): every catalogue rule in `tool.driver.rules` with its docs
- * page as `helpUri`; one result per finding with a region from our source positions and the JSON path as
- * a logical location; files that could not be read and rules that failed go to the invocation's
- * notifications, not to results, because they are not findings about the user's code.
+ * SARIF 2.1.0 for code scanning: every catalogue rule in `tool.driver.rules` with its docs page as
+ * `helpUri`; one result per finding with a region from our source positions and the JSON path as a logical
+ * location; files that could not be read and rules that failed go to the invocation's notifications, not to
+ * results, because they are not findings about the user's code. Shaped after GitHub's requirements for
+ * uploads (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning):
+ * `driver.version`, `security-severity` on security rules, and paths relative to a `uriBaseId`.
  */
+import { isAbsolute, relative, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+import { packageVersion } from "../../package-info.js";
 import { rules as catalogue, ruleDocsUrl } from "../catalogue.js";
 import { compareByPosition } from "../engine.js";
 import type { Finding, LintFileResult, Rule, Severity } from "../types.js";
@@ -12,8 +17,15 @@ export const SARIF_SCHEMA_URI =
   "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 export interface SarifOptions {
-  /** `tool.driver.version` (the CLI passes the package version). */
+  /** `tool.driver.version`. @default this package's version */
   readonly toolVersion?: string;
+  /**
+   * Directory that file names are made relative to, recorded as the `%SRCROOT%` base
+   * (`originalUriBaseIds`), so code scanning can place results even when files were named by absolute path.
+   * Files outside it keep an absolute `file://` URI.
+   * @default - relative names stay relative to `%SRCROOT%`, absolute ones become `file://` URIs
+   */
+  readonly srcRoot?: string;
   /** Rules listed in `tool.driver.rules`. @default the whole catalogue */
   readonly rules?: readonly Rule[];
   /** Indentation. @default 2 */
@@ -41,6 +53,31 @@ function ruleName(rule: Rule): string {
 export function toUri(file: string): string {
   return encodeURI(file.replace(/\\/g, "/")).replace(/#/g, "%23").replace(/\?/g, "%3F");
 }
+
+/** The base every relative artifact URI is resolved against, as GitHub code scanning expects. */
+export const SRCROOT = "%SRCROOT%";
+
+/** `artifactLocation` of a file: relative to `%SRCROOT%` where possible, else an absolute `file://` URI. */
+function artifactLocation(file: string, srcRoot: string | undefined): { uri: string; uriBaseId?: string } {
+  if (!isAbsolute(file)) return { uri: toUri(file), uriBaseId: SRCROOT };
+  if (srcRoot !== undefined) {
+    const rel = relative(srcRoot, file);
+    if (rel !== "" && !rel.startsWith("..") && !isAbsolute(rel)) {
+      return { uri: toUri(rel.split(sep).join("/")), uriBaseId: SRCROOT };
+    }
+  }
+  return { uri: pathToFileURL(file).href };
+}
+
+/**
+ * GitHub's `security-severity` (a CVSS-like score; 7.0-8.9 shows as "high") for the rules that find a
+ * vulnerability. Chosen per rule, not per family: the FLP3xx family also holds hygiene rules (FLP302, a
+ * suppression that hides nothing), which are no security finding.
+ */
+const SECURITY_SEVERITY: Readonly<Record<string, string>> = {
+  // A plaintext API key in the task definition: readable by anyone who can describe the task definition.
+  FLP301: "7.5",
+};
 
 /** 1-based line/column of a character offset. */
 function position(text: string, offset: number): { line: number; column: number } {
@@ -80,7 +117,9 @@ function region(f: Finding, text: string | undefined): Record<string, number> {
 export function formatSarif(results: readonly LintFileResult[], options: SarifOptions = {}): string {
   const ruleList = [...(options.rules ?? catalogue)];
   const ruleIndex = new Map(ruleList.map((r, i) => [r.meta.id, i]));
-  const artifacts = results.map((r) => ({ location: { uri: toUri(r.file) } }));
+  const locations = results.map((r) => artifactLocation(r.file, options.srcRoot));
+  const artifacts = locations.map((location) => ({ location }));
+  const version = options.toolVersion ?? packageVersion();
   const sarifResults: unknown[] = [];
   const notifications: unknown[] = [];
 
@@ -92,7 +131,7 @@ export function formatSarif(results: readonly LintFileResult[], options: SarifOp
         locations: [
           {
             physicalLocation: {
-              artifactLocation: { uri: toUri(r.file), index: artifactIndex },
+              artifactLocation: { ...locations[artifactIndex], index: artifactIndex },
               ...(r.error.line === undefined
                 ? {}
                 : { region: { startLine: r.error.line, startColumn: r.error.column ?? 1 } }),
@@ -123,7 +162,7 @@ export function formatSarif(results: readonly LintFileResult[], options: SarifOp
         locations: [
           {
             physicalLocation: {
-              artifactLocation: { uri: toUri(r.file), index: artifactIndex },
+              artifactLocation: { ...locations[artifactIndex], index: artifactIndex },
               region: region(f, r.text),
             },
             logicalLocations: [
@@ -160,7 +199,8 @@ export function formatSarif(results: readonly LintFileResult[], options: SarifOp
           driver: {
             name: "firelens-preflight",
             informationUri: "https://github.com/firelens-preflight/firelens-preflight",
-            ...(options.toolVersion === undefined ? {} : { version: options.toolVersion }),
+            version,
+            semanticVersion: version,
             rules: ruleList.map((rule) => ({
               id: rule.meta.id,
               name: ruleName(rule),
@@ -172,10 +212,23 @@ export function formatSarif(results: readonly LintFileResult[], options: SarifOp
               },
               helpUri: ruleDocsUrl(rule.meta.id),
               defaultConfiguration: { level: LEVEL[rule.meta.severity] },
-              properties: { tags: [rule.meta.family], family: rule.meta.family },
+              properties: {
+                tags: [rule.meta.family],
+                family: rule.meta.family,
+                ...(SECURITY_SEVERITY[rule.meta.id] === undefined
+                  ? {}
+                  : { "security-severity": SECURITY_SEVERITY[rule.meta.id] }),
+              },
             })),
           },
         },
+        ...(options.srcRoot === undefined
+          ? {}
+          : {
+              originalUriBaseIds: {
+                [SRCROOT]: { uri: `${pathToFileURL(options.srcRoot).href.replace(/\/?$/, "/")}` },
+              },
+            }),
         artifacts,
         invocations: [
           {

@@ -1,0 +1,67 @@
+// `npm run build`: the package as it ships.
+//
+//   dist/**/*.js      ESM, one file per source file (what `import` and the CLI load)
+//   dist/cjs/**/*.js  CommonJS, the same files (what `require` loads: CDK apps made by `cdk init` are CommonJS)
+//   dist/**/*.d.ts    declarations, copied into dist/cjs/ so TypeScript reads them as CommonJS there
+//
+// tsc writes only the declarations; esbuild writes both JavaScript flavours from the same sources, file by
+// file (the sources are `isolatedModules`, so a per-file transform means what tsc would emit). No source maps:
+// the sources do not ship, and a map that points at files a user does not have only misleads a debugger.
+// Usage: node scripts/build.mjs
+import { execFileSync } from "node:child_process";
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const src = join(root, "src");
+const dist = join(root, "dist");
+const cjs = join(dist, "cjs");
+
+/** Sources never loaded through `require`: the CLI (an ESM program with top-level await) and the probe's own entry. */
+const ESM_ONLY = [/^cli\//, /^probe\/main\.ts$/];
+
+function sources(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return sources(path);
+    return e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [path] : [];
+  });
+}
+
+// Stale output (a renamed or deleted source) must not ship.
+rmSync(dist, { recursive: true, force: true });
+
+execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+  cwd: root,
+  stdio: "inherit",
+});
+
+const all = sources(src);
+const common = { outbase: src, platform: "node", target: "node20", bundle: false, logLevel: "warning" };
+await build({ ...common, entryPoints: all, outdir: dist, format: "esm" });
+
+const forCjs = all.filter((f) => !ESM_ONLY.some((re) => re.test(relative(src, f).replaceAll("\\", "/"))));
+await build({
+  ...common,
+  entryPoints: forCjs,
+  outdir: cjs,
+  format: "cjs",
+  // The few modules that locate files beside themselves use import.meta.url; CommonJS has __filename.
+  define: { "import.meta.url": "__flp_import_meta_url" },
+  // ESM is strict; the directive must come first for the CommonJS copy to be strict too.
+  banner: {
+    js: '"use strict";\nvar __flp_import_meta_url = require("node:url").pathToFileURL(__filename).href;',
+  },
+});
+writeFileSync(join(cjs, "package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
+
+for (const file of forCjs) {
+  const rel = relative(src, file).replace(/\.ts$/, ".d.ts");
+  mkdirSync(dirname(join(cjs, rel)), { recursive: true });
+  copyFileSync(join(dist, rel), join(cjs, rel));
+}
+
+// npm sets the bin's mode on install; in the repository `./dist/cli/main.js` should run as well.
+chmodSync(join(dist, "cli/main.js"), 0o755);

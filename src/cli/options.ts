@@ -1,0 +1,70 @@
+/**
+ * Options several commands share, declared once so their spelling, help and parsing stay the same: GNU style,
+ * a repeatable option takes exactly one value per flag (so it never swallows the files after it), and every
+ * command that prints results has `-f, --format` and `-o, --output`.
+ */
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { DEFAULT_MAX_SIZE, formatSize, parseSize } from "./input.js";
+
+/** Collects a repeatable option's values: `--suppress a --suppress b`. */
+export function collect(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Collects a repeatable option whose values may also be comma lists: `--gate a,b --gate c`. */
+export function collectList(value: string, previous: readonly string[] | undefined): string[] {
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  ];
+}
+
+/** `-f, --format` with the formats this command supports; commander rejects others as a usage error. */
+export function addFormatOption<F extends string>(
+  command: Command,
+  formats: readonly F[],
+  fallback: F,
+): Command {
+  return command.addOption(
+    new Option("-f, --format <format>", "output format").choices(formats).default(fallback),
+  );
+}
+
+/** `--json`, kept where it existed before `-f json`. */
+export function addJsonAlias(command: Command): Command {
+  return command.option("--json", "same as --format json");
+}
+
+/** The format asked for, `--json` included. */
+export function formatOf<F extends string>(options: { format: F; json?: boolean }): F | "json" {
+  return options.json === true ? "json" : options.format;
+}
+
+export function addOutputOption(command: Command, what = "the result"): Command {
+  return command.option("-o, --output <file>", `write ${what} to a file instead of stdout`);
+}
+
+/** `--max-size`: the cap on every input this command reads. */
+export function addMaxSizeOption(command: Command): Command {
+  return command.addOption(
+    new Option(
+      "--max-size <size>",
+      `largest input read, e.g. 64M (default ${formatSize(DEFAULT_MAX_SIZE)})`,
+    ).argParser((value) => {
+      try {
+        return parseSize(value);
+      } catch (error) {
+        throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+      }
+    }),
+  );
+}
+
+export function addColorOptions(command: Command): Command {
+  return command
+    .option("--color", "force colors")
+    .option("--no-color", "never use colors (NO_COLOR is honoured too)");
+}
