@@ -81,12 +81,8 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Replaces the content of `path` with `text`, keeping everything else about the file. */
-export async function writeFileSafely(
-  path: string,
-  text: string,
-  options: SafeWriteOptions = {},
-): Promise<SafeWriteResult> {
+/** The file `path` resolves to, refused unless it is a regular file we may write (read-only only with force). */
+async function writableTarget(path: string, options: SafeWriteOptions) {
   let file: string;
   let info: Awaited<ReturnType<typeof stat>>;
   try {
@@ -108,6 +104,16 @@ export async function writeFileSafely(
   } catch (error) {
     throw new OutputError(path, ioReason(error), { cause: error });
   }
+  return { file, info, mode };
+}
+
+/** Replaces the content of `path` with `text`, keeping everything else about the file. */
+export async function writeFileSafely(
+  path: string,
+  text: string,
+  options: SafeWriteOptions = {},
+): Promise<SafeWriteResult> {
+  const { file, info, mode } = await writableTarget(path, options);
 
   let interrupted: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -29,6 +29,15 @@ export async function loadDocument(
   options: ParseOptions = {},
 ): Promise<TaskDefinitionDocument> {
   const { file, text } = await readSource(pathOrDash, options);
+  return parseText(text, file, options);
+}
+
+/** `parseDocument` for text already read: loads the HCL parser first when the text is Terraform. */
+export async function parseText(
+  text: string,
+  file: string,
+  options: ParseOptions = {},
+): Promise<TaskDefinitionDocument> {
   // Terraform needs the HCL parser (WebAssembly), loaded only now that a Terraform file is read.
   if (needsHclParser(text, file)) await loadHclParser();
   return parseDocument(text, file, options);

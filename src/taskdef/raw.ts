@@ -244,23 +244,7 @@ export function parseYamlTree(text: string, file: string, lines: LineIndex, limi
   // The composer recurses once per level: measure first, without recursion.
   const deep = maxYamlDepth(text, limits.maxDepth);
   if (deep !== undefined) throw tooDeep(file, lines, deep.offset, limits.maxDepth);
-  const lineCounter = new LineCounter();
-  const doc = parseYamlDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const first = doc.errors[0];
-  if (first !== undefined) {
-    // `yaml` turns its own stack overflow into an error; whatever the depth scan missed still ends up typed.
-    if (first.message.startsWith("Maximum call stack size exceeded")) {
-      throw tooDeep(file, lines, first.pos[0], limits.maxDepth);
-    }
-    const { line, column } = lines.position(first.pos[0]);
-    throw new TaskDefError({
-      kind: "syntax",
-      file,
-      line,
-      column,
-      detail: first.message.split("\n")[0] ?? "invalid YAML",
-    });
-  }
+  const doc = composeYaml(text, file, lines, limits);
   /** Nodes materialised through aliases so far, and the outermost alias being expanded (for the message). */
   let aliasNodes = 0;
   let outerAlias: Alias | undefined;
@@ -328,40 +312,58 @@ export function parseYamlTree(text: string, file: string, lines: LineIndex, limi
           items: yamlNode.items.map((item) => convert(item, offset, depth + 1)),
         };
       }
-      if (isScalar(yamlNode)) {
-        const v = yamlNode.value;
-        const value: Scalar =
-          typeof v === "string" || typeof v === "number" || typeof v === "boolean"
-            ? v
-            : typeof v === "bigint"
-              ? Number(v)
-              : v === null
-                ? null
-                : String(v);
-        return { type: "scalar", offset, length, value };
-      }
+      if (isScalar(yamlNode)) return { type: "scalar", offset, length, value: scalarValue(yamlNode.value) };
       return { type: "scalar", offset, length, value: null };
     })();
-    const tag = yamlNode.tag;
-    const fn = tag === undefined ? undefined : tagToFn(tag);
-    if (tag !== undefined && fn !== undefined) {
-      let argument = inner;
-      if (fn === "Fn::GetAtt" && inner.type === "scalar" && typeof inner.value === "string") {
-        // `!GetAtt Res.Attr` is the scalar spelling of `["Res", "Attr"]`; the attribute may itself hold dots.
-        const dot = inner.value.indexOf(".");
-        const parts = dot < 0 ? [inner.value] : [inner.value.slice(0, dot), inner.value.slice(dot + 1)];
-        argument = {
-          type: "array",
-          offset,
-          length,
-          items: parts.map((p) => ({ type: "scalar", offset, length, value: p })),
-        };
-      }
-      return { type: "tagged", offset, length, fn, tag, argument };
-    }
-    return inner;
+    return withTag(yamlNode.tag, inner);
   };
   return convert(doc.contents, 0, 1);
+}
+
+/** The document's tree, or the first error as a located `TaskDefError`. */
+function composeYaml(text: string, file: string, lines: LineIndex, limits: YamlLimits) {
+  const lineCounter = new LineCounter();
+  const doc = parseYamlDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first === undefined) return doc;
+  // `yaml` turns its own stack overflow into an error; whatever the depth scan missed still ends up typed.
+  if (first.message.startsWith("Maximum call stack size exceeded")) {
+    throw tooDeep(file, lines, first.pos[0], limits.maxDepth);
+  }
+  const { line, column } = lines.position(first.pos[0]);
+  throw new TaskDefError({
+    kind: "syntax",
+    file,
+    line,
+    column,
+    detail: first.message.split("\n")[0] ?? "invalid YAML",
+  });
+}
+
+function scalarValue(v: unknown): Scalar {
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  if (typeof v === "bigint") return Number(v);
+  return v === null ? null : String(v);
+}
+
+/** A CloudFormation short-form tag (`!Ref`, `!GetAtt`, …) wraps the node as its intrinsic function. */
+function withTag(tag: string | undefined, inner: RawNode): RawNode {
+  const fn = tag === undefined ? undefined : tagToFn(tag);
+  if (tag === undefined || fn === undefined) return inner;
+  const { offset, length } = inner;
+  let argument = inner;
+  if (fn === "Fn::GetAtt" && inner.type === "scalar" && typeof inner.value === "string") {
+    // `!GetAtt Res.Attr` is the scalar spelling of `["Res", "Attr"]`; the attribute may itself hold dots.
+    const dot = inner.value.indexOf(".");
+    const parts = dot < 0 ? [inner.value] : [inner.value.slice(0, dot), inner.value.slice(dot + 1)];
+    argument = {
+      type: "array",
+      offset,
+      length,
+      items: parts.map((p) => ({ type: "scalar", offset, length, value: p })),
+    };
+  }
+  return { type: "tagged", offset, length, fn, tag, argument };
 }
 
 export function tooDeep(file: string, lines: LineIndex, offset: number, limit: number): TaskDefError {

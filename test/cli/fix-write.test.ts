@@ -168,23 +168,23 @@ async function settle(d: string): Promise<string[]> {
 }
 
 describe("an interrupted fix --write", { timeout: 180_000 }, () => {
-  // Each attempt kills the writer the moment its temporary file appears; on a loaded machine the signal may
-  // still land after the rename, which proves nothing about interruption, so it tries again (at most 3 times).
+  // Each attempt kills the writer the moment its temporary file appears; on a loaded machine the watcher may
+  // hear of the file only after the rename, or the signal land after it, which proves nothing about
+  // interruption, so it tries again (at most 6 times). Every attempt must still leave no torn file.
   it.each(["SIGKILL", "SIGINT"] as const)(
     "killed with %s while writing leaves no torn target and no temp file",
     async (signal) => {
       let hit: { result: Interrupted; content: string; original: string; d: string } | undefined;
-      for (let attempt = 0; attempt < 3 && hit === undefined; attempt++) {
+      for (let attempt = 0; attempt < 6 && hit === undefined; attempt++) {
         const d = dir();
         const { file, original } = bigTask(d);
         const result = await interruptWrite(d, file, signal);
-        expect(result.duringWrite, "the temporary file appeared").toBe(true);
         const content = readFileSync(file, "utf8");
         // Never torn: the old document or the whole gated one.
         expect(content === original || content.includes('"name": "log-router-preflight"')).toBe(true);
         expect(content === original || JSON.parse(content) !== undefined).toBe(true);
         expect(await settle(d)).toEqual([]);
-        if (content === original) hit = { result, content, original, d };
+        if (result.duringWrite && content === original) hit = { result, content, original, d };
       }
       expect(hit, "one attempt was interrupted before the rename").toBeDefined();
       const { result } = hit as NonNullable<typeof hit>;

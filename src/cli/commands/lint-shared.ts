@@ -11,7 +11,7 @@ import {
   type Suppression,
   SuppressionError,
 } from "../../rules/index.js";
-import { parseDocument, TaskDefError, type TaskDefinitionDocument } from "../../taskdef/index.js";
+import { parseText, TaskDefError, type TaskDefinitionDocument } from "../../taskdef/index.js";
 import { InputError, UsageError } from "../errors.js";
 import { DEFAULT_MAX_SIZE, type FileIdentity, isDirectory, listDirectory, readInput } from "../input.js";
 import { addColorOptions, addMaxSizeOption, collect, collectList } from "../options.js";
@@ -38,7 +38,7 @@ async function loadOne(file: string, maxSize: number, read: FileIdentity[]): Pro
     throw error;
   }
   if (input.identity !== undefined) read.push(input.identity);
-  return parseDocument(input.text, input.file);
+  return parseText(input.text, input.file, { maxBytes: maxSize });
 }
 
 /**

@@ -114,6 +114,71 @@ function region(f: Finding, text: string | undefined): Record<string, number> {
   return r;
 }
 
+/** One finding as a SARIF result, located in its artifact and fingerprinted so it survives moved lines. */
+function sarifResult(
+  f: Finding,
+  text: string | undefined,
+  index: number | undefined,
+  artifactLocation: Record<string, unknown>,
+): unknown {
+  return {
+    ruleId: f.ruleId,
+    ...(index === undefined ? {} : { ruleIndex: index }),
+    level: LEVEL[f.severity],
+    message: { text: f.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation,
+          region: region(f, text),
+        },
+        logicalLocations: [
+          {
+            fullyQualifiedName: f.jsonPath,
+            name: f.container ?? f.taskDefinition,
+            kind: "member",
+          },
+        ],
+      },
+    ],
+    // Stable across edits that move lines: rule, task definition, container and message kind.
+    partialFingerprints: {
+      "firelensPreflightFinding/v1": fnv1a(
+        [f.ruleId, f.taskDefinition, f.container ?? "", f.messageId, f.container ? "" : f.jsonPath].join(
+          "\u0000",
+        ),
+      ),
+    },
+    ...(f.suppressed === undefined
+      ? {}
+      : { suppressions: [{ kind: "external", status: "accepted", justification: f.suppressed.reason }] }),
+    properties: { taskDefinition: f.taskDefinition, messageId: f.messageId },
+  };
+}
+
+/** One rule's SARIF descriptor: what code scanning shows beside each alert. */
+function sarifRule(rule: Rule): unknown {
+  return {
+    id: rule.meta.id,
+    name: ruleName(rule),
+    shortDescription: { text: rule.meta.title },
+    fullDescription: { text: rule.meta.rationale },
+    help: {
+      text: `${rule.meta.fixHint}\n\nSources: ${rule.meta.sources.join(" ")}`,
+      markdown: `${rule.meta.fixHint}\n\nSources:\n${rule.meta.sources.map((s) => `- <${s}>`).join("\n")}`,
+    },
+    helpUri: ruleDocsUrl(rule.meta.id),
+    defaultConfiguration: { level: LEVEL[rule.meta.severity] },
+    properties: {
+      tags: [rule.meta.family],
+      family: rule.meta.family,
+      ...(SECURITY_SEVERITY[rule.meta.id] === undefined
+        ? {}
+        : { "security-severity": SECURITY_SEVERITY[rule.meta.id] }),
+    },
+  };
+}
+
 export function formatSarif(results: readonly LintFileResult[], options: SarifOptions = {}): string {
   const ruleList = [...(options.rules ?? catalogue)];
   const ruleIndex = new Map(ruleList.map((r, i) => [r.meta.id, i]));
@@ -153,40 +218,12 @@ export function formatSarif(results: readonly LintFileResult[], options: SarifOp
         });
         continue;
       }
-      const index = ruleIndex.get(f.ruleId);
-      sarifResults.push({
-        ruleId: f.ruleId,
-        ...(index === undefined ? {} : { ruleIndex: index }),
-        level: LEVEL[f.severity],
-        message: { text: f.message },
-        locations: [
-          {
-            physicalLocation: {
-              artifactLocation: { ...locations[artifactIndex], index: artifactIndex },
-              region: region(f, r.text),
-            },
-            logicalLocations: [
-              {
-                fullyQualifiedName: f.jsonPath,
-                name: f.container ?? f.taskDefinition,
-                kind: "member",
-              },
-            ],
-          },
-        ],
-        // Stable across edits that move lines: rule, task definition, container and message kind.
-        partialFingerprints: {
-          "firelensPreflightFinding/v1": fnv1a(
-            [f.ruleId, f.taskDefinition, f.container ?? "", f.messageId, f.container ? "" : f.jsonPath].join(
-              "\u0000",
-            ),
-          ),
-        },
-        ...(f.suppressed === undefined
-          ? {}
-          : { suppressions: [{ kind: "external", status: "accepted", justification: f.suppressed.reason }] }),
-        properties: { taskDefinition: f.taskDefinition, messageId: f.messageId },
-      });
+      sarifResults.push(
+        sarifResult(f, r.text, ruleIndex.get(f.ruleId), {
+          ...locations[artifactIndex],
+          index: artifactIndex,
+        }),
+      );
     }
   });
 
@@ -201,25 +238,7 @@ export function formatSarif(results: readonly LintFileResult[], options: SarifOp
             informationUri: "https://github.com/firelens-preflight/firelens-preflight",
             version,
             semanticVersion: version,
-            rules: ruleList.map((rule) => ({
-              id: rule.meta.id,
-              name: ruleName(rule),
-              shortDescription: { text: rule.meta.title },
-              fullDescription: { text: rule.meta.rationale },
-              help: {
-                text: `${rule.meta.fixHint}\n\nSources: ${rule.meta.sources.join(" ")}`,
-                markdown: `${rule.meta.fixHint}\n\nSources:\n${rule.meta.sources.map((s) => `- <${s}>`).join("\n")}`,
-              },
-              helpUri: ruleDocsUrl(rule.meta.id),
-              defaultConfiguration: { level: LEVEL[rule.meta.severity] },
-              properties: {
-                tags: [rule.meta.family],
-                family: rule.meta.family,
-                ...(SECURITY_SEVERITY[rule.meta.id] === undefined
-                  ? {}
-                  : { "security-severity": SECURITY_SEVERITY[rule.meta.id] }),
-              },
-            })),
+            rules: ruleList.map(sarifRule),
           },
         },
         ...(options.srcRoot === undefined
