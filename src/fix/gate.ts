@@ -1,6 +1,6 @@
 /**
  * `fix`: put the preflight gate into a task-definition document, changing only what it must. `planGate` decides
- * from the task reading (`src/model/`), `applyGate` writes through the lossless editor. Running it on its own
+ * from the task reading (the model part), `applyGate` writes through the lossless editor. Running it on its own
  * output changes nothing, because every decision reads the state the previous run left behind.
  */
 import {

@@ -1,7 +1,7 @@
 /**
  * The preflight gate container, as plain data: what a task looks like after us. Shared by `fix` (raw task
  * definitions) and the CDK constructs, so both put exactly the same container into a task. Its settings are the
- * probe's own (`src/probe/contract.ts`), written out in full so a task definition reads on its own.
+ * probe's own (its contract module), written out in full so a task definition reads on its own.
  *
  * The wiring: the gate is non-essential (ECS rejects SUCCESS on an essential target), depends on the router
  * (START, or HEALTHY when the router has a healthCheck) and on the Datadog Agent (START); the gated containers

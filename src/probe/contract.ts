@@ -4,7 +4,7 @@
  * health check the gate recommends). The probe reads its settings through these names; `fix`, the rules, the
  * CDK constructs and the simulator write or recognise them through the same names.
  *
- * No imports, on purpose: the probe bundle (`dist/probe.mjs`) depends on nothing outside `src/probe/`, and every
+ * No imports, on purpose: the probe bundle (`dist/probe.mjs`) depends on nothing outside the probe part, and every
  * other part may import this file without pulling the probe's runtime in.
  */
 

@@ -237,9 +237,10 @@ export class ForwardConnection {
     socket.on("data", (d: Buffer) => this.onReplyBytes(d));
   }
 
+  // Recorded: test/fixtures/fluent-bit/README.md item 7.
   /**
-   * The router's only replies are acks, `{"ack": id}` of a few dozen bytes (test/fixtures/fluent-bit/README.md
-   * item 7). Anything else, or more than MAX_FORWARD_REPLY_BYTES that never completes a value, is a peer that is
+   * The router's only replies are acks, `{"ack": id}` of a few dozen bytes (as recorded on real Fluent Bit).
+   * Anything else, or more than MAX_FORWARD_REPLY_BYTES that never completes a value, is a peer that is
    * not a Fluent Bit forward input: the probe hangs up with a protocol error instead of buffering it (a
    * decoder that waits for the rest of `0xdd ffffffff` followed by endless nils grows without bound).
    */

@@ -92,10 +92,11 @@ export interface Tuning {
   readonly aliveCheckTimeoutMs: number;
   /** How long counters must stay below what they were before that counts as a restart. */
   readonly restartConfirmMs: number;
+  // Recorded: test/fixtures/fluent-bit/README.md item 14.
   /**
    * How long the final liveness ping may wait for its ack. A live router acks at once; a dying one stays silent
-   * until its process ends 1–3 s later (test/fixtures/fluent-bit/README.md item 14). The wait only lengthens a
-   * failing gate, so it is generous for a loaded machine's healthy router.
+   * until its process ends 1–3 s later (as recorded on real Fluent Bit 1.8.3, 1.9.10 and 4.2.8). The wait only
+   * lengthens a failing gate, so it is generous for a loaded machine's healthy router.
    */
   readonly pingTimeoutMs: number;
   readonly agentPollMs: number;

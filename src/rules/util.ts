@@ -1,5 +1,5 @@
 /**
- * What rules share beyond the task reading (`ctx.task`, from `src/model/`): paths for findings, labels for
+ * What rules share beyond the task reading (`ctx.task`, from the model part): paths for findings, labels for
  * messages, the router image read once per task, and reachability along `dependsOn`.
  */
 import type { ContainerReading, TaskReading } from "../model/index.js";

@@ -33,7 +33,7 @@ export interface TaskDefErrorInit {
 
 /**
  * The one error the task-definition core throws. The message is complete and located
- * (`examples/x.json:12:5: expected ',' or '}'`), so a CLI can print it as is and exit 2.
+ * (`task.json:12:5: expected ',' or '}'`), so a CLI can print it as is and exit 2.
  */
 export class TaskDefError extends Error {
   readonly kind: TaskDefErrorKind;

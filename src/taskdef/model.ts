@@ -28,7 +28,7 @@ export type DocumentFormat =
    * `aws ecs describe-task-definition --output yaml` (wrapped in `taskDefinition:`), or a bare container list.
    */
   | "ecs-yaml"
-  /** Terraform `.tf` (HCL): `aws_ecs_task_definition` and `aws_ecs_service` resources (src/taskdef/hcl/). */
+  /** Terraform `.tf` (HCL): `aws_ecs_task_definition` and `aws_ecs_service` resources. */
   | "terraform-hcl"
   /** Terraform JSON syntax (`.tf.json`). */
   | "terraform-json"

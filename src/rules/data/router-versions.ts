@@ -3,10 +3,11 @@
  * which Fluent Bit (or aws-for-fluent-bit) versions carry known crash or hang bugs.
  *
  * Facts are from aws/aws-for-fluent-bit's CHANGELOG.md and release PRs (fix versions from `git tag --contains`
- * on fluent/fluent-bit; each bug below links its sources) and from the recordings of real Fluent Bit in
- * test/fixtures/fluent-bit/ (README items 1 and 2). A version this table does not know is reported as unknown,
- * never as safe.
+ * on fluent/fluent-bit; each bug below links its sources) and from recordings of real Fluent Bit 1.8.3,
+ * 1.9.10 and 4.2.8. A version this table does not know is reported as unknown, never as safe. The table is
+ * documented in docs/rules/FLP202.md.
  */
+// The recordings: test/fixtures/fluent-bit/ (README items 1 and 2).
 
 /** `[major, minor, patch]`; aws-for-fluent-bit builds like `2.32.5.20250101` keep the first three parts. */
 export type Version = readonly [number, number, number];
@@ -41,7 +42,7 @@ export function parseVersion(text: string): Version | undefined {
 }
 
 /**
- * aws-for-fluent-bit release → Fluent Bit version (fluent-bit.md §1 and §1b). Exact entries and inclusive
+ * aws-for-fluent-bit release → Fluent Bit version (the aws-for-fluent-bit CHANGELOG). Exact entries and inclusive
  * ranges; a release outside every row is unknown.
  */
 const AWS_TO_FLUENT_BIT: ReadonlyArray<{
@@ -105,7 +106,7 @@ export type BugCondition =
   | "high-throughput";
 
 export interface KnownBug {
-  /** Row letter in fluent-bit.md §2 (stable, used in data and docs). */
+  /** Row letter in the known-bugs table of docs/rules/FLP202.md (stable, used in data and docs). */
   readonly id: string;
   readonly summary: string;
   readonly kind: "crash" | "hang";
