@@ -3,10 +3,10 @@
  * values it left out. Errors and notes carry file, line, column and the JSON path of the value.
  */
 import { findNodeAtLocation, type Node } from "jsonc-parser";
+import { maskSecretsInFreeText, printable } from "../model/index.js";
 import { toJsonPath } from "../rules/index.js";
 import { LineIndex } from "../taskdef/index.js";
 import { DiagnoseInputError } from "./errors.js";
-import { escapeControl } from "./escape.js";
 import type { InputNote } from "./types.js";
 
 export type Path = ReadonlyArray<string | number>;
@@ -36,10 +36,10 @@ export function describeValue(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-/** A string or number as JSON, cut to a readable length, control characters escaped. */
+/** A string or number as JSON, cut to a readable length, what looks secret masked, controls escaped. */
 export function quoteShort(v: string | number): string {
-  const json = JSON.stringify(v);
-  return escapeControl(json.length > 60 ? `${json.slice(0, 56)}…"` : json);
+  const json = JSON.stringify(typeof v === "string" ? maskSecretsInFreeText(v) : v);
+  return printable(json.length > 60 ? `${json.slice(0, 56)}…"` : json);
 }
 
 export class Reader {
@@ -68,7 +68,7 @@ export class Reader {
       inputKind: "unexpected-shape",
       file: this.file,
       detail,
-      jsonPath: escapeControl(toJsonPath(path)),
+      jsonPath: printable(toJsonPath(path)),
       expected,
       ...this.locate(path),
     });
@@ -77,7 +77,7 @@ export class Reader {
   /** Record a value diagnose can do without, and why it was left out. */
   note(path: Path, detail: string): void {
     const at = this.locate(path);
-    const jsonPath = escapeControl(toJsonPath(path));
+    const jsonPath = printable(toJsonPath(path));
     this.notes.push({
       file: this.file,
       ...at,

@@ -1,7 +1,7 @@
 /** Renderers: pure functions from a `Diagnosis` to text. The CLI decides where the text goes. */
 import { createColors } from "picocolors";
+import { maskSecretsInFreeText, printable, printableJson } from "../model/index.js";
 import { ruleById } from "../rules/index.js";
-import { escapeControl, escapeJsonOutput } from "./escape.js";
 import { shortTaskDefinition } from "./services.js";
 import type { Diagnosis, DiagnosisKind, EvidenceLine, Prevention, TaskDiagnosis } from "./types.js";
 
@@ -40,9 +40,19 @@ function taskHeader(t: TaskDiagnosis): string {
 
 type Colors = ReturnType<typeof createColors>;
 
+/** Text from a document as it may be shown: what looks secret masked, control characters escaped. */
+function shown(text: string): string {
+  return printable(maskSecretsInFreeText(text));
+}
+
+/** `JSON.stringify` replacer: every string masked as `shown` masks it (escaping is left to the JSON). */
+function maskStrings(_key: string, value: unknown): unknown {
+  return typeof value === "string" ? maskSecretsInFreeText(value) : value;
+}
+
 /**
  * The evidence under a summary, subjects aligned, then what prevents it. Every piece of text may hold
- * names and messages from the documents, so each is escaped (`escapeControl`) before it is coloured.
+ * names and messages from the documents, so each is masked and escaped (`shown`) before it is coloured.
  */
 function details(
   c: Colors,
@@ -50,14 +60,14 @@ function details(
   prevention: readonly Prevention[],
   out: string[],
 ): void {
-  const lines = evidence.map((e) => ({ subject: escapeControl(e.subject), text: escapeControl(e.text) }));
+  const lines = evidence.map((e) => ({ subject: shown(e.subject), text: shown(e.text) }));
   const width = Math.max(0, ...lines.map((e) => e.subject.length));
   for (const e of lines) out.push(`    ${c.dim(`${e.subject.padEnd(width)}  `)}${e.text}`);
   if (prevention.length === 0) return;
   out.push("  prevent it:");
   for (const p of prevention) {
     const line = preventionLine(p);
-    out.push(`    ${c.cyan(escapeControl(line.head).padEnd(6))}  ${escapeControl(line.text)}`);
+    out.push(`    ${c.cyan(shown(line.head).padEnd(6))}  ${shown(line.text)}`);
   }
 }
 
@@ -66,10 +76,10 @@ export function renderDiagnosisText(d: Diagnosis, options: TextRenderOptions = {
   const out: string[] = [];
   for (const t of d.tasks) {
     const paint = BAD.has(t.kind) ? c.red : EXPECTED.has(t.kind) ? c.yellow : c.green;
-    out.push(c.bold(escapeControl(taskHeader(t))));
-    out.push(`  ${paint(escapeControl(t.summary))}`);
+    out.push(c.bold(shown(taskHeader(t))));
+    out.push(`  ${paint(shown(t.summary))}`);
     details(c, t.evidence, t.prevention, out);
-    for (const n of t.notes) out.push(`  ${c.dim(`note: ${escapeControl(n)}`)}`);
+    for (const n of t.notes) out.push(`  ${c.dim(`note: ${shown(n)}`)}`);
     out.push("");
   }
   for (const s of d.services) {
@@ -79,27 +89,28 @@ export function renderDiagnosisText(d: Diagnosis, options: TextRenderOptions = {
         : s.kind === "circuit-breaker-failed"
           ? c.red
           : c.green;
-    out.push(c.bold(escapeControl(`service ${s.serviceName} [${s.kind}]`)));
-    out.push(`  ${paint(escapeControl(s.summary))}`);
+    out.push(c.bold(shown(`service ${s.serviceName} [${s.kind}]`)));
+    out.push(`  ${paint(shown(s.summary))}`);
     details(c, s.evidence, s.prevention, out);
     out.push("");
   }
   if (d.failures.length > 0) {
     out.push(c.bold("describe-tasks failures"));
-    for (const f of d.failures) out.push(`  ${escapeControl(f)}`);
+    for (const f of d.failures) out.push(`  ${shown(f)}`);
     out.push("");
   }
   if (d.tasks.length === 0 && d.services.length === 0 && d.failures.length === 0) {
     out.push("Nothing to diagnose: the input holds no tasks or services.", "");
   }
-  for (const n of d.inputNotes ?? []) out.push(c.dim(`note: ${escapeControl(n.message)}`));
+  for (const n of d.inputNotes ?? []) out.push(c.dim(`note: ${shown(n.message)}`));
   if ((d.inputNotes ?? []).length > 0) out.push("");
   return out.join("\n");
 }
 
 /**
  * Stable JSON: the `Diagnosis` as is, with a version and rule titles resolved for consumers. Control
- * characters from the documents are escaped as JSON escapes (`escapeJsonOutput`), so the output is safe
+ * characters from the documents are escaped as JSON escapes (`printableJson`) and what looks secret is
+ * masked (`maskSecretsInFreeText`), so the output is safe
  * to print and parses to the same values.
  */
 export function renderDiagnosisJson(d: Diagnosis): string {
@@ -114,8 +125,8 @@ export function renderDiagnosisJson(d: Diagnosis): string {
       failures: d.failures,
       inputNotes: d.inputNotes ?? [],
     },
-    null,
+    maskStrings,
     2,
   );
-  return `${escapeJsonOutput(json)}\n`;
+  return `${printableJson(json)}\n`;
 }

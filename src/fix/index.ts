@@ -1,5 +1,6 @@
 /** `fix`: put the preflight gate into a task-definition document, losslessly and idempotently. */
 export type { ChangeKind, GateChange, GateEdit } from "./context.js";
+export { gateDiff } from "./diff.js";
 export { FixError, type FixErrorKind } from "./errors.js";
 export { fargateMemoryFor, fargateMemoryOptions, parseTaskCpu, parseTaskMemory } from "./fargate.js";
 export {

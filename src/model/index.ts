@@ -20,9 +20,27 @@ export {
   type KeyValuePair,
   validateGateOptions,
 } from "./gate-container.js";
+export { printable, printableJson } from "./printable.js";
 export { imageTextOf, readTask } from "./read.js";
 export { agentEvidence } from "./roles.js";
 export { configFileOf, firelensTypeOf, loadsCustomConfig, loadsMonitoringConfig } from "./router.js";
+export {
+  type DocumentSecrets,
+  documentSecrets,
+  hasSecretShape,
+  isSecretKey,
+  looksSecret,
+  maskedDocumentText,
+  maskSecretsInFreeText,
+  maskSecretsInText,
+  type PlainSecret,
+  plainSecrets,
+  SECRET_MASK,
+  type SecretField,
+  type SecretSpan,
+  secretFingerprint,
+  secretSpanAt,
+} from "./secrets.js";
 export {
   type Blocked,
   consequencesOfExit,
@@ -45,7 +63,6 @@ export {
   option,
   optionsOf,
   PLACEHOLDER_MARK,
-  printable,
   str,
   type TextValue,
   textValue,

@@ -136,15 +136,3 @@ export function environmentOf(list: unknown): Map<string, { value: string | unde
   }
   return env;
 }
-
-/** Text safe to print in one terminal line: control characters shown as escapes. */
-export function printable(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
-    const code = c.charCodeAt(0);
-    if (c === "\n") return "\\n";
-    if (c === "\t") return "\\t";
-    if (c === "\r") return "\\r";
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : c;
-  });
-}

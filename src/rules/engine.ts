@@ -4,7 +4,7 @@
  * stay in the loader. A rule that throws is our bug, not the user's: it becomes one internal-error finding
  * and the other rules still run (as cdk-nag's `applyRule` does).
  */
-import { readTask } from "../model/index.js";
+import { maskedDocumentText, readTask } from "../model/index.js";
 import { LineIndex } from "../taskdef/index.js";
 import type { JsonPath, ServiceView, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
 import { rules as catalogue } from "./catalogue.js";
@@ -333,7 +333,12 @@ function unusedFinding(doc: TaskDefinitionDocument, s: InlineSuppression): Findi
 
 /** `lintDocument` packaged with what the renderers need from the document. */
 export function lintResult(doc: TaskDefinitionDocument, options: LintOptions = {}): LintFileResult {
-  return { file: doc.file, text: doc.text, format: doc.format, findings: lintDocument(doc, options) };
+  return {
+    file: doc.file,
+    text: maskedDocumentText(doc),
+    format: doc.format,
+    findings: lintDocument(doc, options),
+  };
 }
 
 export interface SeverityCounts {

@@ -108,7 +108,10 @@ export interface Suppression {
 /** One file's outcome, as the renderers take it. */
 export interface LintFileResult {
   readonly file: string;
-  /** The source text, for the offending lines in text output and SARIF regions. */
+  /**
+   * The source text, for the offending lines in text output and SARIF regions: as printed, so with every
+   * plain secret masked character for character (`maskedDocumentText`; `lintResult` does it).
+   */
   readonly text?: string;
   /** Detected document format (`ecs-json`, `cloudformation-yaml`, …). */
   readonly format?: string;

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { escapeControl, escapeJsonOutput } from "../../src/diagnose/escape.js";
 import { diagnose, renderDiagnosisJson, renderDiagnosisText } from "../../src/diagnose/index.js";
 import type { Task } from "../../src/diagnose/types.js";
+import { printable, printableJson } from "../../src/model/index.js";
 import { controlCharacter } from "./helpers.js";
 
 const UNSAFE = [0x00, 0x07, 0x09, 0x0a, 0x0d, 0x1b, 0x7f, 0x85, 0x9b, 0x2028, 0x2029, 0x202e, 0x2066, 0x2069];
@@ -15,16 +15,16 @@ function hasUnsafe(s: string): boolean {
   return [...s].some((ch) => UNSAFE.includes(ch.charCodeAt(0)) || ch.charCodeAt(0) < 0x20);
 }
 
-describe("escapeControl", () => {
+describe("printable", () => {
   it("writes control and invisible format characters as \\u escapes", () => {
-    expect(escapeControl("\u001b[2Japp\u009b\u202e\n")).toBe("\\u001b[2Japp\\u009b\\u202e\\u000a");
-    expect(escapeControl("log-router")).toBe("log-router");
+    expect(printable("\u001b[2Japp\u009b\u202e\n")).toBe("\\u001b[2Japp\\u009b\\u202e\\u000a");
+    expect(printable("log-router")).toBe("log-router");
   });
 
   it("leaves nothing unsafe, and reads back to the original", () => {
     fc.assert(
       fc.property(text, (s) => {
-        const out = escapeControl(s);
+        const out = printable(s);
         expect(hasUnsafe(out)).toBe(false);
         // Without backslashes and quotes in the input, the output is a JSON string body for the input.
         if (!/["\\]/.test(s)) expect(JSON.parse(`"${out}"`)).toBe(s);
@@ -34,13 +34,13 @@ describe("escapeControl", () => {
   });
 });
 
-describe("escapeJsonOutput", () => {
+describe("printableJson", () => {
   it("keeps the JSON value and leaves no raw C1 or format character", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 3 }), text, (v, s) => {
         const value = { v, s };
         const plain = JSON.stringify(value, null, 2);
-        const json = escapeJsonOutput(plain);
+        const json = printableJson(plain);
         // Compared with JSON's own round trip, which already turns -0 into 0.
         expect(JSON.parse(json)).toEqual(JSON.parse(plain));
         expect(controlCharacter(json)).toBeUndefined();

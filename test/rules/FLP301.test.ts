@@ -31,6 +31,8 @@ testRule(FLP301, {
             { name: "API_KEY", value: `${"$"}{DD_API_KEY}` },
             { name: "Tag_Key", value: "tags" },
             { name: "TOKEN_TTL", value: "3600" },
+            { name: "GIT_COMMIT", value: "0123456789abcdef0123456789abcdef01234567" },
+            { name: "ALL_LOWER_40", value: "abcdefghijklmnopqrstuvwxyzabcdefghijklmn" },
           ],
           logConfiguration: { logDriver: "awsfirelens", options: { Name: "es", Aws_Auth: "On" } },
         }),
@@ -49,12 +51,12 @@ testRule(FLP301, {
       errors: [
         {
           messageId: "logOption",
-          data: { container: "app", key: "apikey" },
+          data: { container: "app", key: "apikey", value: "value sha256:3eb1bd43" },
           path: "$.containerDefinitions[1].logConfiguration.options.apikey",
         },
         {
           messageId: "environment",
-          data: { container: "app", key: "DD_API_KEY" },
+          data: { container: "app", key: "DD_API_KEY", value: "value sha256:3eb1bd43" },
           path: "$.containerDefinitions[1].environment[0].value",
         },
       ],
@@ -71,8 +73,36 @@ testRule(FLP301, {
         }),
       ]),
       errors: [
-        { messageId: "logOption", data: { container: "app", key: "HTTP_Passwd" } },
-        { messageId: "logOption", data: { container: "app", key: "Cloud_Auth" } },
+        {
+          messageId: "logOption",
+          data: { container: "app", key: "HTTP_Passwd", value: "value sha256:76880d60" },
+        },
+        {
+          messageId: "logOption",
+          data: { container: "app", key: "Cloud_Auth", value: "value sha256:e10bcf65" },
+        },
+      ],
+    },
+    {
+      name: "a credential's shape under any key: a Datadog API key, an AWS secret access key",
+      code: ecs([
+        router(),
+        app({
+          environment: [
+            { name: "CACHE_SEED", value: SECRET },
+            { name: "UPLOADER", value: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+          ],
+        }),
+      ]),
+      errors: [
+        {
+          messageId: "environment",
+          data: { container: "app", key: "CACHE_SEED", value: "value sha256:3eb1bd43" },
+        },
+        {
+          messageId: "environment",
+          data: { container: "app", key: "UPLOADER", value: "value sha256:78314b11" },
+        },
       ],
     },
     {
@@ -89,7 +119,13 @@ testRule(FLP301, {
             - Name: DD_API_KEY
               Value: !Ref DatadogApiKey
 `,
-      errors: [{ messageId: "environment", data: { container: "dd-agent", key: "DD_API_KEY" }, line: 10 }],
+      errors: [
+        {
+          messageId: "environment",
+          data: { container: "dd-agent", key: "DD_API_KEY", value: "value known at deploy time" },
+          line: 10,
+        },
+      ],
     },
   ],
 });

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
-import { createTwoFilesPatch } from "diff";
-import { applyGate, type GateOptions } from "../../fix/index.js";
+import { applyGate, type GateOptions, gateDiff } from "../../fix/index.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { emit, note, processStreams, refuseInputAsOutput, type Streams } from "../io.js";
 import { addFormatOption, addMaxSizeOption, addOutputOption, collectList } from "../options.js";
@@ -86,10 +85,7 @@ export async function runFix(file: string, opts: FixCommandOptions, streams: Str
     return ExitCode.ok;
   }
   if (format === "diff") {
-    const patch = result.changed
-      ? createTwoFilesPatch(doc.file, doc.file, doc.text, result.text, "", "gated")
-      : "";
-    await emit(patch, { output: opts.output, text: false }, streams);
+    await emit(gateDiff(doc, result), { output: opts.output, text: false }, streams);
   } else if (format === "json") {
     const report = {
       file: doc.file,

@@ -4,7 +4,7 @@ import {
   type FailOn,
   type Finding,
   type LintFileResult,
-  lintDocument,
+  lintResult,
   parseSeverity,
   parseSuppression,
   rules,
@@ -132,12 +132,7 @@ export function lintAll(
   disable: readonly string[],
   suppressions: readonly Suppression[] = [],
 ): LintFileResult[] {
-  const results: LintFileResult[] = loaded.documents.map((doc) => ({
-    file: doc.file,
-    text: doc.text,
-    format: doc.format,
-    findings: lintDocument(doc, { disable, suppressions }),
-  }));
+  const results: LintFileResult[] = loaded.documents.map((doc) => lintResult(doc, { disable, suppressions }));
   for (const error of loaded.errors) {
     results.push({
       file: error.file,

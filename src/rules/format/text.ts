@@ -4,6 +4,7 @@
  * the TTY, NO_COLOR and --no-color), so the same call gives stable text in tests and pipes.
  */
 import { createColors } from "picocolors";
+import { maskSecretsInText, type SecretSpan, secretSpanAt } from "../../model/index.js";
 import { compareByPosition, countBySeverity } from "../engine.js";
 import type { Finding, LintFileResult, Severity } from "../types.js";
 
@@ -16,9 +17,19 @@ export interface TextOptions {
   readonly fixHints?: boolean;
 }
 
-/** Lines of `text` as an array, computed once per file. */
-function lines(text: string | undefined): readonly string[] | undefined {
-  return text === undefined ? undefined : text.split(/\r?\n/);
+/**
+ * Lines of `text` as an array, computed once per file. The text should come masked (`lintResult`); the
+ * values FLP301 located are masked here again, for results a caller built from the raw text.
+ */
+function lines(text: string | undefined, findings: readonly Finding[]): readonly string[] | undefined {
+  if (text === undefined) return undefined;
+  const spans: SecretSpan[] = [];
+  for (const f of findings) {
+    const span = f.ruleId === "FLP301" ? secretSpanAt(text, f.location) : undefined;
+    if (span !== undefined) spans.push(span);
+  }
+  const shown = spans.length === 0 ? text : maskSecretsInText(text, { spans, values: [] });
+  return shown.split(/\r?\n/);
 }
 
 function plural(n: number, word: string): string {
@@ -42,7 +53,7 @@ export function formatText(results: readonly LintFileResult[], options: TextOpti
       continue;
     }
     if (r.findings.length === 0) continue;
-    const src = lines(r.text);
+    const src = lines(r.text, r.findings);
     out.push(c.bold(r.file) + (r.format ? c.dim(` (${r.format})`) : ""));
     const sorted = [...r.findings].sort(compareByPosition);
     const width = String(Math.max(...sorted.map((f) => f.location.line))).length;
