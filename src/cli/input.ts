@@ -1,10 +1,9 @@
 /**
- * Reading what the user named, in bounded time and memory: a regular file, a pipe (`-`, `<(…)`), or the
- * task-definition files of a directory. Devices are refused (`/dev/zero` never ends), every input is capped
- * at `--max-size`, and inside a directory only regular files are read: a FIFO there would block forever.
+ * Reading what the user named, in bounded time and memory: a regular file or a pipe (`-`, `<(…)`). Devices
+ * are refused (`/dev/zero` never ends) and every input is capped at `--max-size`. Which files a directory or
+ * glob contributes is `walk.ts`'s job (it skips FIFOs there: one would block forever).
  */
-import { type FileHandle, open, readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { type FileHandle, open, stat } from "node:fs/promises";
 import { InputError, ioReason, UsageError } from "./errors.js";
 
 /**

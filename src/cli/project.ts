@@ -172,7 +172,9 @@ export function unusedConfigSuppressions(
   const file = shownPath(config.file);
   const findings: Finding[] = [];
   for (const entry of settings.configSuppressions) {
-    const covered = results.filter((r) => r.error === undefined && entry.covers(r.file)).flatMap((r) => r.findings);
+    const covered = results
+      .filter((r) => r.error === undefined && entry.covers(r.file))
+      .flatMap((r) => r.findings);
     if (unusedSuppressions([entry.suppression], covered).length === 0) continue;
     const s = entry.suppression;
     const at = locateConfigKey(config, ["suppress", entry.index]);

@@ -108,20 +108,45 @@ interface Walk {
   readonly out: Selection;
 }
 
-/** What a directory entry is once symbolic links are followed; `undefined` when that cannot be told. */
-async function kindOf(path: string, entry: Dirent): Promise<"file" | "directory" | string> {
+/** What kind of non-regular file this is, for the skip note. */
+function describe(info: {
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}): string {
+  const what = info.isFIFO()
+    ? "a FIFO"
+    : info.isSocket()
+      ? "a socket"
+      : info.isCharacterDevice()
+        ? "a character device"
+        : info.isBlockDevice()
+          ? "a block device"
+          : "something else";
+  return `${what}, not a regular file`;
+}
+
+/** What a directory entry is once symbolic links are followed: a file, a directory, or why it is neither. */
+async function kindOf(path: string, entry: Dirent): Promise<string> {
   if (entry.isFile()) return "file";
   if (entry.isDirectory()) return "directory";
-  if (!entry.isSymbolicLink()) return "not a regular file";
+  if (!entry.isSymbolicLink()) return describe(entry);
   try {
     const info = await stat(path);
-    return info.isFile() ? "file" : info.isDirectory() ? "directory" : "not a regular file";
+    return info.isFile() ? "file" : info.isDirectory() ? "directory" : describe(info);
   } catch (error) {
     return `cannot read: ${ioReason(error)}`;
   }
 }
 
-async function walk(walkState: Walk, dir: string, shown: string, rel: string, layers: Layer[]): Promise<void> {
+async function walk(
+  walkState: Walk,
+  dir: string,
+  shown: string,
+  rel: string,
+  layers: Layer[],
+): Promise<void> {
   // A link back up the tree would walk forever: each real directory is walked once.
   let real: string;
   try {
@@ -173,7 +198,8 @@ async function walkFrom(
   await walk({ accept, excluded: options.excluded, seen: new Set(), out }, absolute, shown, "", layers);
 }
 
-const hasDocumentExtension = (_rel: string, name: string) => DOCUMENT_EXTENSIONS.some((e) => name.endsWith(e));
+const hasDocumentExtension = (_rel: string, name: string) =>
+  DOCUMENT_EXTENSIONS.some((e) => name.endsWith(e));
 
 /** Whether an argument is a glob for the tool to expand (and not a file that happens to exist). */
 export function isGlob(arg: string): boolean {

@@ -100,7 +100,11 @@ export function locateConfigKey(
 }
 
 /** A located error about a valid-looking value the CLI cannot use (an unknown rule id). */
-export function configKeyError(loaded: LoadedConfig, path: readonly Segment[], detail: string): ConfigFileError {
+export function configKeyError(
+  loaded: LoadedConfig,
+  path: readonly Segment[],
+  detail: string,
+): ConfigFileError {
   const { line, column } = locateConfigKey(loaded, path);
   const key = path.reduce<string>(
     (out, seg) => (typeof seg === "number" ? `${out}[${seg}]` : out === "" ? seg : `${out}.${seg}`),

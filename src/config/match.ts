@@ -1,17 +1,20 @@
 /**
  * What a config's globs select. Every glob in a config (`include`, `exclude`, a suppression's `files`) is
- * relative to the config file's directory, so a config means the same from whichever directory the tool runs;
- * a file outside that directory matches none of them.
+ * relative to the config file's directory (`../` reaches above it), so a config means the same from whichever
+ * directory the tool runs.
  */
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import picomatch from "picomatch";
 import type { LoadedConfig } from "./find.js";
 import type { ConfigSuppression } from "./schema.js";
 
-/** `path` relative to the config's directory, with `/`, or `undefined` when it lies outside. */
+/**
+ * `path` relative to the config's directory, with `/` (`../services/a.json` for a config in `ci/`), or
+ * `undefined` when no relative path reaches it (another drive).
+ */
 export function relativeToConfig(loaded: LoadedConfig, path: string): string | undefined {
   const rel = relative(loaded.directory, resolve(path));
-  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return undefined;
+  if (rel === "" || isAbsolute(rel)) return undefined;
   return sep === "/" ? rel : rel.split(sep).join("/");
 }
 

@@ -145,7 +145,8 @@ export async function runCheck(
           : formatSarif(results, { srcRoot: process.cwd() });
     await emit(rendered, { output: options.output, text: false }, streams);
   }
-  if (options.quiet !== true) for (const n of skippedNotes(loaded.skipped, options.verbose === true)) note(streams, n);
+  if (options.quiet !== true)
+    for (const n of skippedNotes(loaded.skipped, options.verbose === true)) note(streams, n);
   if (loaded.errors.length > 0) return ExitCode.usage;
   return failsAt(allFindings(results), failOn) ? ExitCode.findings : ExitCode.ok;
 }

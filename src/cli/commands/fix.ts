@@ -1,12 +1,18 @@
 import type { Command } from "commander";
 import { createTwoFilesPatch } from "diff";
-import { applyGate, type GateOptions } from "../../fix/index.js";
 import { excludedBy, type LoadedConfig } from "../../config/index.js";
+import { applyGate, type GateOptions } from "../../fix/index.js";
 import { PREFLIGHT_CONTAINER_NAME } from "../../probe/contract.js";
 import { describeError } from "../boundary.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { emit, note, processStreams, refuseInputAsOutput, type Streams } from "../io.js";
-import { addFormatOption, addMaxSizeOption, addOutputOption, collectList, EXIT_CODES_HELP } from "../options.js";
+import {
+  addFormatOption,
+  addMaxSizeOption,
+  addOutputOption,
+  collectList,
+  EXIT_CODES_HELP,
+} from "../options.js";
 import { addConfigOptions, type ConfigFlags, projectConfig } from "../project.js";
 import { writeFileSafely } from "../safe-write.js";
 import { loadSingle } from "./lint-shared.js";
@@ -201,7 +207,10 @@ export function registerFix(program: Command, setExit: (code: number) => void): 
         "intrinsic; a document that is already gated comes back byte-identical. In templates it also turns " +
         "on the deployment circuit breaker with rollback.",
     )
-    .argument("<files...>", "task definition files (any supported format), each fixed on its own; - reads stdin")
+    .argument(
+      "<files...>",
+      "task definition files (any supported format), each fixed on its own; - reads stdin",
+    )
     .option(
       "--probe-image <image>",
       "image of the probe container (default: the config's fix.probeImage; needed unless the file has a preflight)",

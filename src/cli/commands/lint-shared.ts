@@ -1,5 +1,6 @@
 /** What `lint` and `check` share: reading the documents and judging findings against `--fail-on`. */
 import type { Command } from "commander";
+import type { LoadedConfig } from "../../config/index.js";
 import {
   type FailOn,
   type Finding,
@@ -12,7 +13,6 @@ import {
   SuppressionError,
 } from "../../rules/index.js";
 import { parseText, TaskDefError, type TaskDefinitionDocument } from "../../taskdef/index.js";
-import type { LoadedConfig } from "../../config/index.js";
 import { InputError, UsageError } from "../errors.js";
 import { DEFAULT_MAX_SIZE, type FileIdentity, type InputText, readInput } from "../input.js";
 import { addColorOptions, addMaxSizeOption, collect, collectList } from "../options.js";
@@ -61,7 +61,8 @@ async function readOne(file: string, maxSize: number, read: FileIdentity[]): Pro
 }
 
 /** Words a task definition in any format we read has; a found file without them that fails to parse is not one. */
-const TASK_DEFINITION_MARKS = /containerDefinitions|AWS::ECS::TaskDefinition|"image"\s*:|container_definitions/i;
+const TASK_DEFINITION_MARKS =
+  /containerDefinitions|AWS::ECS::TaskDefinition|"image"\s*:|container_definitions/i;
 
 /**
  * Why a found (not named) file is skipped rather than reported, or `undefined` when its error stands: a file
@@ -201,11 +202,16 @@ export interface LintRun {
  * config found and merged, the files selected and loaded. Linting is left to the caller, after it has refused
  * an output path that is one of the inputs.
  */
-export async function prepareLint(args: readonly string[], flags: LintFlags, command: string): Promise<LintRun> {
+export async function prepareLint(
+  args: readonly string[],
+  flags: LintFlags,
+  command: string,
+): Promise<LintRun> {
   const flagFailOn = flags.failOn === undefined ? undefined : parseFailOn(flags.failOn);
   const disable = parseDisable(flags.disable);
   const suppressions = parseSuppressions(flags.suppress);
-  if (flags.quiet === true && flags.verbose === true) throw new UsageError("--quiet and --verbose contradict each other");
+  if (flags.quiet === true && flags.verbose === true)
+    throw new UsageError("--quiet and --verbose contradict each other");
   const config = projectConfig(flags);
   const { selection, fromInclude } = await selectFiles(args, config, command);
   const settings = lintSettings(config, { disable, suppressions }, fromInclude);

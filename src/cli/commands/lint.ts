@@ -55,12 +55,16 @@ export async function runLint(
   let rendered: string;
   if (options.format === "text") {
     const findings = findingsText(results, { color, source: options.source, quiet: options.quiet });
-    rendered = options.quiet === true ? findings : [findings, summaryLine(results)].filter((p) => p !== "").join("\n\n");
+    rendered =
+      options.quiet === true
+        ? findings
+        : [findings, summaryLine(results)].filter((p) => p !== "").join("\n\n");
   } else if (options.format === "json") rendered = formatJson(results);
   else if (options.format === "github") rendered = formatGithub(results, { srcRoot: process.cwd() });
   else rendered = formatSarif(results, { srcRoot: process.cwd() });
   await emit(rendered, { output: options.output, text: options.format === "text", color }, streams);
-  if (options.quiet !== true) for (const n of skippedNotes(loaded.skipped, options.verbose === true)) note(streams, n);
+  if (options.quiet !== true)
+    for (const n of skippedNotes(loaded.skipped, options.verbose === true)) note(streams, n);
   if (loaded.errors.length > 0) return ExitCode.usage;
   return failsAt(allFindings(results), failOn) ? ExitCode.findings : ExitCode.ok;
 }

@@ -51,7 +51,8 @@ export async function runPlan(
     rendered = plans.map((p) => render(p.plan)).join(options.format === "text" ? "\n" : "");
   }
   await emit(rendered, { output: options.output, text: options.format !== "json" }, streams);
-  if (options.quiet !== true) for (const n of skippedNotes(loaded.skipped, options.verbose === true)) note(streams, n);
+  if (options.quiet !== true)
+    for (const n of skippedNotes(loaded.skipped, options.verbose === true)) note(streams, n);
   return ExitCode.ok;
 }
 

@@ -34,7 +34,11 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
-function command(name: string, properties: Readonly<Record<string, string | number>>, message: string): string {
+function command(
+  name: string,
+  properties: Readonly<Record<string, string | number>>,
+  message: string,
+): string {
   const props = Object.entries(properties)
     .map(([k, v]) => `${k}=${escapeProperty(String(v))}`)
     .join(",");
