@@ -86,7 +86,9 @@ describe("lint", () => {
     expect(unknownRule.stderr).toContain("unknown rule id FLP999");
     const badFormat = cli(["lint", "examples/seed/before.json", "-f", "xml"]);
     expect(badFormat.code).toBe(2);
-    expect(badFormat.stderr).toContain("argument 'xml' is invalid. Allowed choices are text, json, sarif, github.");
+    expect(badFormat.stderr).toContain(
+      "argument 'xml' is invalid. Allowed choices are text, json, sarif, github.",
+    );
     expect(badFormat.stderr).toContain("usage: firelens-preflight lint [options] [files...]");
   });
 

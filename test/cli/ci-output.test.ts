@@ -16,7 +16,7 @@ const AFTER = "examples/seed/after.json";
 const SUPPRESS = "FLP202[log-router]=upgrade planned with the Q3 platform work";
 
 /** GitHub's runner reverses the escaping in this order (actions/runner ActionCommand.Unescape*). */
-function unescape(text: string): string {
+function githubUnescape(text: string): string {
   return text
     .replace(/%2C/g, ",")
     .replace(/%3A/g, ":")
@@ -28,9 +28,13 @@ function unescape(text: string): string {
 describe("summary line and --quiet", () => {
   it("ends lint and check text with counts by severity, files and suppressed", () => {
     const lint = cli(["lint", BEFORE, AFTER, "--suppress", SUPPRESS]);
-    expect(lint.stdout.trimEnd().split("\n").at(-1)).toBe("2 errors, 1 warning, 0 notes in 2 files; 2 suppressed");
+    expect(lint.stdout.trimEnd().split("\n").at(-1)).toBe(
+      "2 errors, 1 warning, 0 notes in 2 files; 2 suppressed",
+    );
     const check = cli(["check", AFTER]);
-    expect(check.stdout.trimEnd().split("\n").at(-1)).toBe("0 errors, 2 warnings, 0 notes in 1 file; 0 suppressed");
+    expect(check.stdout.trimEnd().split("\n").at(-1)).toBe(
+      "0 errors, 2 warnings, 0 notes in 1 file; 0 suppressed",
+    );
   });
 
   it("--quiet prints the findings that need attention and nothing else", () => {
@@ -52,10 +56,10 @@ describe("--format github", () => {
       fc.property(fc.string({ unit: "binary" }), (s) => {
         const p = escapeProperty(s);
         expect(p).not.toMatch(/[\r\n:,]/);
-        expect(unescape(p)).toBe(s);
+        expect(githubUnescape(p)).toBe(s);
         const d = escapeData(s);
         expect(d).not.toMatch(/[\r\n]/);
-        expect(unescape(d)).toBe(s);
+        expect(githubUnescape(d)).toBe(s);
       }),
     );
   });
@@ -78,7 +82,9 @@ describe("--format github", () => {
     const dir = mkdtempSync(join(tmpdir(), "flp-gh-"));
     writeFileSync(join(dir, "a,b:c.json"), readFileSync(AFTER));
     const run = cli(["lint", "a,b:c.json", "-f", "github", "--disable", "FLP212"], undefined, dir);
-    expect(run.stdout).toMatch(/^::warning file=a%2Cb%3Ac\.json,line=12,col=7,endLine=12,title=FLP202::Router/);
+    expect(run.stdout).toMatch(
+      /^::warning file=a%2Cb%3Ac\.json,line=12,col=7,endLine=12,title=FLP202::Router/,
+    );
     const severity = join(dir, "firelens-preflight.config.json");
     writeFileSync(severity, '{ "rules": { "severity": { "FLP202": "note" } } }');
     const notes = cli(["lint", "a,b:c.json", "-f", "github", "--disable", "FLP212"], undefined, dir);
@@ -87,12 +93,16 @@ describe("--format github", () => {
 });
 
 describe("exit codes", () => {
-  const documented = /Exit codes: 0 clean; 1 findings at or above --fail-on; 2 bad input, output, usage or config file; 3 internal error/;
+  const documented =
+    /Exit codes: 0 clean; 1 findings at or above --fail-on; 2 bad input, output, usage or config file; 3 internal error/;
 
   it("are documented in check's and lint's --help and in README", () => {
-    for (const command of ["check", "lint", "fix"]) expect(cli([command, "--help"]).stdout.replace(/\s+/g, " ")).toMatch(documented);
+    for (const command of ["check", "lint", "fix"])
+      expect(cli([command, "--help"]).stdout.replace(/\s+/g, " ")).toMatch(documented);
     const readme = readFileSync("README.md", "utf8");
-    const check = readme.slice(readme.indexOf("### `check"), readme.indexOf("### `lint")).replace(/\s+/g, " ");
+    const check = readme
+      .slice(readme.indexOf("### `check"), readme.indexOf("### `lint"))
+      .replace(/\s+/g, " ");
     expect(check).toContain(
       "Exit codes: `0` clean; `1` findings at or above `--fail-on`; `2` bad input, output, usage or config file; `3` internal error.",
     );

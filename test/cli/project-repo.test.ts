@@ -5,7 +5,15 @@
  * Everything goes through the built CLI, as a CI step would run it.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -103,7 +111,15 @@ const READ = [
   "services/web/taskdef.yaml",
   "stacks/app/template.yaml",
 ];
-const NEVER = ["task.local.json", "scratch.yaml", "legacy/", "generated/", "node_modules", "cdk.out", "loop/"];
+const NEVER = [
+  "task.local.json",
+  "scratch.yaml",
+  "legacy/",
+  "generated/",
+  "node_modules",
+  "cdk.out",
+  "loop/",
+];
 
 function summary(report: Report): Record<string, string[]> {
   return Object.fromEntries(
@@ -122,7 +138,9 @@ describe("a repository with a config file, .gitignore files and every kind of su
     const run = cli(["check", "-f", "json", "--verbose"], undefined, repo);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as Report;
-    expect(report.files.map((f) => f.file).sort()).toEqual([...READ, "firelens-preflight.config.yaml"].sort());
+    expect(report.files.map((f) => f.file).sort()).toEqual(
+      [...READ, "firelens-preflight.config.yaml"].sort(),
+    );
     expect(summary(report)).toEqual({
       "services/api/gated.json": ["FLP202[log-router] warning", "FLP212[app] warning"],
       "services/api/task.json": [
@@ -162,7 +180,9 @@ describe("a repository with a config file, .gitignore files and every kind of su
     expect(run.stdout).toContain(
       "services/api/task.json:54:7  suppressed  FLP201  Container 'app' logs through the essential FireLens router 'log-router' and nothing verifies that path before it starts: a router crash on the first flush stops the task after it took traffic. (reason: the gate lands with the Q3 platform work)",
     );
-    expect(run.stderr).toMatch(/^note: skipped \d+ files that are not task definitions \(--verbose lists them\)\n$/);
+    expect(run.stderr).toMatch(
+      /^note: skipped \d+ files that are not task definitions \(--verbose lists them\)\n$/,
+    );
     for (const never of NEVER) expect(run.stdout + run.stderr).not.toContain(never);
   });
 
@@ -187,17 +207,21 @@ describe("a repository with a config file, .gitignore files and every kind of su
     const results = sarif.runs[0]?.results ?? [];
     const suppressed = results
       .filter((r) => r.suppressions !== undefined)
-      .map((r) => `${r.locations[0]?.physicalLocation.artifactLocation.uri} ${r.ruleId}: ${r.suppressions?.[0]?.justification}`);
+      .map(
+        (r) =>
+          `${r.locations[0]?.physicalLocation.artifactLocation.uri} ${r.ruleId}: ${r.suppressions?.[0]?.justification}`,
+      );
     expect(suppressed.sort()).toEqual([
       "services/api/task.json FLP201: the gate lands with the Q3 platform work",
       "services/web/taskdef.yaml FLP203: pinned by digest in the CD pipeline",
       "stacks/app/template.yaml FLP203: the digest is pinned by the release pipeline",
     ]);
-    expect(results.filter((r) => r.ruleId === "FLP302").map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri).sort()).toEqual([
-      "firelens-preflight.config.yaml",
-      "services/web/taskdef.yaml",
-      "stacks/app/template.yaml",
-    ]);
+    expect(
+      results
+        .filter((r) => r.ruleId === "FLP302")
+        .map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri)
+        .sort(),
+    ).toEqual(["firelens-preflight.config.yaml", "services/web/taskdef.yaml", "stacks/app/template.yaml"]);
   });
 
   it("applies a file-keyed config suppression to a file named alone, without judging the others unused", () => {
@@ -207,7 +231,9 @@ describe("a repository with a config file, .gitignore files and every kind of su
     expect(summary(report)["services/api/task.json"]).toContain(
       "FLP201[app] suppressed: the gate lands with the Q3 platform work",
     );
-    const none = JSON.parse(cli(["check", "services/api/task.json", "-f", "json", "--no-config"], undefined, repo).stdout) as Report;
+    const none = JSON.parse(
+      cli(["check", "services/api/task.json", "-f", "json", "--no-config"], undefined, repo).stdout,
+    ) as Report;
     expect(summary(none)["services/api/task.json"]).toContain("FLP201[app] error");
   });
 

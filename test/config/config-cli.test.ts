@@ -71,7 +71,11 @@ describe("config file on the command line", () => {
   });
 
   it.each([
-    ["firelens-preflight.config.yaml", "failOn: loud\n", "firelens-preflight.config.yaml:1:9: failOn: expected"],
+    [
+      "firelens-preflight.config.yaml",
+      "failOn: loud\n",
+      "firelens-preflight.config.yaml:1:9: failOn: expected",
+    ],
     [
       "firelens-preflight.config.yaml",
       "rules:\n  disable: [FLP999]\n",
@@ -102,7 +106,10 @@ describe("config file on the command line", () => {
   });
 
   it("plan takes its files from include too", () => {
-    const dir = project({ "firelens-preflight.config.json": '{ "include": ["*.json"] }', "after.json": AFTER });
+    const dir = project({
+      "firelens-preflight.config.json": '{ "include": ["*.json"] }',
+      "after.json": AFTER,
+    });
     const run = cli(["plan", "-f", "json"], undefined, dir);
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as { file: string }[]).map((p) => p.file)).toEqual(["after.json"]);
@@ -117,7 +124,11 @@ describe("config file on the command line", () => {
     const run = cli(["fix", "before.json", "-f", "json"], undefined, dir);
     expect(run.code).toBe(0);
     const doc = JSON.parse((JSON.parse(run.stdout) as { document: string }).document) as {
-      containerDefinitions: { name: string; image: string; environment?: { name: string; value: string }[] }[];
+      containerDefinitions: {
+        name: string;
+        image: string;
+        environment?: { name: string; value: string }[];
+      }[];
     };
     const gate = doc.containerDefinitions.find((c) => c.name === "gate");
     expect(gate?.image).toBe("registry.example.com/probe:7");
