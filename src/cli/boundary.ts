@@ -5,6 +5,7 @@
  */
 import { constants } from "node:os";
 import { type Command, CommanderError } from "commander";
+import { ConfigFileError } from "../config/index.js";
 import { DiagnoseInputError } from "../diagnose/index.js";
 import { FixError } from "../fix/index.js";
 import { ScenarioError, SimulationInputError } from "../simulate/index.js";
@@ -58,6 +59,7 @@ export function describeError(error: unknown, active: Command | undefined): Outc
   if (
     error instanceof InputError ||
     error instanceof OutputError ||
+    error instanceof ConfigFileError ||
     error instanceof TaskDefError ||
     error instanceof ScenarioError ||
     error instanceof SimulationInputError

@@ -1,10 +1,9 @@
 /**
- * Reading what the user named, in bounded time and memory: a regular file, a pipe (`-`, `<(…)`), or the
- * task-definition files of a directory. Devices are refused (`/dev/zero` never ends), every input is capped
- * at `--max-size`, and inside a directory only regular files are read: a FIFO there would block forever.
+ * Reading what the user named, in bounded time and memory: a regular file or a pipe (`-`, `<(…)`). Devices
+ * are refused (`/dev/zero` never ends) and every input is capped at `--max-size`. Which files a directory or
+ * glob contributes is `walk.ts`'s job (it skips FIFOs there: one would block forever).
  */
-import { type FileHandle, open, readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { type FileHandle, open, stat } from "node:fs/promises";
 import { InputError, ioReason, UsageError } from "./errors.js";
 
 /**
@@ -137,46 +136,5 @@ export async function readInput(pathOrDash: string, maxSize: number): Promise<In
     throw new InputError(file, `cannot read: ${ioReason(error)}`);
   } finally {
     await handle.close();
-  }
-}
-
-export interface DirectoryEntry {
-  readonly file: string;
-  /** Set when the entry is skipped: why, for a note. */
-  readonly skip?: string;
-}
-
-/**
- * The files of a directory with one of `extensions`, sorted, not recursive. Anything that is not a regular
- * file once symbolic links are followed (a FIFO, a socket, a dangling link, a sub-directory named `x.json`)
- * comes back with `skip` set, so the caller notes it instead of blocking on it.
- */
-export async function listDirectory(dir: string, extensions: readonly string[]): Promise<DirectoryEntry[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (error) {
-    throw new InputError(dir, `cannot read directory: ${ioReason(error)}`);
-  }
-  const entries: DirectoryEntry[] = [];
-  for (const name of names.filter((n) => extensions.some((e) => n.endsWith(e))).sort()) {
-    const file = join(dir, name);
-    try {
-      const info = await stat(file);
-      entries.push(info.isFile() ? { file } : { file, skip: `${kindOf(info)}, not a regular file` });
-    } catch (error) {
-      entries.push({ file, skip: `cannot read: ${ioReason(error)}` });
-    }
-  }
-  return entries;
-}
-
-/** Whether `path` is a directory (false for anything that cannot be stat'ed: reading it will say why). */
-export async function isDirectory(path: string): Promise<boolean> {
-  if (path === "-") return false;
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
   }
 }

@@ -53,8 +53,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
       "  firelens-preflight check task-definition.json    a task definition in any supported format\n" +
       "  aws ecs describe-task-definition --task-definition <family> | firelens-preflight check -\n" +
       "  firelens-preflight fix task-definition.json --probe-image <image> --dry-run\n\n" +
-      "Exit codes: 0 clean, 1 findings at or above --fail-on (or a failed probe), 2 bad input, output or usage, " +
-      "3 internal error.",
+      "Exit codes: 0 clean, 1 findings at or above --fail-on (or a failed probe), 2 bad input, output, usage or " +
+      "config file, 3 internal error.\n\n" +
+      "Config: firelens-preflight.config.{json,yaml,yml} or a package.json key, the nearest from the working " +
+      "directory up to the repository root (--config <file>, --no-config); see README, Configuration.",
   );
   return program;
 }

@@ -5,8 +5,8 @@
  * Two config files in one directory are an error: which one would win is not obvious.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { ConfigFileError, parseConfigText } from "./load.js";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { ConfigFileError, locateKey, parseConfigText, type Segment } from "./load.js";
 import type { ProjectConfig } from "./schema.js";
 
 export const CONFIG_FILE_NAMES = [
@@ -22,11 +22,22 @@ export interface LoadedConfig {
   /** Its directory: globs in the config are relative to it. */
   readonly directory: string;
   readonly config: ProjectConfig;
+  /** The file's text, to locate its keys in messages. */
+  readonly text: string;
+  /** Where the config sits in that text: `[]`, or `["firelens-preflight"]` in a package.json. */
+  readonly base: readonly string[];
+}
+
+/** A path for messages: relative to the working directory when below it, else absolute. */
+function shown(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? file : rel;
 }
 
 /** Read one named config file (`--config`): a config file, or a package.json with the key. */
-export function loadConfigFile(path: string): LoadedConfig {
-  const file = resolve(path);
+export function loadConfigFile(given: string): LoadedConfig {
+  const file = resolve(given);
+  const path = shown(file);
   let text: string;
   try {
     if (!statSync(file).isFile()) throw new Error("is not a regular file");
@@ -40,12 +51,8 @@ export function loadConfigFile(path: string): LoadedConfig {
           : String(e);
     throw new ConfigFileError(path, 1, 1, "", `cannot read the config: ${why}`);
   }
-  const isPackage = file.endsWith("package.json");
-  return {
-    file,
-    directory: dirname(file),
-    config: parseConfigText(text, path, isPackage ? [PACKAGE_JSON_KEY] : []),
-  };
+  const base = basename(file) === "package.json" ? [PACKAGE_JSON_KEY] : [];
+  return { file, directory: dirname(file), config: parseConfigText(text, path, base), text, base };
 }
 
 function packageKey(dir: string): string | undefined {
@@ -69,7 +76,7 @@ export function findConfig(cwd: string): LoadedConfig | undefined {
     if (pkg !== undefined) candidates.push(pkg);
     if (candidates.length > 1) {
       throw new ConfigFileError(
-        candidates[1] as string,
+        shown(candidates[1] as string),
         1,
         1,
         "",
@@ -82,4 +89,26 @@ export function findConfig(cwd: string): LoadedConfig | undefined {
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+/** Where a key of a loaded config is written (`["suppress", 2]`), with the file's position conventions. */
+export function locateConfigKey(
+  loaded: LoadedConfig,
+  path: readonly Segment[],
+): { line: number; column: number; offset: number; length: number } {
+  return locateKey(loaded.text, [...loaded.base, ...path]);
+}
+
+/** A located error about a valid-looking value the CLI cannot use (an unknown rule id). */
+export function configKeyError(
+  loaded: LoadedConfig,
+  path: readonly Segment[],
+  detail: string,
+): ConfigFileError {
+  const { line, column } = locateConfigKey(loaded, path);
+  const key = path.reduce<string>(
+    (out, seg) => (typeof seg === "number" ? `${out}[${seg}]` : out === "" ? seg : `${out}.${seg}`),
+    "",
+  );
+  return new ConfigFileError(shown(loaded.file), line, column, key, detail);
 }

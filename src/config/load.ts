@@ -24,7 +24,7 @@ export class ConfigFileError extends Error {
 /** Aliases a config file may use; a handful is plenty, thousands are an attack (YAML "billion laughs"). */
 const MAX_ALIASES = 100;
 
-type Segment = string | number;
+export type Segment = string | number;
 
 /** The node at `path`; with `keyItself`, the key of the last step rather than its value. */
 function nodeAt(root: Node | null, path: readonly Segment[], keyItself: boolean): Node | null {
@@ -53,6 +53,19 @@ function dotted(path: readonly Segment[]): string {
     (out, seg) => (typeof seg === "number" ? `${out}[${seg}]` : out === "" ? seg : `${out}.${seg}`),
     "",
   );
+}
+
+/** Where a key of a config text is written (1-based), for messages about a valid entry (an unused suppression). */
+export function locateKey(
+  text: string,
+  path: readonly Segment[],
+): { line: number; column: number; offset: number; length: number } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const range = nodeAt(doc.contents, path, false)?.range;
+  const offset = range?.[0] ?? 0;
+  const { line, col } = lines.linePos(offset);
+  return { line, column: col, offset, length: Math.max(0, (range?.[1] ?? offset) - offset) };
 }
 
 /**

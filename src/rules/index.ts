@@ -25,6 +25,7 @@ export {
   unusedSuppressions,
   worstSeverity,
 } from "./engine.js";
+export { escapeData, escapeProperty, formatGithub, type GithubOptions } from "./format/github.js";
 export { formatJson, type JsonOptions } from "./format/json.js";
 export { formatSarif, SARIF_SCHEMA_URI, type SarifOptions } from "./format/sarif.js";
 export { formatText, type TextOptions } from "./format/text.js";

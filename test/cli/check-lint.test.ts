@@ -25,10 +25,15 @@ describe("check", () => {
     );
   });
 
-  it("checks every task definition in a directory and skips the other files with a note", () => {
+  it("checks every task definition in a directory and below, and skips the other files with one note", () => {
     const run = cli(["check", "examples/seed"]);
     expect(run.stdout).toContain("examples/seed/before.json (ECS RegisterTaskDefinition JSON)");
-    expect(run.stdout).toContain("note: examples/seed/scenario.yaml: skipped (not a task definition)");
+    expect(run.stderr).toBe("note: skipped 3 files that are not task definitions (--verbose lists them)\n");
+    const verbose = cli(["check", "examples/seed", "--verbose"]);
+    expect(verbose.stderr).toContain("note: examples/seed/scenario.yaml: skipped (not a task definition)");
+    expect(verbose.stderr).toContain(
+      "note: examples/seed/incident/describe-tasks.json: skipped (not a task definition)",
+    );
   });
 
   it("reads stdin and reports the detected format", () => {
@@ -81,7 +86,9 @@ describe("lint", () => {
     expect(unknownRule.stderr).toContain("unknown rule id FLP999");
     const badFormat = cli(["lint", "examples/seed/before.json", "-f", "xml"]);
     expect(badFormat.code).toBe(2);
-    expect(badFormat.stderr).toContain("argument 'xml' is invalid. Allowed choices are text, json, sarif.");
+    expect(badFormat.stderr).toContain(
+      "argument 'xml' is invalid. Allowed choices are text, json, sarif, github.",
+    );
     expect(badFormat.stderr).toContain("usage: firelens-preflight lint [options] [files...]");
   });
 

@@ -58,7 +58,7 @@ describe("usage errors", () => {
     const run = cli(["plan", AFTER, "-f", "svg"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("Allowed choices are text, mermaid, dot, json.");
-    expect(run.stderr).toContain("usage: firelens-preflight plan [options] <files...>");
+    expect(run.stderr).toContain("usage: firelens-preflight plan [options] [files...]");
   });
 
   it("help and version exit 0", () => {

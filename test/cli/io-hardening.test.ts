@@ -148,10 +148,10 @@ describe("inputs", () => {
     copyFileSync(SEED, join(d, "task.json"));
     execFileSync("mkfifo", [join(d, "pipe.json")]);
     const started = Date.now();
-    const run = cli(["check", d]);
+    const run = cli(["check", d, "--verbose"]);
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain(`note: ${join(d, "pipe.json")}: skipped (a FIFO, not a regular file)`);
+    expect(run.stderr).toContain(`note: ${join(d, "pipe.json")}: skipped (a FIFO, not a regular file)`);
     expect(run.stdout).toContain("FLP201");
   });
 

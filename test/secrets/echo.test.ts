@@ -185,7 +185,7 @@ describe.each(Object.entries(files) as Array<[keyof typeof files, string]>)(
     it.each(["check", "lint"])(
       "%s in text, JSON and SARIF masks the values FLP301 names by key",
       (command) => {
-        for (const format of ["text", "json", "sarif"]) {
+        for (const format of ["text", "json", "sarif", "github"]) {
           const report = join(dir, `${kind}-${command}.${format}`);
           const printed = expectNoLeak(`${command} -f ${format}`, cli([command, "-f", format, file]));
           const written = expectNoLeak(

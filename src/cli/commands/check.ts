@@ -1,31 +1,20 @@
 import type { Command } from "commander";
 import pc from "picocolors";
 import { buildStartupPlan } from "../../plan/index.js";
-import { failsAt, formatJson, formatSarif, formatText } from "../../rules/index.js";
+import { failsAt, formatGithub, formatJson, formatSarif, type LintFileResult } from "../../rules/index.js";
 import { describeFormat, type TaskDefinitionDocument } from "../../taskdef/index.js";
 import { ExitCode } from "../errors.js";
 import { emit, note, processStreams, refuseInputAsOutput, type Streams, wantsColor } from "../io.js";
-import { addFormatOption, addOutputOption } from "../options.js";
-import {
-  addLintOptions,
-  allFindings,
-  lintAll,
-  loadAll,
-  parseDisable,
-  parseFailOn,
-  parseSuppressions,
-} from "./lint-shared.js";
+import { addFormatOption, addOutputOption, EXIT_CODES_HELP } from "../options.js";
+import { findingsText, skippedNotes, summaryLine } from "../report.js";
+import { addLintOptions, allFindings, type LintFlags, lintAll, prepareLint } from "./lint-shared.js";
 
-const FORMATS = ["text", "json", "sarif"] as const;
+const FORMATS = ["text", "json", "sarif", "github"] as const;
 type CheckFormat = (typeof FORMATS)[number];
 
-export interface CheckOptions {
+export interface CheckOptions extends LintFlags {
   readonly format: CheckFormat;
   readonly output?: string;
-  readonly failOn: string;
-  readonly disable?: string[];
-  readonly suppress?: string[];
-  readonly maxSize?: number;
   readonly color?: boolean;
 }
 
@@ -107,43 +96,57 @@ function verdictLine(file: string, summaries: readonly StartupSummary[]): string
   return `${file}: ${verdicts.length === 0 ? "no task definition" : verdicts.join("; ")}`;
 }
 
+/** `check`'s text report: findings, startup order, verdicts, then the summary line last. */
+function checkText(
+  results: readonly LintFileResult[],
+  perDocument: readonly { doc: TaskDefinitionDocument; summaries: StartupSummary[] }[],
+  color: boolean,
+  quiet: boolean,
+): string {
+  const findings = findingsText(results, { color, quiet });
+  if (quiet) return findings;
+  const c = pc.createColors(color);
+  const out: string[] = findings === "" ? [] : [findings, ""];
+  if (perDocument.length > 0) out.push(c.bold("startup order"));
+  for (const { doc, summaries } of perDocument) {
+    out.push(
+      `  ${doc.file} (${describeFormat(doc.format)})`,
+      ...summaryLines(summaries).map((l) => `  ${l}`),
+    );
+  }
+  if (perDocument.length > 0) {
+    out.push("", c.bold("verdict"), ...perDocument.map((d) => `  ${verdictLine(d.doc.file, d.summaries)}`));
+    out.push("");
+  }
+  out.push(summaryLine(results));
+  return out.join("\n");
+}
+
 export async function runCheck(
   inputs: readonly string[],
   options: CheckOptions,
   streams: Streams,
 ): Promise<number> {
-  const failOn = parseFailOn(options.failOn);
-  const disable = parseDisable(options.disable);
-  const suppressions = parseSuppressions(options.suppress);
-  const loaded = await loadAll(inputs, options.maxSize);
+  const { failOn, settings, loaded } = await prepareLint(inputs, options, "check");
   await refuseInputAsOutput("--output", options.output, loaded.read);
-  const results = lintAll(loaded, disable, suppressions);
+  const results = lintAll(loaded, settings);
   const perDocument = loaded.documents.map((doc) => ({ doc, summaries: startupSummaries(doc) }));
 
   if (options.format === "text") {
     const color = options.output === undefined && wantsColor(streams.stdout, options.color);
-    const c = pc.createColors(color);
-    const out: string[] = [formatText(results, { color }).trimEnd(), ""];
-    if (perDocument.length > 0) out.push(c.bold("startup order"));
-    for (const { doc, summaries } of perDocument) {
-      out.push(
-        `  ${doc.file} (${describeFormat(doc.format)})`,
-        ...summaryLines(summaries).map((l) => `  ${l}`),
-      );
-    }
-    for (const s of loaded.skipped) out.push(`note: ${s.file}: skipped (${s.why})`);
-    if (perDocument.length > 0) {
-      out.push("", c.bold("verdict"), ...perDocument.map((d) => `  ${verdictLine(d.doc.file, d.summaries)}`));
-    }
-    await emit(out.join("\n"), { output: options.output, text: true, color }, streams);
+    const text = checkText(results, perDocument, color, options.quiet === true);
+    await emit(text, { output: options.output, text: true, color }, streams);
   } else {
     const rendered =
       options.format === "json"
         ? formatJson(results, { extra: { startup: perDocument.flatMap((d) => d.summaries) } })
-        : formatSarif(results, { srcRoot: process.cwd() });
+        : options.format === "github"
+          ? formatGithub(results, { srcRoot: process.cwd() })
+          : formatSarif(results, { srcRoot: process.cwd() });
     await emit(rendered, { output: options.output, text: false }, streams);
-    for (const s of loaded.skipped) note(streams, `note: ${s.file}: skipped (${s.why})`);
   }
+  if (options.quiet !== true)
+    for (const n of skippedNotes(loaded.skipped, options.verbose === true)) note(streams, n);
   if (loaded.errors.length > 0) return ExitCode.usage;
   return failsAt(allFindings(results), failOn) ? ExitCode.findings : ExitCode.ok;
 }
@@ -156,9 +159,12 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       "Check task definitions for the seed's hazard (an essential FireLens router whose first-flush crash " +
         "would take a task down after it was put in service), for what ECS would reject, and for known " +
         "crash-prone router versions; then summarise each task's startup order and what a router crash " +
-        "would stop. A directory checks every task-definition file in it.",
+        "would stop. A directory checks every task-definition file in it and below.",
     )
-    .argument("<inputs...>", "files or directories; - reads stdin");
+    .argument(
+      "[inputs...]",
+      "files, directories (walked recursively) or quoted globs; - reads stdin; none: the config's include",
+    );
   addFormatOption(command, FORMATS, "text");
   addOutputOption(command, "the report");
   addLintOptions(command)
@@ -167,7 +173,9 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       "\nExamples:\n" +
         "  firelens-preflight check task-definition.json\n" +
         "  aws ecs describe-task-definition --task-definition web | firelens-preflight check -\n" +
-        "  firelens-preflight check cdk.out --fail-on warning -f sarif -o results.sarif\n\n" +
+        "  firelens-preflight check cdk.out --fail-on warning -f sarif -o results.sarif\n" +
+        "  firelens-preflight check 'infra/**/*.json' -f github   annotations in a GitHub Actions log\n\n" +
+        EXIT_CODES_HELP +
         "For the full startup graph use `plan`; to add the gate, `fix`.",
     )
     .action(async (inputs: string[], opts: CheckOptions) => {

@@ -1,15 +1,25 @@
 import type { Command } from "commander";
+import { excludedBy, type LoadedConfig } from "../../config/index.js";
 import { applyGate, type GateOptions, gateDiff } from "../../fix/index.js";
+import { PREFLIGHT_CONTAINER_NAME } from "../../probe/contract.js";
+import { describeError } from "../boundary.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { emit, note, processStreams, refuseInputAsOutput, type Streams } from "../io.js";
-import { addFormatOption, addMaxSizeOption, addOutputOption, collectList } from "../options.js";
+import {
+  addFormatOption,
+  addMaxSizeOption,
+  addOutputOption,
+  collectList,
+  EXIT_CODES_HELP,
+} from "../options.js";
+import { addConfigOptions, type ConfigFlags, projectConfig } from "../project.js";
 import { writeFileSafely } from "../safe-write.js";
 import { loadSingle } from "./lint-shared.js";
 
 const FORMATS = ["document", "diff", "json"] as const;
 type FixFormat = (typeof FORMATS)[number];
 
-export interface FixCommandOptions {
+export interface FixCommandOptions extends ConfigFlags {
   readonly probeImage?: string;
   readonly name?: string;
   readonly gate?: string[];
@@ -53,8 +63,8 @@ function gateOptions(opts: FixCommandOptions): GateOptions {
   };
 }
 
-export async function runFix(file: string, opts: FixCommandOptions, streams: Streams): Promise<number> {
-  const format: FixFormat = opts.dryRun === true ? "diff" : opts.format;
+/** Flag combinations that cannot work, refused before any file is read. */
+function checkUsage(files: readonly string[], opts: FixCommandOptions, format: FixFormat): void {
   if (opts.dryRun === true && opts.format !== "document" && opts.format !== "diff") {
     throw new UsageError(`--dry-run prints a diff; it cannot be combined with --format ${opts.format}`);
   }
@@ -65,9 +75,48 @@ export async function runFix(file: string, opts: FixCommandOptions, streams: Str
       `--write rewrites the file; --format ${format} only prints, so use one or the other`,
     );
   }
-  if (opts.write === true && file === "-") throw new UsageError("--write needs a file, not stdin");
+  if (opts.write === true && files.includes("-")) throw new UsageError("--write needs a file, not stdin");
   if (opts.force === true && opts.write !== true) throw new UsageError("--force only applies to --write");
+  if (files.filter((f) => f === "-").length > 1) throw new UsageError("stdin (-) can be read only once");
+  if (files.length > 1 && opts.output !== undefined) {
+    throw new UsageError(
+      "-o/--output takes one file's result; with several files use --write, --dry-run or --format json",
+    );
+  }
+  if (files.length > 1 && format === "document" && opts.write !== true) {
+    throw new UsageError(
+      "fix prints one gated document; with several files use --write, --dry-run or --format json",
+    );
+  }
+}
 
+/** The gate's settings: flags first, then the config's `fix` defaults, then the library's own. */
+function withConfigDefaults(opts: FixCommandOptions, config: LoadedConfig | undefined): FixCommandOptions {
+  const defaults = config?.config.fix ?? {};
+  return {
+    ...opts,
+    probeImage: opts.probeImage ?? defaults.probeImage,
+    name: opts.name ?? defaults.name ?? PREFLIGHT_CONTAINER_NAME,
+    timeout: opts.timeout ?? defaults.timeout,
+  };
+}
+
+interface FixReport {
+  readonly file: string;
+  readonly changed: boolean;
+  readonly reason?: string;
+  readonly changes: string[];
+  readonly notes: readonly string[];
+  readonly document: string;
+}
+
+/** Fixes one file: writes it, prints its diff or document, or returns its JSON report. */
+async function fixOne(
+  file: string,
+  opts: FixCommandOptions,
+  format: FixFormat,
+  streams: Streams,
+): Promise<FixReport | undefined> {
   const { doc, read } = await loadSingle(file, opts.maxSize);
   if (opts.output !== undefined) {
     await refuseInputAsOutput("--output", opts.output, read, "--write rewrites the input in place");
@@ -82,12 +131,14 @@ export async function runFix(file: string, opts: FixCommandOptions, streams: Str
       const written = await writeFileSafely(file, result.text, { force: opts.force });
       note(streams, `${doc.file}: written${written.file === file ? "" : ` (to ${written.file})`}`);
     }
-    return ExitCode.ok;
+    return undefined;
   }
   if (format === "diff") {
     await emit(gateDiff(doc, result), { output: opts.output, text: false }, streams);
-  } else if (format === "json") {
-    const report = {
+    return undefined;
+  }
+  if (format === "json") {
+    return {
       file: doc.file,
       changed: result.changed,
       ...(result.reason === undefined ? {} : { reason: result.reason }),
@@ -95,13 +146,50 @@ export async function runFix(file: string, opts: FixCommandOptions, streams: Str
       notes: result.notes,
       document: result.text,
     };
-    await emit(`${JSON.stringify(report, null, 2)}\n`, { output: opts.output, text: false }, streams);
-  } else {
-    // The document itself, byte for byte: never escaped or given a newline it did not have.
-    if (opts.output === undefined || opts.output === "-") streams.stdout.write(result.text);
-    else await emit(result.text, { output: opts.output, text: false }, streams);
   }
-  return ExitCode.ok;
+  // The document itself, byte for byte: never escaped or given a newline it did not have.
+  if (opts.output === undefined || opts.output === "-") streams.stdout.write(result.text);
+  else await emit(result.text, { output: opts.output, text: false }, streams);
+  return undefined;
+}
+
+/**
+ * Every file on its own (a pre-commit hook passes many): one that cannot be fixed is reported on stderr and
+ * the others still run; the exit code is the worst. A bug still ends the run, with its stack, as exit 3.
+ */
+export async function runFix(
+  files: readonly string[],
+  given: FixCommandOptions,
+  streams: Streams,
+): Promise<number> {
+  const format: FixFormat = given.dryRun === true ? "diff" : given.format;
+  checkUsage(files, given, format);
+  const config = projectConfig(given);
+  const opts = withConfigDefaults(given, config);
+  const excluded = config === undefined ? undefined : excludedBy(config);
+  const reports: FixReport[] = [];
+  let worst: number = ExitCode.ok;
+  for (const file of files) {
+    if (file !== "-" && excluded?.(file) === true) {
+      note(streams, `note: ${file}: skipped (excluded by the config)`);
+      continue;
+    }
+    try {
+      const report = await fixOne(file, opts, format, streams);
+      if (report !== undefined) reports.push(report);
+    } catch (error) {
+      const outcome = describeError(error, undefined);
+      if (files.length === 1 || outcome.code === ExitCode.internal) throw error;
+      if (outcome.message !== undefined) note(streams, `error: ${outcome.message}`);
+      worst = Math.max(worst, outcome.code);
+    }
+  }
+  if (format === "json" && given.write !== true) {
+    const body = files.length === 1 && reports[0] !== undefined ? reports[0] : reports;
+    if (files.length === 1 && reports.length === 0) return worst;
+    await emit(`${JSON.stringify(body, null, 2)}\n`, { output: given.output, text: false }, streams);
+  }
+  return worst;
 }
 
 export function registerFix(program: Command, setExit: (code: number) => void): Command {
@@ -115,16 +203,25 @@ export function registerFix(program: Command, setExit: (code: number) => void): 
         "intrinsic; a document that is already gated comes back byte-identical. In templates it also turns " +
         "on the deployment circuit breaker with rollback.",
     )
-    .argument("<file>", "task definition file (any supported format); - reads stdin")
-    .option("--probe-image <image>", "image of the probe container (needed unless the file already has one)")
-    .option("--name <name>", "name of the preflight container", "log-router-preflight")
+    .argument(
+      "<files...>",
+      "task definition files (any supported format), each fixed on its own; - reads stdin",
+    )
+    .option(
+      "--probe-image <image>",
+      "image of the probe container (default: the config's fix.probeImage; needed unless the file has a preflight)",
+    )
+    .option(
+      "--name <name>",
+      `name of the preflight container (default: the config's fix.name, else ${PREFLIGHT_CONTAINER_NAME})`,
+    )
     .option(
       "--gate <names>",
       "containers to gate, comma-separated or repeated (default: every essential app logging via awsfirelens)",
       collectList,
     )
     .option("--require <level>", `lowest level the probe accepts: ${REQUIRE.join(", ")}`)
-    .option("--timeout <duration>", "probe deadline, e.g. 30s, 2m")
+    .option("--timeout <duration>", "probe deadline, e.g. 30s, 2m (default: the config's fix.timeout)")
     .option("--records <n>", "records the probe sends per gated container")
     .option(
       "--router-monitoring",
@@ -144,16 +241,19 @@ export function registerFix(program: Command, setExit: (code: number) => void): 
     )
     .option("--force", "with --write: write a read-only file too")
     .option("--dry-run", "print a unified diff instead of the document (same as --format diff)");
+  addConfigOptions(command);
   addMaxSizeOption(command)
     .addHelpText(
       "after",
       "\nExamples:\n" +
         "  firelens-preflight fix task-definition.json --probe-image 123456789012.dkr.ecr.us-east-1.amazonaws.com/firelens-preflight:0.1.0 --dry-run\n" +
         "  firelens-preflight fix template.yaml --probe-image my/probe:1 --write\n\n" +
-        "The result goes to stdout unless -o or --write is given; what changed goes to stderr.",
+        "  firelens-preflight fix --dry-run infra/a.json infra/b.yaml   several files, each on its own\n\n" +
+        "The result goes to stdout unless -o or --write is given; what changed goes to stderr.\n" +
+        EXIT_CODES_HELP.trimEnd(),
     )
-    .action(async (file: string, opts: FixCommandOptions) => {
-      setExit(await runFix(file, opts, processStreams));
+    .action(async (files: string[], opts: FixCommandOptions) => {
+      setExit(await runFix(files, opts, processStreams));
     });
   return command;
 }

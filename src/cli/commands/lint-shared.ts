@@ -1,5 +1,6 @@
 /** What `lint` and `check` share: reading the documents and judging findings against `--fail-on`. */
 import type { Command } from "commander";
+import type { LoadedConfig } from "../../config/index.js";
 import {
   type FailOn,
   type Finding,
@@ -13,23 +14,41 @@ import {
 } from "../../rules/index.js";
 import { parseText, TaskDefError, type TaskDefinitionDocument } from "../../taskdef/index.js";
 import { InputError, UsageError } from "../errors.js";
-import { DEFAULT_MAX_SIZE, type FileIdentity, isDirectory, listDirectory, readInput } from "../input.js";
+import { DEFAULT_MAX_SIZE, type FileIdentity, type InputText, readInput } from "../input.js";
 import { addColorOptions, addMaxSizeOption, collect, collectList } from "../options.js";
+import {
+  addConfigOptions,
+  type ConfigFlags,
+  failOnOf,
+  type LintSettings,
+  lintSettings,
+  projectConfig,
+  selectFiles,
+  suppressionsFor,
+  unusedConfigSuppressions,
+} from "../project.js";
+import type { Selection } from "../walk.js";
+
+/** How `readInput` names stdin. */
+const STDIN = "<stdin>";
 
 export interface Loaded {
   readonly documents: TaskDefinitionDocument[];
   readonly errors: TaskDefError[];
-  /** Files in a directory that were not read or not task definitions, skipped with a note. */
+  /** Files found in a directory or by a glob that were not read or not task definitions, with the reason. */
   readonly skipped: { file: string; why: string }[];
   /** Every regular file read, so no output path can overwrite one. */
   readonly read: FileIdentity[];
 }
 
-const DOCUMENT_EXTENSIONS = [".json", ".yaml", ".yml", ".template", ".tf"];
-
 /** Reads and parses one input; unreadable input becomes a located `TaskDefError` like a syntax error. */
 async function loadOne(file: string, maxSize: number, read: FileIdentity[]): Promise<TaskDefinitionDocument> {
-  let input: Awaited<ReturnType<typeof readInput>>;
+  const input = await readOne(file, maxSize, read);
+  return parseText(input.text, input.file, { maxBytes: maxSize });
+}
+
+async function readOne(file: string, maxSize: number, read: FileIdentity[]): Promise<InputText> {
+  let input: InputText;
   try {
     input = await readInput(file, maxSize);
   } catch (error) {
@@ -38,41 +57,45 @@ async function loadOne(file: string, maxSize: number, read: FileIdentity[]): Pro
     throw error;
   }
   if (input.identity !== undefined) read.push(input.identity);
-  return parseText(input.text, input.file, { maxBytes: maxSize });
+  return input;
+}
+
+/** Words a task definition in any format we read has; a found file without them that fails to parse is not one. */
+const TASK_DEFINITION_MARKS =
+  /containerDefinitions|AWS::ECS::TaskDefinition|"image"\s*:|container_definitions/i;
+
+/**
+ * Why a found (not named) file is skipped rather than reported, or `undefined` when its error stands: a file
+ * that is no task definition, in a format we do not read, or that does not parse and has no trace of a task
+ * definition (a `tsconfig.json` with comments). A broken file that looks like a task definition stays an error.
+ */
+function skipReason(error: TaskDefError, text: string | undefined): string | undefined {
+  if (error.kind === "not-a-task-definition") return "not a task definition";
+  if (error.kind === "unsupported-format") return error.detail;
+  if (error.kind === "syntax" && text !== undefined && !TASK_DEFINITION_MARKS.test(text)) {
+    return `not JSON or YAML that we read (${error.detail}), and no task definition in it`;
+  }
+  return undefined;
 }
 
 /**
- * Files are loaded as given; a directory contributes the task-definition files in it (not recursive). A file
- * there that is not a task definition, or not a regular file (a FIFO would block the run), is skipped with a
- * note instead of failing the run.
+ * Loads the files of a selection. A file named on the command line that cannot be used is a located error;
+ * one found in a directory or by a glob that is not a task definition is skipped with its reason, so one
+ * summary line can say how many.
  */
-export async function loadAll(inputs: readonly string[], maxSize = DEFAULT_MAX_SIZE): Promise<Loaded> {
-  const loaded: Loaded = { documents: [], errors: [], skipped: [], read: [] };
-  for (const input of inputs) {
-    if (await isDirectory(input)) {
-      const entries = await listDirectory(input, DOCUMENT_EXTENSIONS);
-      if (entries.length === 0) throw new UsageError(`${input}: no .json or .yaml files in this directory`);
-      for (const entry of entries) {
-        if (entry.skip !== undefined) {
-          loaded.skipped.push({ file: entry.file, why: entry.skip });
-          continue;
-        }
-        try {
-          loaded.documents.push(await loadOne(entry.file, maxSize, loaded.read));
-        } catch (error) {
-          if (error instanceof TaskDefError && error.kind === "not-a-task-definition") {
-            loaded.skipped.push({ file: entry.file, why: "not a task definition" });
-          } else if (error instanceof TaskDefError) loaded.errors.push(error);
-          else throw error;
-        }
-      }
-      continue;
-    }
+export async function loadAll(selection: Selection, maxSize = DEFAULT_MAX_SIZE): Promise<Loaded> {
+  const loaded: Loaded = { documents: [], errors: [], skipped: [...selection.skipped], read: [] };
+  for (const { file, explicit } of selection.files) {
+    let text: string | undefined;
     try {
-      loaded.documents.push(await loadOne(input, maxSize, loaded.read));
+      const input = await readOne(file, maxSize, loaded.read);
+      text = input.text;
+      loaded.documents.push(await parseText(input.text, input.file, { maxBytes: maxSize }));
     } catch (error) {
-      if (error instanceof TaskDefError) loaded.errors.push(error);
-      else throw error;
+      if (!(error instanceof TaskDefError)) throw error;
+      const why = explicit ? undefined : skipReason(error, text);
+      if (why === undefined) loaded.errors.push(error);
+      else loaded.skipped.push({ file, why });
     }
   }
   return loaded;
@@ -126,13 +149,19 @@ export function parseSuppressions(specs: readonly string[] | undefined): Suppres
   });
 }
 
-/** One result per input, in input order: findings for the documents, the located error for the rest. */
-export function lintAll(
-  loaded: Loaded,
-  disable: readonly string[],
-  suppressions: readonly Suppression[] = [],
-): LintFileResult[] {
-  const results: LintFileResult[] = loaded.documents.map((doc) => lintResult(doc, { disable, suppressions }));
+/**
+ * One result per input, in input order: findings for the documents (with the suppressions that cover each
+ * file and the config's severities), the located error for the rest, then FLP302 for config suppressions that
+ * hid nothing.
+ */
+export function lintAll(loaded: Loaded, settings: LintSettings): LintFileResult[] {
+  const results: LintFileResult[] = loaded.documents.map((doc) =>
+    lintResult(doc, {
+      disable: settings.disable,
+      severity: settings.severity,
+      suppressions: suppressionsFor(settings, doc.file === STDIN ? undefined : doc.file),
+    }),
+  );
   for (const error of loaded.errors) {
     results.push({
       file: error.file,
@@ -140,17 +169,67 @@ export function lintAll(
       error: { message: error.detail, line: error.line, column: error.column },
     });
   }
-  return results;
+  const unused = unusedConfigSuppressions(settings, results);
+  return unused === undefined ? results : [...results, unused];
 }
 
 export function allFindings(results: readonly LintFileResult[]): Finding[] {
   return results.flatMap((r) => r.findings);
 }
 
+/** The flags `lint` and `check` share. */
+export interface LintFlags extends ConfigFlags {
+  readonly failOn?: string;
+  readonly disable?: string[];
+  readonly suppress?: string[];
+  readonly maxSize?: number;
+  readonly quiet?: boolean;
+  readonly verbose?: boolean;
+}
+
+export interface LintRun {
+  readonly config: LoadedConfig | undefined;
+  readonly failOn: FailOn;
+  readonly settings: LintSettings;
+  readonly loaded: Loaded;
+}
+
+/**
+ * What `lint` and `check` do before rendering: the flags checked (a usage error beats a config error), the
+ * config found and merged, the files selected and loaded. Linting is left to the caller, after it has refused
+ * an output path that is one of the inputs.
+ */
+export async function prepareLint(
+  args: readonly string[],
+  flags: LintFlags,
+  command: string,
+): Promise<LintRun> {
+  const flagFailOn = flags.failOn === undefined ? undefined : parseFailOn(flags.failOn);
+  const disable = parseDisable(flags.disable);
+  const suppressions = parseSuppressions(flags.suppress);
+  if (flags.quiet === true && flags.verbose === true)
+    throw new UsageError("--quiet and --verbose contradict each other");
+  const config = projectConfig(flags);
+  const { selection, fromInclude } = await selectFiles(args, config, command);
+  const settings = lintSettings(config, { disable, suppressions }, fromInclude);
+  const loaded = await loadAll(selection, flags.maxSize);
+  return { config, failOn: failOnOf(flagFailOn, config), settings, loaded };
+}
+
+/** `--verbose` and `--quiet`, for every command that reads many files. */
+export function addVerbosityOptions(command: Command, quiet: string): Command {
+  return command
+    .option("-q, --quiet", quiet)
+    .option("--verbose", "list every file skipped while walking directories and globs, with the reason");
+}
+
 /** The options `lint` and `check` both take, declared once so their flags and help stay the same. */
 export function addLintOptions(command: Command): Command {
   command
-    .option("--fail-on <severity>", "exit 1 on findings at or above: error, warning, note, none", "error")
+    .option(
+      "--fail-on <severity>",
+      "exit 1 on findings at or above: error, warning, note, none (default: the config's failOn, else error)",
+    )
     .option(
       "--suppress <rule[container]=reason>",
       "acknowledge a finding with a reason of 10+ characters, e.g. 'FLP203[log-router]=pinned by digest in CD' (repeatable)",
@@ -161,6 +240,8 @@ export function addLintOptions(command: Command): Command {
       "rule ids to skip, comma-separated or repeated, e.g. FLP203,FLP301",
       collectList,
     );
+  addConfigOptions(command);
+  addVerbosityOptions(command, "print findings only: no startup or verdict sections, notes or summary line");
   addMaxSizeOption(command);
   return addColorOptions(command);
 }

@@ -1,28 +1,17 @@
 import type { Command } from "commander";
-import { failsAt, formatJson, formatSarif, formatText, rules } from "../../rules/index.js";
+import { failsAt, formatGithub, formatJson, formatSarif, rules } from "../../rules/index.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { emit, note, processStreams, refuseInputAsOutput, type Streams, wantsColor } from "../io.js";
-import { addFormatOption, addOutputOption } from "../options.js";
-import {
-  addLintOptions,
-  allFindings,
-  lintAll,
-  loadAll,
-  parseDisable,
-  parseFailOn,
-  parseSuppressions,
-} from "./lint-shared.js";
+import { addFormatOption, addOutputOption, EXIT_CODES_HELP } from "../options.js";
+import { findingsText, skippedNotes, summaryLine } from "../report.js";
+import { addLintOptions, allFindings, type LintFlags, lintAll, prepareLint } from "./lint-shared.js";
 
-const FORMATS = ["text", "json", "sarif"] as const;
+const FORMATS = ["text", "json", "sarif", "github"] as const;
 type LintFormat = (typeof FORMATS)[number];
 
-export interface LintCommandOptions {
+export interface LintCommandOptions extends LintFlags {
   readonly format: LintFormat;
-  readonly failOn: string;
-  readonly disable?: string[];
-  readonly suppress?: string[];
   readonly output?: string;
-  readonly maxSize?: number;
   readonly color?: boolean;
   readonly source: boolean;
   readonly listRules?: boolean;
@@ -48,7 +37,9 @@ export async function runLint(
   streams: Streams,
 ): Promise<number> {
   if (options.listRules) {
-    if (options.format === "sarif") throw new UsageError("--list-rules prints text or json, not sarif");
+    if (options.format === "sarif" || options.format === "github") {
+      throw new UsageError(`--list-rules prints text or json, not ${options.format}`);
+    }
     await emit(
       listRules(options.format),
       { output: options.output, text: options.format === "text" },
@@ -56,23 +47,24 @@ export async function runLint(
     );
     return ExitCode.ok;
   }
-  if (files.length === 0) throw new UsageError("lint needs at least one file or directory (- for stdin)");
-  const failOn = parseFailOn(options.failOn);
-  const disable = parseDisable(options.disable);
-  const suppressions = parseSuppressions(options.suppress);
-  const loaded = await loadAll(files, options.maxSize);
+  const { failOn, settings, loaded } = await prepareLint(files, options, "lint");
   await refuseInputAsOutput("--output", options.output, loaded.read);
-  const results = lintAll(loaded, disable, suppressions);
+  const results = lintAll(loaded, settings);
   const color =
     options.format === "text" && options.output === undefined && wantsColor(streams.stdout, options.color);
-  const rendered =
-    options.format === "json"
-      ? formatJson(results)
-      : options.format === "sarif"
-        ? formatSarif(results, { srcRoot: process.cwd() })
-        : formatText(results, { color, source: options.source });
+  let rendered: string;
+  if (options.format === "text") {
+    const findings = findingsText(results, { color, source: options.source, quiet: options.quiet });
+    rendered =
+      options.quiet === true
+        ? findings
+        : [findings, summaryLine(results)].filter((p) => p !== "").join("\n\n");
+  } else if (options.format === "json") rendered = formatJson(results);
+  else if (options.format === "github") rendered = formatGithub(results, { srcRoot: process.cwd() });
+  else rendered = formatSarif(results, { srcRoot: process.cwd() });
   await emit(rendered, { output: options.output, text: options.format === "text", color }, streams);
-  for (const s of loaded.skipped) note(streams, `note: ${s.file}: skipped (${s.why})`);
+  if (options.quiet !== true)
+    for (const n of skippedNotes(loaded.skipped, options.verbose === true)) note(streams, n);
   if (loaded.errors.length > 0) return ExitCode.usage;
   return failsAt(allFindings(results), failOn) ? ExitCode.findings : ExitCode.ok;
 }
@@ -86,7 +78,10 @@ export function registerLint(program: Command, setExit: (code: number) => void):
         "container_definitions arrays, CloudFormation/CDK templates in JSON or YAML). Every finding points " +
         "to file, line, column and JSON path, with the rule id and a fix hint.",
     )
-    .argument("[files...]", "files or directories; - reads stdin");
+    .argument(
+      "[files...]",
+      "files, directories (walked recursively) or quoted globs; - reads stdin; none: the config's include",
+    );
   addFormatOption(command, FORMATS, "text");
   addOutputOption(command, "the report");
   addLintOptions(command)
@@ -97,7 +92,9 @@ export function registerLint(program: Command, setExit: (code: number) => void):
       "\nExamples:\n" +
         "  firelens-preflight lint task-definition.json\n" +
         "  terraform output -raw container_definitions | firelens-preflight lint -\n" +
-        "  firelens-preflight lint -f sarif -o results.sarif cdk.out\n\n" +
+        "  firelens-preflight lint -f sarif -o results.sarif cdk.out\n" +
+        "  firelens-preflight lint -f github 'infra/**/*.json'   annotations in a GitHub Actions log\n\n" +
+        EXIT_CODES_HELP +
         "Rules: firelens-preflight lint --list-rules; each has a page under docs/rules/ in the package.",
     )
     .action(async (files: string[], opts: LintCommandOptions) => {

@@ -9,15 +9,19 @@ import {
 import { ExitCode } from "../errors.js";
 import { emit, note, processStreams, refuseInputAsOutput, type Streams } from "../io.js";
 import { addFormatOption, addMaxSizeOption, addOutputOption } from "../options.js";
-import { loadAll } from "./lint-shared.js";
+import { addConfigOptions, type ConfigFlags, projectConfig, selectFiles } from "../project.js";
+import { skippedNotes } from "../report.js";
+import { addVerbosityOptions, loadAll } from "./lint-shared.js";
 
 const FORMATS = ["text", "mermaid", "dot", "json"] as const;
 type PlanFormat = (typeof FORMATS)[number];
 
-export interface PlanOptions {
+export interface PlanOptions extends ConfigFlags {
   readonly format: PlanFormat;
   readonly output?: string;
   readonly maxSize?: number;
+  readonly quiet?: boolean;
+  readonly verbose?: boolean;
 }
 
 export async function runPlan(
@@ -25,7 +29,9 @@ export async function runPlan(
   options: PlanOptions,
   streams: Streams,
 ): Promise<number> {
-  const loaded = await loadAll(files, options.maxSize);
+  // The config chooses the files (include, exclude) only: a plan has no findings to suppress or fail on.
+  const { selection } = await selectFiles(files, projectConfig(options), "plan");
+  const loaded = await loadAll(selection, options.maxSize);
   // Unlike lint, a plan of half the inputs would read as the whole: the first unreadable file stops it.
   const failed = loaded.errors[0];
   if (failed !== undefined) throw failed;
@@ -45,7 +51,8 @@ export async function runPlan(
     rendered = plans.map((p) => render(p.plan)).join(options.format === "text" ? "\n" : "");
   }
   await emit(rendered, { output: options.output, text: options.format !== "json" }, streams);
-  for (const s of loaded.skipped) note(streams, `note: ${s.file}: skipped (${s.why})`);
+  if (options.quiet !== true)
+    for (const n of skippedNotes(loaded.skipped, options.verbose === true)) note(streams, n);
   return ExitCode.ok;
 }
 
@@ -58,9 +65,14 @@ export function registerPlan(program: Command, setExit: (code: number) => void):
         "dependency (implicit ones the agent adds for awsfirelens containers included), which containers are " +
         "essential, what can never start and why, and what stops when the router crashes or the gate fails.",
     )
-    .argument("<files...>", "task definition files or directories (any supported format); - reads stdin");
+    .argument(
+      "[files...]",
+      "task definition files, directories (walked recursively) or quoted globs; - reads stdin; none: the config's include",
+    );
   addFormatOption(command, FORMATS, "text");
   addOutputOption(command);
+  addConfigOptions(command);
+  addVerbosityOptions(command, "no notes about skipped files");
   addMaxSizeOption(command)
     .addHelpText(
       "after",
