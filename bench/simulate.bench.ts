@@ -13,7 +13,6 @@ import { join } from "node:path";
 import { fixText } from "../src/fix/index.js";
 import { headline, loadScenario, simulate, simulateAsync } from "../src/simulate/index.js";
 import { parseDocument } from "../src/taskdef/index.js";
-import { CHROMIUM, chromiumAvailable } from "../test/simulate/cdp.js";
 import {
   SCREENSHOT,
   SEED,
@@ -21,6 +20,7 @@ import {
   screenshotReport,
   seedComparison,
 } from "../test/simulate/seed-report.js";
+import { CHROMIUM, chromiumAvailable } from "../test/support/chromium.js";
 import type { BenchFigure, BenchSection } from "./run.js";
 
 const fmt = (x: number) => Math.round(x).toLocaleString("en-US");

@@ -1,3 +1,4 @@
+export { renderPlanDot } from "./dot.js";
 export {
   type Blocked,
   buildStartupPlan,
@@ -9,4 +10,5 @@ export {
   type StartupPlan,
   type StopConsequence,
 } from "./graph.js";
-export { renderPlanDot, renderPlanMermaid, renderPlanText } from "./render.js";
+export { renderPlanMermaid } from "./mermaid.js";
+export { renderPlanText } from "./render.js";

@@ -226,24 +226,67 @@ describe("plan renderers", () => {
   it("mermaid draws dependencies before dependents, implicit ones dotted, essential and gate by class, with a legend", () => {
     const mermaid = renderPlanMermaid(plan);
     expect(mermaid.split("\n")[0]).toBe("flowchart LR");
-    expect(mermaid).toContain("c_log_router_preflight ==>|SUCCESS| c_app");
-    expect(mermaid).toContain("c_log_router -.->|START · added by ECS| c_app");
-    expect(mermaid).toMatch(
-      /c_log_router_preflight\{\{"log-router-preflight<br\/><small>preflight gate · not essential<\/small>"\}\}:::gate/,
+    expect(mermaid).toContain('  subgraph t1_task["t"]\n');
+    expect(mermaid).toContain('t1_c_log_router_preflight ==>|"SUCCESS"| t1_c_app');
+    expect(mermaid).toContain('t1_c_log_router -.->|"START · added by ECS"| t1_c_app');
+    expect(mermaid).toContain(
+      't1_c_log_router_preflight{{"log-router-preflight<br/><small>preflight gate · not essential</small>"}}',
     );
-    expect(mermaid).toMatch(/c_app\["app<br\/><small>essential<\/small>"\]:::essential/);
-    expect(mermaid).toContain("subgraph legend[Legend]");
-    expect(mermaid).toContain('crash>"if log-router crashes: the whole task stops"]:::note');
+    expect(mermaid).toContain('t1_c_app["app<br/><small>essential</small>"]');
+    expect(mermaid).toMatch(/class [^\n]*\bt1_c_app\b[^\n]* essential\n/);
+    expect(mermaid).toMatch(/class [^\n]*\bt1_c_log_router_preflight\b[^\n]* optional\n/);
+    expect(mermaid).toContain('subgraph legend["Legend"]');
+    expect(mermaid).toContain(`t1_note_verdict>"${plan.verdict}"]`);
+    expect(mermaid).toContain("t1_c_log_router -.- t1_note_verdict");
   });
 
-  it("dot is a digraph with escaped labels, essential, gate and implicit edges drawn apart, and a legend", () => {
-    const dot = renderPlanDot(plan);
-    expect(dot).toContain(
-      '"log-router" [label="log-router\\nFireLens router · essential", shape=box3d, penwidth=2.5, style="filled", fillcolor="#dbeafe"];',
+  it("mermaid keeps containers whose names differ only in punctuation apart, and escapes what Mermaid reads", () => {
+    const odd = planOf([
+      router,
+      { name: "log_router", essential: false },
+      { name: '`a` "b" #quot; &amp; <i> |x|', essential: false },
+    ]);
+    const mermaid = renderPlanMermaid(odd);
+    expect(mermaid).toContain("t1_c_log_router[[");
+    expect(mermaid).toContain("t1_c_log_router_2[");
+    expect(mermaid).toContain(
+      't1_c_a_b_quot_amp_i_x["#96;a#96; #quot;b#quot; #35;quot; #38;amp; #lt;i#gt; #124;x#124;<br/>',
     );
-    expect(dot).toContain('"log-router-preflight" -> "app" [label="SUCCESS", penwidth=1.5];');
-    expect(dot).toContain('"log-router" -> "app" [label="START\\n(added by ECS)", style=dotted];');
+  });
+
+  it("a refused task: the verdict says so and hangs on no container", () => {
+    const refused = planOf([
+      { ...router, dependsOn: [{ containerName: "ghost", condition: "START" }] },
+      { name: "app", logConfiguration: fireLensLogs },
+    ]);
+    const mermaid = renderPlanMermaid(refused);
+    expect(mermaid).toContain('t1_note_verdict>"the ECS agent refuses this task before any container starts');
+    expect(mermaid).not.toContain("-.- t1_note_verdict");
+    expect(mermaid).toContain('l_blocked["never starts"]');
+  });
+
+  it("dot is one digraph with escaped labels, essential, gate and implicit edges drawn apart, and a legend", () => {
+    const dot = renderPlanDot(plan);
+    expect(dot).toContain('  subgraph cluster_t1_task {\n    label="t";\n');
+    expect(dot).toContain(
+      't1_c_log_router [label="log-router\\nFireLens router · essential", shape=box3d, style="filled", penwidth=3, color="#1d4ed8", fillcolor="#dbeafe"];',
+    );
+    expect(dot).toContain(
+      't1_c_log_router_preflight [label="log-router-preflight\\npreflight gate · not essential", shape=hexagon, style="dashed,filled", penwidth=1,',
+    );
+    expect(dot).toContain(
+      't1_c_log_router_preflight -> t1_c_app [label="SUCCESS", style=solid, penwidth=2.5];',
+    );
+    expect(dot).toContain(
+      't1_c_log_router -> t1_c_app [label="START\\nadded by ECS", style=dotted, penwidth=1.5];',
+    );
     expect(dot).toContain("subgraph cluster_legend");
+    expect(dot.match(/^digraph /gm)).toHaveLength(1);
     expect(dot.trim().endsWith("}")).toBe(true);
+  });
+
+  it("dot escapes quotes, backslashes, line breaks and entities", () => {
+    const dot = renderPlanDot(planOf([{ name: 'a "b" \\ c\nd &amp;' }]));
+    expect(dot).toContain('label="a \\"b\\" \\\\ c\\nd &amp;amp;\\nessential"');
   });
 });

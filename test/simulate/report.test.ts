@@ -12,7 +12,7 @@ import {
   simulate,
   simulateCompare,
 } from "../../src/simulate/index.js";
-import { chromiumAvailable, withPage } from "./cdp.js";
+import { chromiumAvailable, withPage } from "../support/chromium.js";
 import { gated, given } from "./fixtures.js";
 import { SCREENSHOT, screenshotReport, seedComparison } from "./seed-report.js";
 

@@ -14,7 +14,7 @@ import {
   simulateCompare,
 } from "../../src/simulate/index.js";
 import { parseDocument } from "../../src/taskdef/index.js";
-import { withPage } from "./cdp.js";
+import { withPage } from "../support/chromium.js";
 
 /** Deploys per variant and seed of the figures README quotes. */
 export const SEED_RUNS = 10_000;

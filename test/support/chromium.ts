@@ -15,6 +15,14 @@ export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM);
 }
 
+/**
+ * Whether browser tests run: always under CI (so that a missing browser fails them there), elsewhere when
+ * chromium is installed.
+ */
+export function browserTestsRun(): boolean {
+  return chromiumAvailable() || process.env.CI !== undefined;
+}
+
 interface Message {
   id?: number;
   method?: string;
@@ -28,12 +36,33 @@ export interface Page {
   /** Console errors, uncaught exceptions and error log entries seen so far. */
   readonly errors: string[];
   goto(url: string): Promise<void>;
+  /** The value of `expression`, awaited when it is a promise; throws what the page threw. */
   evaluate<T>(expression: string): Promise<T>;
   /** A PNG of the page, down to the bottom of the first element matching `until` when given. */
   screenshot(until?: string): Promise<Buffer>;
 }
 
+export interface OpenPage {
+  readonly page: Page;
+  /** Closes the browser and removes its profile. */
+  close(): Promise<void>;
+}
+
+/** One page in a fresh headless chromium, for `fn`; the browser is closed afterwards, whatever happens. */
 export async function withPage<T>(fn: (page: Page) => Promise<T>, width = 1280): Promise<T> {
+  const { page, close } = await openPage(width);
+  try {
+    return await fn(page);
+  } finally {
+    await close();
+  }
+}
+
+/** A page in a fresh headless chromium that stays open until `close` (for a `beforeAll`/`afterAll` pair). */
+export async function openPage(width = 1280): Promise<OpenPage> {
+  if (!chromiumAvailable()) {
+    throw new Error(`no chromium at ${CHROMIUM}: install Debian's chromium or set CHROMIUM_PATH`);
+  }
   const profile = mkdtempSync(join(tmpdir(), "flp-chromium-"));
   const proc: ChildProcess = spawn(
     CHROMIUM,
@@ -53,6 +82,8 @@ export async function withPage<T>(fn: (page: Page) => Promise<T>, width = 1280):
   );
   const toBrowser = proc.stdio[3] as Writable;
   const fromBrowser = proc.stdio[4] as Readable;
+  // A browser that died makes writes fail with EPIPE; `exited` reports it, so the write error is not news.
+  toBrowser.on("error", () => undefined);
   let nextId = 1;
   const waiting = new Map<number, { resolve: (m: Message) => void; reject: (e: Error) => void }>();
   const listeners: ((m: Message) => void)[] = [];
@@ -90,6 +121,22 @@ export async function withPage<T>(fn: (page: Page) => Promise<T>, width = 1280):
       exited,
     ]);
 
+  const close = async (): Promise<void> => {
+    try {
+      toBrowser.write(`${JSON.stringify({ id: nextId++, method: "Browser.close", params: {} })}\0`);
+    } catch {
+      // already gone
+    }
+    const gone = new Promise<void>((resolve) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) resolve();
+      else proc.once("exit", () => resolve());
+    });
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 3000);
+    await gone;
+    clearTimeout(timer);
+    // Chromium's helper processes may still be writing to the profile for a moment.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  };
   try {
     const { targetId } = (await send("Target.createTarget", { url: "about:blank" })) as { targetId: string };
     const { sessionId } = (await send("Target.attachToTarget", { targetId, flatten: true })) as {
@@ -123,7 +170,11 @@ export async function withPage<T>(fn: (page: Page) => Promise<T>, width = 1280):
         await Promise.race([loaded, exited]);
       },
       async evaluate<R>(expression: string) {
-        const r = (await send("Runtime.evaluate", { expression, returnByValue: true }, sessionId)) as {
+        const r = (await send(
+          "Runtime.evaluate",
+          { expression, returnByValue: true, awaitPromise: true },
+          sessionId,
+        )) as {
           result?: { value?: unknown };
           exceptionDetails?: unknown;
         };
@@ -154,21 +205,9 @@ export async function withPage<T>(fn: (page: Page) => Promise<T>, width = 1280):
         return Buffer.from(r.data, "base64");
       },
     };
-    return await fn(page);
-  } finally {
-    try {
-      toBrowser.write(`${JSON.stringify({ id: nextId++, method: "Browser.close", params: {} })}\0`);
-    } catch {
-      // already gone
-    }
-    const gone = new Promise<void>((resolve) => {
-      if (proc.exitCode !== null || proc.signalCode !== null) resolve();
-      else proc.once("exit", () => resolve());
-    });
-    const timer = setTimeout(() => proc.kill("SIGKILL"), 3000);
-    await gone;
-    clearTimeout(timer);
-    // Chromium's helper processes may still be writing to the profile for a moment.
-    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    return { page, close };
+  } catch (e) {
+    await close();
+    throw e;
   }
 }
