@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// The run step of the GitHub Action (action.yml), kept in a script so test/pipeline/action.test.ts runs it on the
+// repository's examples. Node only, no dependencies: the runner's own Node (>= 20) runs it.
+//
+// Inputs arrive as environment variables (a composite action maps them in action.yml):
+//   FLP_ACTION_PATHS       files, directories or globs, separated by newlines or spaces (default ".")
+//   FLP_ACTION_CONFIG      config file for `check --config` (default: none given)
+//   FLP_ACTION_FAIL_ON     error, warning, note or none (default "error")
+//   FLP_ACTION_SARIF_FILE  where the SARIF report goes (default "firelens-preflight.sarif")
+//   FLP_ACTION_VERSION     npm version of the CLI to install (default: this checkout's package.json version)
+//   FLP_ACTION_PACKAGE     npm install spec instead of firelens-preflight@<version> (a tarball, a registry mirror)
+//   FLP_ACTION_CLI         a built CLI to run with node instead of installing one (dist/cli/main.js; the tests)
+//
+// It runs `check --format sarif -o <sarif-file>` and then `check` as text for the log, and exits with the CLI's
+// exit code (0 clean, 1 findings at or above fail-on, 2 bad input or usage, 3 internal error); the larger one if
+// the two runs disagree. It writes `sarif-file` and `sarif-written` to $GITHUB_OUTPUT when that is set.
+import { spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ACTION_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const FAIL_ON = ["error", "warning", "note", "none"];
+
+function input(name, fallback) {
+  const value = process.env[`FLP_ACTION_${name}`];
+  return value === undefined || value.trim() === "" ? fallback : value.trim();
+}
+
+/** A GitHub workflow command (an annotation in the run's summary) and a readable line elsewhere. */
+function say(level, message) {
+  const oneLine = message.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  console.log(
+    process.env.GITHUB_ACTIONS === "true" ? `::${level} title=firelens-preflight::${oneLine}` : message,
+  );
+}
+
+function setOutput(name, value) {
+  if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `${name}=${value}\n`);
+}
+
+/** The CLI to run, as [program, ...leading args]: the given build, or the npm package installed once per runner. */
+function cli() {
+  const given = process.env.FLP_ACTION_CLI;
+  if (given !== undefined && given.trim() !== "") return [process.execPath, resolve(given.trim())];
+  const ownVersion = JSON.parse(readFileSync(join(ACTION_ROOT, "package.json"), "utf8")).version;
+  const version = input("VERSION", ownVersion);
+  const spec = input("PACKAGE", `firelens-preflight@${version}`);
+  const prefix = join(
+    process.env.RUNNER_TEMP || tmpdir(),
+    `firelens-preflight-${version.replace(/[^\w.-]/g, "_")}`,
+  );
+  const installed = join(prefix, "node_modules", "firelens-preflight");
+  if (!existsSync(join(installed, "package.json")) || process.env.FLP_ACTION_PACKAGE) {
+    console.log(`installing ${spec} (npm) into ${prefix}`);
+    mkdirSync(prefix, { recursive: true });
+    // --ignore-scripts: the CLI needs no install script (Terraform is parsed by WebAssembly), so none runs.
+    const args = ["install", "--prefix", prefix, "--no-save", "--no-package-lock", "--no-audit", "--no-fund"];
+    const npm = spawnSync("npm", [...args, "--ignore-scripts", spec], {
+      stdio: ["ignore", "inherit", "inherit"],
+      shell: process.platform === "win32",
+    });
+    if (npm.status !== 0) {
+      say("error", `could not install ${spec} with npm (exit ${npm.status ?? npm.error?.message})`);
+      process.exit(3);
+    }
+  }
+  const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
+  const bin = typeof pkg.bin === "string" ? pkg.bin : pkg.bin["firelens-preflight"];
+  console.log(`firelens-preflight ${pkg.version}`);
+  return [process.execPath, join(installed, bin)];
+}
+
+/** Paths separated by newlines or spaces (a path with a space in it: name its directory or a glob instead). */
+function paths() {
+  return input("PATHS", ".")
+    .split(/\s+/)
+    .filter((p) => p !== "");
+}
+
+function main() {
+  const failOn = input("FAIL_ON", "error");
+  if (!FAIL_ON.includes(failOn)) {
+    say("error", `fail-on must be one of ${FAIL_ON.join(", ")}, not '${failOn}'`);
+    return 2;
+  }
+  const sarifFile = input("SARIF_FILE", "firelens-preflight.sarif");
+  const config = input("CONFIG", "");
+  const common = ["--fail-on", failOn, ...(config === "" ? [] : ["--config", config])];
+  const [program, ...lead] = cli();
+  const run = (args) =>
+    spawnSync(program, [...lead, "check", ...args, ...common, "--", ...paths()], { stdio: "inherit" });
+
+  // A report left by an earlier run must not be uploaded as this one's.
+  rmSync(sarifFile, { force: true });
+  mkdirSync(dirname(resolve(sarifFile)), { recursive: true });
+  const sarif = run(["--format", "sarif", "--output", sarifFile, "--no-color"]);
+  const written = existsSync(sarifFile);
+  setOutput("sarif-file", sarifFile);
+  setOutput("sarif-written", String(written));
+  const text = run([]);
+  const codes = [sarif.status ?? 3, text.status ?? 3];
+  if (codes[0] !== codes[1]) say("warning", `the SARIF run exited ${codes[0]} and the text run ${codes[1]}`);
+  const code = Math.max(...codes);
+  if (written) console.log(`SARIF: ${sarifFile}`);
+  return code;
+}
+
+process.exit(main());
