@@ -75,3 +75,56 @@ describe("fix with several files", () => {
     expect(documents.stderr).toContain("fix prints one gated document");
   });
 });
+
+describe("flags for hooks that pass every staged file", () => {
+  it("fix --check prints the diff and exits 1 while a file lacks the gate, 0 once none does", () => {
+    const dir = workspace();
+    const missing = cli(
+      ["fix", "--check", "--no-config", ...IMAGE, "after.json", "before.json"],
+      undefined,
+      dir,
+    );
+    expect(missing.code).toBe(1);
+    expect(missing.stdout.match(/^--- before\.json/gm)).toHaveLength(1);
+    expect(missing.stderr).toContain("1 file would be changed by fix (run it with --write)");
+    const gated = cli(["fix", "--check", "--no-config", ...IMAGE, "after.json"], undefined, dir);
+    expect(gated.code).toBe(0);
+    expect(gated.stdout).toBe("");
+  });
+
+  it("fix --check refuses --write and formats other than a diff", () => {
+    const dir = workspace();
+    expect(cli(["fix", "--check", "--write", ...IMAGE, "before.json"], undefined, dir).code).toBe(2);
+    const json = cli(["fix", "--check", "-f", "json", ...IMAGE, "before.json"], undefined, dir);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toContain("--check prints a diff");
+  });
+
+  it("--ignore-unknown skips a named file that is no task definition, in check and fix alike", () => {
+    const dir = workspace();
+    const strict = cli(["check", "--no-config", "hello.json", "after.json"], undefined, dir);
+    expect(strict.code).toBe(2);
+    const check = cli(
+      ["check", "--no-config", "--ignore-unknown", "hello.json", "after.json"],
+      undefined,
+      dir,
+    );
+    expect(check.code).toBe(0);
+    expect(check.stderr).toContain("skipped");
+    const fix = cli(
+      ["fix", "--check", "--no-config", "--ignore-unknown", ...IMAGE, "hello.json", "after.json"],
+      undefined,
+      dir,
+    );
+    expect(fix.code).toBe(0);
+    expect(fix.stderr).toContain("hello.json: skipped (not a task definition)");
+  });
+
+  it("--ignore-unknown still fails a file that looks like a task definition and does not parse", () => {
+    const dir = workspace();
+    writeFileSync(join(dir, "broken.json"), '{ "containerDefinitions": [ { "name": "app", }\n');
+    const run = cli(["check", "--no-config", "--ignore-unknown", "broken.json"], undefined, dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr + run.stdout).toContain("broken.json:1:");
+  });
+});

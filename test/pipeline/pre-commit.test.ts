@@ -215,7 +215,7 @@ describe.skipIf(skip)(`pre-commit hooks${why}`, () => {
     const both = run("pre-commit", [...args, "infra/ungated-task.json", "infra/web-task.json"], project);
     const log = out(both);
     expect(both.status, log).toBe(1);
-    expect(log).toMatch(/firelens-preflight fix --dry-run\.+Failed/);
+    expect(log).toMatch(/firelens-preflight fix --check\.+Failed/);
     expect(log).toContain("+++ infra/ungated-task.json");
     expect(log).toContain('"name": "log-router-preflight"');
     expect(log).not.toContain("+++ infra/web-task.json");
@@ -226,6 +226,6 @@ describe.skipIf(skip)(`pre-commit hooks${why}`, () => {
 
     const gated = run("pre-commit", [...args, "infra/web-task.json"], project);
     expect(gated.status, out(gated)).toBe(0);
-    expect(out(gated)).toMatch(/firelens-preflight fix --dry-run\.+Passed/);
+    expect(out(gated)).toMatch(/firelens-preflight fix --check\.+Passed/);
   }, 120_000);
 });

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { excludedBy, type LoadedConfig } from "../../config/index.js";
 import { applyGate, type GateOptions, gateDiff } from "../../fix/index.js";
 import { PREFLIGHT_CONTAINER_NAME } from "../../probe/contract.js";
+import { TaskDefError } from "../../taskdef/index.js";
 import { describeError } from "../boundary.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { emit, note, processStreams, refuseInputAsOutput, type Streams } from "../io.js";
@@ -14,7 +15,7 @@ import {
 } from "../options.js";
 import { addConfigOptions, type ConfigFlags, projectConfig } from "../project.js";
 import { writeFileSafely } from "../safe-write.js";
-import { loadSingle } from "./lint-shared.js";
+import { addIgnoreUnknownOption, loadSingle, skipReason } from "./lint-shared.js";
 
 const FORMATS = ["document", "diff", "json"] as const;
 type FixFormat = (typeof FORMATS)[number];
@@ -34,6 +35,8 @@ export interface FixCommandOptions extends ConfigFlags {
   readonly write?: boolean;
   readonly force?: boolean;
   readonly dryRun?: boolean;
+  readonly check?: boolean;
+  readonly ignoreUnknown?: boolean;
   readonly maxSize?: number;
 }
 
@@ -65,8 +68,12 @@ function gateOptions(opts: FixCommandOptions): GateOptions {
 
 /** Flag combinations that cannot work, refused before any file is read. */
 function checkUsage(files: readonly string[], opts: FixCommandOptions, format: FixFormat): void {
-  if (opts.dryRun === true && opts.format !== "document" && opts.format !== "diff") {
-    throw new UsageError(`--dry-run prints a diff; it cannot be combined with --format ${opts.format}`);
+  const diffFlag = opts.check === true ? "--check" : "--dry-run";
+  if ((opts.dryRun === true || opts.check === true) && opts.format !== "document" && opts.format !== "diff") {
+    throw new UsageError(`${diffFlag} prints a diff; it cannot be combined with --format ${opts.format}`);
+  }
+  if (opts.check === true && opts.write === true) {
+    throw new UsageError("--check only reports what fix would change; it cannot be combined with --write");
   }
   if (opts.write === true && opts.output !== undefined)
     throw new UsageError("use -o/--output or --write, not both");
@@ -110,13 +117,13 @@ interface FixReport {
   readonly document: string;
 }
 
-/** Fixes one file: writes it, prints its diff or document, or returns its JSON report. */
+/** Fixes one file: writes it, prints its diff or document, or returns its JSON report; says if it changed. */
 async function fixOne(
   file: string,
   opts: FixCommandOptions,
   format: FixFormat,
   streams: Streams,
-): Promise<FixReport | undefined> {
+): Promise<{ report?: FixReport; changed: boolean }> {
   const { doc, read } = await loadSingle(file, opts.maxSize);
   if (opts.output !== undefined) {
     await refuseInputAsOutput("--output", opts.output, read, "--write rewrites the input in place");
@@ -131,14 +138,14 @@ async function fixOne(
       const written = await writeFileSafely(file, result.text, { force: opts.force });
       note(streams, `${doc.file}: written${written.file === file ? "" : ` (to ${written.file})`}`);
     }
-    return undefined;
+    return { changed: result.changed };
   }
   if (format === "diff") {
     await emit(gateDiff(doc, result), { output: opts.output, text: false }, streams);
-    return undefined;
+    return { changed: result.changed };
   }
   if (format === "json") {
-    return {
+    const report = {
       file: doc.file,
       changed: result.changed,
       ...(result.reason === undefined ? {} : { reason: result.reason }),
@@ -146,11 +153,12 @@ async function fixOne(
       notes: result.notes,
       document: result.text,
     };
+    return { report, changed: result.changed };
   }
   // The document itself, byte for byte: never escaped or given a newline it did not have.
   if (opts.output === undefined || opts.output === "-") streams.stdout.write(result.text);
   else await emit(result.text, { output: opts.output, text: false }, streams);
-  return undefined;
+  return { changed: result.changed };
 }
 
 /**
@@ -162,22 +170,32 @@ export async function runFix(
   given: FixCommandOptions,
   streams: Streams,
 ): Promise<number> {
-  const format: FixFormat = given.dryRun === true ? "diff" : given.format;
+  const format: FixFormat = given.dryRun === true || given.check === true ? "diff" : given.format;
   checkUsage(files, given, format);
   const config = projectConfig(given);
   const opts = withConfigDefaults(given, config);
   const excluded = config === undefined ? undefined : excludedBy(config);
   const reports: FixReport[] = [];
   let worst: number = ExitCode.ok;
+  let wouldChange = 0;
   for (const file of files) {
     if (file !== "-" && excluded?.(file) === true) {
       note(streams, `note: ${file}: skipped (excluded by the config)`);
       continue;
     }
     try {
-      const report = await fixOne(file, opts, format, streams);
+      const { report, changed } = await fixOne(file, opts, format, streams);
       if (report !== undefined) reports.push(report);
+      if (changed) wouldChange++;
     } catch (error) {
+      const skip =
+        opts.ignoreUnknown === true && error instanceof TaskDefError
+          ? skipReason(error, undefined)
+          : undefined;
+      if (skip !== undefined) {
+        note(streams, `note: ${file}: skipped (${skip})`);
+        continue;
+      }
       const outcome = describeError(error, undefined);
       if (files.length === 1 || outcome.code === ExitCode.internal) throw error;
       if (outcome.message !== undefined) note(streams, `error: ${outcome.message}`);
@@ -188,6 +206,13 @@ export async function runFix(
     const body = files.length === 1 && reports[0] !== undefined ? reports[0] : reports;
     if (files.length === 1 && reports.length === 0) return worst;
     await emit(`${JSON.stringify(body, null, 2)}\n`, { output: given.output, text: false }, streams);
+  }
+  if (given.check === true && wouldChange > 0) {
+    note(
+      streams,
+      `${wouldChange} file${wouldChange === 1 ? "" : "s"} would be changed by fix (run it with --write)`,
+    );
+    return Math.max(worst, ExitCode.findings);
   }
   return worst;
 }
@@ -240,7 +265,9 @@ export function registerFix(program: Command, setExit: (code: number) => void): 
       "rewrite the input file in place, atomically, keeping its mode, owner, links and hard links",
     )
     .option("--force", "with --write: write a read-only file too")
-    .option("--dry-run", "print a unified diff instead of the document (same as --format diff)");
+    .option("--dry-run", "print a unified diff instead of the document (same as --format diff)")
+    .option("--check", "like --dry-run, and exit 1 when a file would change (for CI and pre-commit)");
+  addIgnoreUnknownOption(command);
   addConfigOptions(command);
   addMaxSizeOption(command)
     .addHelpText(

@@ -69,7 +69,7 @@ const TASK_DEFINITION_MARKS =
  * that is no task definition, in a format we do not read, or that does not parse and has no trace of a task
  * definition (a `tsconfig.json` with comments). A broken file that looks like a task definition stays an error.
  */
-function skipReason(error: TaskDefError, text: string | undefined): string | undefined {
+export function skipReason(error: TaskDefError, text: string | undefined): string | undefined {
   if (error.kind === "not-a-task-definition") return "not a task definition";
   if (error.kind === "unsupported-format") return error.detail;
   if (error.kind === "syntax" && text !== undefined && !TASK_DEFINITION_MARKS.test(text)) {
@@ -79,11 +79,15 @@ function skipReason(error: TaskDefError, text: string | undefined): string | und
 }
 
 /**
- * Loads the files of a selection. A file named on the command line that cannot be used is a located error;
- * one found in a directory or by a glob that is not a task definition is skipped with its reason, so one
- * summary line can say how many.
+ * Loads the files of a selection. A file named on the command line that cannot be used is a located error
+ * (unless `ignoreUnknown`, for hooks that pass every staged file); one found in a directory or by a glob that is
+ * not a task definition is skipped with its reason, so one summary line can say how many.
  */
-export async function loadAll(selection: Selection, maxSize = DEFAULT_MAX_SIZE): Promise<Loaded> {
+export async function loadAll(
+  selection: Selection,
+  maxSize = DEFAULT_MAX_SIZE,
+  options: { readonly ignoreUnknown?: boolean } = {},
+): Promise<Loaded> {
   const loaded: Loaded = { documents: [], errors: [], skipped: [...selection.skipped], read: [] };
   for (const { file, explicit } of selection.files) {
     let text: string | undefined;
@@ -93,7 +97,7 @@ export async function loadAll(selection: Selection, maxSize = DEFAULT_MAX_SIZE):
       loaded.documents.push(await parseText(input.text, input.file, { maxBytes: maxSize }));
     } catch (error) {
       if (!(error instanceof TaskDefError)) throw error;
-      const why = explicit ? undefined : skipReason(error, text);
+      const why = explicit && options.ignoreUnknown !== true ? undefined : skipReason(error, text);
       if (why === undefined) loaded.errors.push(error);
       else loaded.skipped.push({ file, why });
     }
@@ -185,6 +189,7 @@ export interface LintFlags extends ConfigFlags {
   readonly maxSize?: number;
   readonly quiet?: boolean;
   readonly verbose?: boolean;
+  readonly ignoreUnknown?: boolean;
 }
 
 export interface LintRun {
@@ -212,8 +217,16 @@ export async function prepareLint(
   const config = projectConfig(flags);
   const { selection, fromInclude } = await selectFiles(args, config, command);
   const settings = lintSettings(config, { disable, suppressions }, fromInclude);
-  const loaded = await loadAll(selection, flags.maxSize);
+  const loaded = await loadAll(selection, flags.maxSize, { ignoreUnknown: flags.ignoreUnknown });
   return { config, failOn: failOnOf(flagFailOn, config), settings, loaded };
+}
+
+/** For hooks that pass every staged file: a named file that is no task definition is skipped, not an error. */
+export function addIgnoreUnknownOption(command: Command): Command {
+  return command.option(
+    "--ignore-unknown",
+    "skip named files that are not task definitions (as for files found in directories), instead of exit 2",
+  );
 }
 
 /** `--verbose` and `--quiet`, for every command that reads many files. */
@@ -225,6 +238,7 @@ export function addVerbosityOptions(command: Command, quiet: string): Command {
 
 /** The options `lint` and `check` both take, declared once so their flags and help stay the same. */
 export function addLintOptions(command: Command): Command {
+  addIgnoreUnknownOption(command);
   command
     .option(
       "--fail-on <severity>",

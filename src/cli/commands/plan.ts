@@ -47,8 +47,11 @@ export async function runPlan(
       2,
     )}\n`;
   } else {
-    const render = { text: renderPlanText, mermaid: renderPlanMermaid, dot: renderPlanDot }[options.format];
-    rendered = plans.map((p) => render(p.plan)).join(options.format === "text" ? "\n" : "");
+    const all = plans.map((p) => p.plan);
+    // Mermaid and DOT read one diagram per document: several task definitions share one, a box each.
+    if (options.format === "mermaid") rendered = renderPlanMermaid(all);
+    else if (options.format === "dot") rendered = renderPlanDot(all);
+    else rendered = all.map(renderPlanText).join("\n");
   }
   await emit(rendered, { output: options.output, text: options.format !== "json" }, streams);
   if (options.quiet !== true)
