@@ -1,7 +1,8 @@
 /**
  * The CLI's one error boundary: every command throws (typed errors, or whatever a bug throws), and this is
  * the only place that decides the exit code and words the message. Library errors carry data (`FixError`'s
- * `option`, `TaskDefError`'s location); the CLI names options as its flags here.
+ * `option`, `TaskDefError`'s location); the CLI names options as its flags here. It knows every part's error
+ * classes, so it is loaded only when an error reaches it: a clean run never pays for parts it did not use.
  */
 import { constants } from "node:os";
 import { type Command, CommanderError } from "commander";
@@ -10,18 +11,8 @@ import { DiagnoseInputError } from "../diagnose/index.js";
 import { FixError } from "../fix/index.js";
 import { ScenarioError, SimulationInputError } from "../simulate/index.js";
 import { TaskDefError } from "../taskdef/index.js";
+import { CommandLineError } from "./command-line.js";
 import { ExitCode, InputError, InterruptedError, OutputError, UsageError } from "./errors.js";
-
-/** A parse error commander raised on one command: the usage line shown is that command's. */
-export class CommandLineError extends Error {
-  override readonly name = "CommandLineError";
-  constructor(
-    readonly error: CommanderError,
-    readonly command: Command,
-  ) {
-    super(error.message.replace(/^error: /, ""));
-  }
-}
 
 /** A library option's flag: `probeImage` → `--probe-image`. The CLI's flags are its options, kebab-cased. */
 export function flagOf(option: string): string {
@@ -72,16 +63,4 @@ export function describeError(error: unknown, active: Command | undefined): Outc
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return { code: ExitCode.internal, message: `internal error, please report it:\n${detail}` };
-}
-
-/** `firelens-preflight check`. */
-export function commandPath(command: Command): string {
-  const names: string[] = [];
-  for (let c: Command | null = command; c !== null; c = c.parent) names.unshift(c.name());
-  return names.join(" ");
-}
-
-/** `firelens-preflight check [options] <inputs...>`. */
-export function usageLine(command: Command): string {
-  return `${commandPath(command)} ${command.usage()}`;
 }

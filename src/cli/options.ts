@@ -73,3 +73,52 @@ export function addColorOptions(command: Command): Command {
 export const EXIT_CODES_HELP =
   "Exit codes: 0 clean; 1 findings at or above --fail-on; 2 bad input, output, usage or config file; " +
   "3 internal error (a bug: please report it).\n\n";
+
+/** `--config <file>` and `--no-config`, declared once for every command that reads the config. */
+export function addConfigOptions(command: Command): Command {
+  return command
+    .option(
+      "--config <file>",
+      "use this config file (default: the nearest firelens-preflight.config.{json,yaml,yml} or package.json key, from here up to the repository root)",
+    )
+    .option("--no-config", "ignore every config file");
+}
+
+/** For hooks that pass every staged file: a named file that is no task definition is skipped, not an error. */
+export function addIgnoreUnknownOption(command: Command): Command {
+  return command.option(
+    "--ignore-unknown",
+    "skip named files that are not task definitions (as for files found in directories), instead of exit 2",
+  );
+}
+
+/** `--verbose` and `--quiet`, for every command that reads many files. */
+export function addVerbosityOptions(command: Command, quiet: string): Command {
+  return command
+    .option("-q, --quiet", quiet)
+    .option("--verbose", "list every file skipped while walking directories and globs, with the reason");
+}
+
+/** The options `lint` and `check` both take, declared once so their flags and help stay the same. */
+export function addLintOptions(command: Command): Command {
+  addIgnoreUnknownOption(command);
+  command
+    .option(
+      "--fail-on <severity>",
+      "exit 1 on findings at or above: error, warning, note, none (default: the config's failOn, else error)",
+    )
+    .option(
+      "--suppress <rule[container]=reason>",
+      "acknowledge a finding with a reason of 10+ characters, e.g. 'FLP203[log-router]=pinned by digest in CD' (repeatable)",
+      collect,
+    )
+    .option(
+      "--disable <ids>",
+      "rule ids to skip, comma-separated or repeated, e.g. FLP203,FLP301",
+      collectList,
+    );
+  addConfigOptions(command);
+  addVerbosityOptions(command, "print findings only: no startup or verdict sections, notes or summary line");
+  addMaxSizeOption(command);
+  return addColorOptions(command);
+}

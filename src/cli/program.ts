@@ -6,14 +6,14 @@
 import { Command } from "commander";
 import pc from "picocolors";
 import { packageVersion } from "../package-info.js";
-import { CommandLineError, commandPath, describeError, usageLine } from "./boundary.js";
-import { registerCheck } from "./commands/check.js";
-import { registerDiagnose } from "./commands/diagnose.js";
-import { registerFix } from "./commands/fix.js";
-import { registerLint } from "./commands/lint.js";
-import { registerPlan } from "./commands/plan.js";
-import { registerProbe, runProbeCommand } from "./commands/probe.js";
-import { registerSimulate } from "./commands/simulate.js";
+import { CommandLineError, commandPath, usageLine } from "./command-line.js";
+import { registerCheck } from "./define/check.js";
+import { registerDiagnose } from "./define/diagnose.js";
+import { registerFix } from "./define/fix.js";
+import { registerLint } from "./define/lint.js";
+import { registerPlan } from "./define/plan.js";
+import { registerProbe } from "./define/probe.js";
+import { registerSimulate } from "./define/simulate.js";
 import { ExitCode } from "./errors.js";
 import { wantsColor } from "./io.js";
 import { escapeControls } from "./terminal.js";
@@ -62,7 +62,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  if (argv[0] === "probe") return runProbeCommand(argv.slice(1));
+  if (argv[0] === "probe") {
+    const { runProbeCommand } = await import("./commands/probe.js");
+    return runProbeCommand(argv.slice(1));
+  }
   let exitCode: number = ExitCode.ok;
   const program = buildProgram((code) => {
     exitCode = code;
@@ -75,6 +78,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
   } catch (error) {
+    const { describeError } = await import("./boundary.js");
     const outcome = describeError(error, active);
     if (outcome.message !== undefined) {
       const color = wantsColor(process.stderr, undefined);

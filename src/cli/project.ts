@@ -34,16 +34,6 @@ export interface ConfigFlags {
   readonly config?: string | false;
 }
 
-/** `--config <file>` and `--no-config`, declared once for every command that reads the config. */
-export function addConfigOptions(command: Command): Command {
-  return command
-    .option(
-      "--config <file>",
-      "use this config file (default: the nearest firelens-preflight.config.{json,yaml,yml} or package.json key, from here up to the repository root)",
-    )
-    .option("--no-config", "ignore every config file");
-}
-
 /** The config that applies to this run, or `undefined`. */
 export function projectConfig(flags: ConfigFlags, cwd = process.cwd()): LoadedConfig | undefined {
   if (flags.config === false) return undefined;

@@ -39,10 +39,8 @@ export function findingsText(
     options.quiet === true
       ? results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.suppressed === undefined) }))
       : results;
-  const lines = formatText(shown, { color: options.color, source: options.source }).trimEnd().split("\n");
-  // formatText closes with its own count ("No problems found…" / "3 problems (…)"); ours follows instead.
-  lines.pop();
-  return lines.join("\n").trimEnd();
+  // The run's own summary line follows, so formatText's count is left out.
+  return formatText(shown, { color: options.color, source: options.source, summary: false }).trimEnd();
 }
 
 export interface Skipped {

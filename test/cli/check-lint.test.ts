@@ -116,9 +116,11 @@ describe("lint", () => {
 describe("plan", () => {
   it("renders Mermaid and DOT, and refuses unknown formats", () => {
     expect(cli(["plan", "examples/seed/before.json", "-f", "mermaid"]).stdout).toContain(
-      "c_log_router -.->|START · added by ECS| c_app",
+      't1_c_log_router -.->|"START · added by ECS"| t1_c_app',
     );
-    expect(cli(["plan", "examples/seed/before.json", "-f", "dot"]).stdout).toMatch(/^digraph "backend" \{/);
+    expect(cli(["plan", "examples/seed/before.json", "-f", "dot"]).stdout).toMatch(
+      /^digraph startup \{[^]*label="backend"/,
+    );
     expect(cli(["plan", "examples/seed/before.json", "-f", "png"]).code).toBe(2);
   });
 });

@@ -113,7 +113,7 @@ describe("scripts/action/run.mjs with the local build", () => {
       "FLP202:warning",
       "FLP212:warning",
     ]);
-    expect(clean.log).toContain("2 problems (0 errors, 2 warnings, 0 notes)");
+    expect(clean.log).toContain("0 errors, 2 warnings, 0 notes in 1 file");
 
     const strict = runAction({ PATHS: "examples/seed/after.json", FAIL_ON: "warning" });
     expect(strict.result.status, strict.log).toBe(1);

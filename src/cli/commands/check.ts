@@ -1,15 +1,14 @@
-import type { Command } from "commander";
 import pc from "picocolors";
 import { buildStartupPlan } from "../../plan/index.js";
 import { failsAt, formatGithub, formatJson, formatSarif, type LintFileResult } from "../../rules/index.js";
 import { describeFormat, type TaskDefinitionDocument } from "../../taskdef/index.js";
+import type { FORMATS } from "../define/check.js";
 import { ExitCode } from "../errors.js";
 import { emit, note, processStreams, refuseInputAsOutput, type Streams, wantsColor } from "../io.js";
 import { addFormatOption, addOutputOption, EXIT_CODES_HELP } from "../options.js";
 import { findingsText, skippedNotes, summaryLine } from "../report.js";
-import { addLintOptions, allFindings, type LintFlags, lintAll, prepareLint } from "./lint-shared.js";
+import { allFindings, type LintFlags, lintAll, prepareLint } from "./lint-shared.js";
 
-const FORMATS = ["text", "json", "sarif", "github"] as const;
 type CheckFormat = (typeof FORMATS)[number];
 
 export interface CheckOptions extends LintFlags {
@@ -149,37 +148,4 @@ export async function runCheck(
     for (const n of skippedNotes(loaded.skipped, options.verbose === true)) note(streams, n);
   if (loaded.errors.length > 0) return ExitCode.usage;
   return failsAt(allFindings(results), failOn) ? ExitCode.findings : ExitCode.ok;
-}
-
-export function registerCheck(program: Command, setExit: (code: number) => void): Command {
-  const command = program
-    .command("check")
-    .summary("lint task definitions and summarise their startup order (the main job)")
-    .description(
-      "Check task definitions for the seed's hazard (an essential FireLens router whose first-flush crash " +
-        "would take a task down after it was put in service), for what ECS would reject, and for known " +
-        "crash-prone router versions; then summarise each task's startup order and what a router crash " +
-        "would stop. A directory checks every task-definition file in it and below.",
-    )
-    .argument(
-      "[inputs...]",
-      "files, directories (walked recursively) or quoted globs; - reads stdin; none: the config's include",
-    );
-  addFormatOption(command, FORMATS, "text");
-  addOutputOption(command, "the report");
-  addLintOptions(command)
-    .addHelpText(
-      "after",
-      "\nExamples:\n" +
-        "  firelens-preflight check task-definition.json\n" +
-        "  aws ecs describe-task-definition --task-definition web | firelens-preflight check -\n" +
-        "  firelens-preflight check cdk.out --fail-on warning -f sarif -o results.sarif\n" +
-        "  firelens-preflight check 'infra/**/*.json' -f github   annotations in a GitHub Actions log\n\n" +
-        EXIT_CODES_HELP +
-        "For the full startup graph use `plan`; to add the gate, `fix`.",
-    )
-    .action(async (inputs: string[], opts: CheckOptions) => {
-      setExit(await runCheck(inputs, opts, processStreams));
-    });
-  return command;
 }

@@ -17,7 +17,6 @@ import { InputError, UsageError } from "../errors.js";
 import { DEFAULT_MAX_SIZE, type FileIdentity, type InputText, readInput } from "../input.js";
 import { addColorOptions, addMaxSizeOption, collect, collectList } from "../options.js";
 import {
-  addConfigOptions,
   type ConfigFlags,
   failOnOf,
   type LintSettings,
@@ -219,43 +218,4 @@ export async function prepareLint(
   const settings = lintSettings(config, { disable, suppressions }, fromInclude);
   const loaded = await loadAll(selection, flags.maxSize, { ignoreUnknown: flags.ignoreUnknown });
   return { config, failOn: failOnOf(flagFailOn, config), settings, loaded };
-}
-
-/** For hooks that pass every staged file: a named file that is no task definition is skipped, not an error. */
-export function addIgnoreUnknownOption(command: Command): Command {
-  return command.option(
-    "--ignore-unknown",
-    "skip named files that are not task definitions (as for files found in directories), instead of exit 2",
-  );
-}
-
-/** `--verbose` and `--quiet`, for every command that reads many files. */
-export function addVerbosityOptions(command: Command, quiet: string): Command {
-  return command
-    .option("-q, --quiet", quiet)
-    .option("--verbose", "list every file skipped while walking directories and globs, with the reason");
-}
-
-/** The options `lint` and `check` both take, declared once so their flags and help stay the same. */
-export function addLintOptions(command: Command): Command {
-  addIgnoreUnknownOption(command);
-  command
-    .option(
-      "--fail-on <severity>",
-      "exit 1 on findings at or above: error, warning, note, none (default: the config's failOn, else error)",
-    )
-    .option(
-      "--suppress <rule[container]=reason>",
-      "acknowledge a finding with a reason of 10+ characters, e.g. 'FLP203[log-router]=pinned by digest in CD' (repeatable)",
-      collect,
-    )
-    .option(
-      "--disable <ids>",
-      "rule ids to skip, comma-separated or repeated, e.g. FLP203,FLP301",
-      collectList,
-    );
-  addConfigOptions(command);
-  addVerbosityOptions(command, "print findings only: no startup or verdict sections, notes or summary line");
-  addMaxSizeOption(command);
-  return addColorOptions(command);
 }

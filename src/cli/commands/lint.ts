@@ -1,12 +1,11 @@
-import type { Command } from "commander";
 import { failsAt, formatGithub, formatJson, formatSarif, rules } from "../../rules/index.js";
+import type { FORMATS } from "../define/lint.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { emit, note, processStreams, refuseInputAsOutput, type Streams, wantsColor } from "../io.js";
 import { addFormatOption, addOutputOption, EXIT_CODES_HELP } from "../options.js";
 import { findingsText, skippedNotes, summaryLine } from "../report.js";
-import { addLintOptions, allFindings, type LintFlags, lintAll, prepareLint } from "./lint-shared.js";
+import { allFindings, type LintFlags, lintAll, prepareLint } from "./lint-shared.js";
 
-const FORMATS = ["text", "json", "sarif", "github"] as const;
 type LintFormat = (typeof FORMATS)[number];
 
 export interface LintCommandOptions extends LintFlags {
@@ -67,38 +66,4 @@ export async function runLint(
     for (const n of skippedNotes(loaded.skipped, options.verbose === true)) note(streams, n);
   if (loaded.errors.length > 0) return ExitCode.usage;
   return failsAt(allFindings(results), failOn) ? ExitCode.findings : ExitCode.ok;
-}
-
-export function registerLint(program: Command, setExit: (code: number) => void): Command {
-  const command = program
-    .command("lint")
-    .summary("find deploy hazards and what ECS would reject in task definitions")
-    .description(
-      "Lint task definitions of any shape (ECS JSON, describe-task-definition output, Terraform " +
-        "container_definitions arrays, CloudFormation/CDK templates in JSON or YAML). Every finding points " +
-        "to file, line, column and JSON path, with the rule id and a fix hint.",
-    )
-    .argument(
-      "[files...]",
-      "files, directories (walked recursively) or quoted globs; - reads stdin; none: the config's include",
-    );
-  addFormatOption(command, FORMATS, "text");
-  addOutputOption(command, "the report");
-  addLintOptions(command)
-    .option("--no-source", "do not show the offending source lines (text format)")
-    .option("--list-rules", "list every rule id, severity and title, then exit")
-    .addHelpText(
-      "after",
-      "\nExamples:\n" +
-        "  firelens-preflight lint task-definition.json\n" +
-        "  terraform output -raw container_definitions | firelens-preflight lint -\n" +
-        "  firelens-preflight lint -f sarif -o results.sarif cdk.out\n" +
-        "  firelens-preflight lint -f github 'infra/**/*.json'   annotations in a GitHub Actions log\n\n" +
-        EXIT_CODES_HELP +
-        "Rules: firelens-preflight lint --list-rules; each has a page under docs/rules/ in the package.",
-    )
-    .action(async (files: string[], opts: LintCommandOptions) => {
-      setExit(await runLint(files, opts, processStreams));
-    });
-  return command;
 }

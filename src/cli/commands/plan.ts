@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import {
   buildStartupPlan,
   renderPlanDot,
@@ -6,14 +5,14 @@ import {
   renderPlanText,
   type StartupPlan,
 } from "../../plan/index.js";
+import type { FORMATS } from "../define/plan.js";
 import { ExitCode } from "../errors.js";
 import { emit, note, processStreams, refuseInputAsOutput, type Streams } from "../io.js";
 import { addFormatOption, addMaxSizeOption, addOutputOption } from "../options.js";
-import { addConfigOptions, type ConfigFlags, projectConfig, selectFiles } from "../project.js";
+import { type ConfigFlags, projectConfig, selectFiles } from "../project.js";
 import { skippedNotes } from "../report.js";
-import { addVerbosityOptions, loadAll } from "./lint-shared.js";
+import { loadAll } from "./lint-shared.js";
 
-const FORMATS = ["text", "mermaid", "dot", "json"] as const;
 type PlanFormat = (typeof FORMATS)[number];
 
 export interface PlanOptions extends ConfigFlags {
@@ -57,35 +56,4 @@ export async function runPlan(
   if (options.quiet !== true)
     for (const n of skippedNotes(loaded.skipped, options.verbose === true)) note(streams, n);
   return ExitCode.ok;
-}
-
-export function registerPlan(program: Command, setExit: (code: number) => void): Command {
-  const command = program
-    .command("plan")
-    .summary("show the order in which ECS will start a task's containers")
-    .description(
-      "Show the startup order ECS will follow for each task definition: stages, the condition on each " +
-        "dependency (implicit ones the agent adds for awsfirelens containers included), which containers are " +
-        "essential, what can never start and why, and what stops when the router crashes or the gate fails.",
-    )
-    .argument(
-      "[files...]",
-      "task definition files, directories (walked recursively) or quoted globs; - reads stdin; none: the config's include",
-    );
-  addFormatOption(command, FORMATS, "text");
-  addOutputOption(command);
-  addConfigOptions(command);
-  addVerbosityOptions(command, "no notes about skipped files");
-  addMaxSizeOption(command)
-    .addHelpText(
-      "after",
-      "\nExamples:\n" +
-        "  firelens-preflight plan task-definition.json\n" +
-        "  firelens-preflight plan -f mermaid task-definition.json -o order.mmd\n" +
-        "  firelens-preflight plan -f dot task-definition.json | dot -Tsvg > order.svg",
-    )
-    .action(async (files: string[], opts: PlanOptions) => {
-      setExit(await runPlan(files, opts, processStreams));
-    });
-  return command;
 }

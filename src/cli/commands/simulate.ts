@@ -1,5 +1,4 @@
 import { stat } from "node:fs/promises";
-import type { Command } from "commander";
 import { applyGate, FixError } from "../../fix/index.js";
 import {
   defaultScenario,
@@ -12,13 +11,12 @@ import {
 } from "../../simulate/index.js";
 import { parseDocument, type TaskDefinitionView } from "../../taskdef/index.js";
 import { flagOf } from "../boundary.js";
+import type { FORMATS } from "../define/simulate.js";
 import { ExitCode, InputError, ioReason, UsageError } from "../errors.js";
 import { DEFAULT_MAX_SIZE } from "../input.js";
 import { emit, note, processStreams, refuseInputAsOutput, type Streams, writeOutputFile } from "../io.js";
 import { addFormatOption, addJsonAlias, addMaxSizeOption, addOutputOption, formatOf } from "../options.js";
 import { loadSingle } from "./lint-shared.js";
-
-const FORMATS = ["text", "json"] as const;
 
 export interface SimulateCommandOptions {
   readonly scenario?: string;
@@ -154,42 +152,4 @@ export async function runSimulate(
     note(streams, `report written to ${opts.report}`);
   }
   return result.interrupted ? ExitCode.findings : ExitCode.ok;
-}
-
-export function registerSimulate(program: Command, setExit: (code: number) => void): Command {
-  const command = program
-    .command("simulate")
-    .summary("how many requests a deploy fails, with and without the gate")
-    .description(
-      "Simulate deployments of an ECS service running this task definition behind an ALB: container " +
-        "start order, health checks, essential exits, target registration and draining, client traffic, the " +
-        "circuit breaker; faults such as the router crashing on its first flush come from the scenario. " +
-        "Seeded and deterministic: the same seed gives the same result.",
-    )
-    .argument("<task-definition>", "task definition file (any supported format); - reads stdin")
-    .option(
-      "-s, --scenario <file>",
-      "scenario YAML, like https://github.com/firelens-preflight/firelens-preflight/blob/main/examples/seed/scenario.yaml (default: built-in)",
-    )
-    .option("--compare", "also simulate the task as `fix` would gate it, on the same seeds")
-    .option("-n, --runs <n>", "deployments to simulate", "1000")
-    .option("--seed <n>", "random seed", "1")
-    .option("--workers <n>", "worker threads (0: this thread)", "0")
-    .option("--task-definition <id>", "which task definition, when the file has several");
-  addFormatOption(command, FORMATS, "text");
-  addJsonAlias(command);
-  addOutputOption(command, "the summary (or JSON)");
-  command.option("--report <file>", "write a self-contained HTML report with timelines and histograms");
-  addMaxSizeOption(command)
-    .addHelpText(
-      "after",
-      "\nExamples:\n" +
-        "  firelens-preflight simulate task-definition.json --compare\n" +
-        "  firelens-preflight simulate task-definition.json -s scenario.yaml -n 100000 --workers 2 --report deploy.html\n\n" +
-        "Ctrl-C stops early and prints what was simulated so far.",
-    )
-    .action(async (file: string, opts: SimulateCommandOptions) => {
-      setExit(await runSimulate(file, opts, processStreams));
-    });
-  return command;
 }

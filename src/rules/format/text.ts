@@ -15,6 +15,8 @@ export interface TextOptions {
   readonly source?: boolean;
   /** Show each finding's fix hint. @default true */
   readonly fixHints?: boolean;
+  /** End with the count line ("3 problems (…)"); a caller with its own summary turns it off. @default true */
+  readonly summary?: boolean;
 }
 
 /**
@@ -85,6 +87,7 @@ export function formatText(results: readonly LintFileResult[], options: TextOpti
     out.push("");
   }
 
+  if (options.summary === false) return `${out.join("\n")}\n`;
   const n = countBySeverity(all);
   const suppressed = all.filter((f) => f.suppressed !== undefined).length;
   const total = all.length - suppressed;
