@@ -1,6 +1,7 @@
 // `npm run build`: the package as it ships.
 //
-//   dist/**/*.js      ESM, one file per source file (what `import` and the CLI load)
+//   dist/**/*.js      ESM, one file per source file (what `import` loads)
+//   dist/cli/*.js     the CLI, bundled: main.js and a chunk per command, loaded when that command runs
 //   dist/cjs/**/*.js  CommonJS, the same files (what `require` loads: CDK apps made by `cdk init` are CommonJS)
 //   dist/**/*.d.ts    declarations, copied into dist/cjs/ so TypeScript reads them as CommonJS there
 //
@@ -39,8 +40,35 @@ execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "
 });
 
 const all = sources(src);
+const isCli = (f) => relative(src, f).replaceAll("\\", "/").startsWith("cli/");
 const common = { outbase: src, platform: "node", target: "node20", bundle: false, logLevel: "warning" };
-await build({ ...common, entryPoints: all, outdir: dist, format: "esm" });
+await build({ ...common, entryPoints: all.filter((f) => !isCli(f)), outdir: dist, format: "esm" });
+
+// The CLI as a few bundled files instead of some 120 modules: a pre-commit hook starts `check` on every commit,
+// and resolving, reading and compiling module by module took most of its start-up. Each command's work is a
+// chunk of its own (the commands import it dynamically), so `check` never loads `simulate`. Dependencies are
+// bundled too, in their ESM builds, except those that locate files beside themselves (the HCL parser's
+// WebAssembly) or that only the CDK and test paths use. Minified, with function and class names kept, so an
+// internal error's stack still says where.
+await build({
+  // The simulator starts its worker as `./worker.js` beside the module that does, which is a chunk.
+  entryPoints: { main: join(src, "cli/main.ts"), "chunks/worker": join(src, "simulate/worker.ts") },
+  outdir: join(dist, "cli"),
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  mainFields: ["module", "main"],
+  minify: true,
+  keepNames: true,
+  legalComments: "none",
+  chunkNames: "chunks/[name]-[hash]",
+  external: ["web-tree-sitter", "@tree-sitter-grammars/*", "tsx", "tsx/*", "esbuild", "aws-cdk-lib", "constructs"],
+  // Bundled CommonJS dependencies (commander) call require for Node built-ins.
+  banner: { js: 'import { createRequire as __flpCreateRequire } from "node:module";\nconst require = __flpCreateRequire(import.meta.url);' },
+  logLevel: "warning",
+});
 
 const forCjs = all.filter((f) => !ESM_ONLY.some((re) => re.test(relative(src, f).replaceAll("\\", "/"))));
 await build({

@@ -69,7 +69,7 @@ export function addColorOptions(command: Command): Command {
     .option("--no-color", "never use colors (NO_COLOR is honoured too)");
 }
 
-/** The exit codes every command keeps, for `--help` (README says the same; test/cli/exit-codes.test.ts holds both to it). */
+/** The exit codes every command keeps, for `--help` (README says the same; test/cli/ci-output.test.ts holds both to it). */
 export const EXIT_CODES_HELP =
   "Exit codes: 0 clean; 1 findings at or above --fail-on; 2 bad input, output, usage or config file; " +
   "3 internal error (a bug: please report it).\n\n";
