@@ -29,7 +29,7 @@ import {
  * CloudFormation `Fn::Sub` / `Fn::Join` whose literal parts still tell the repository and tag.
  */
 export function imageTextOf(image: unknown, ssmParameters?: ReadonlyMap<string, string>): string | undefined {
-  if (typeof image === "string") return markPlaceholders(image);
+  if (typeof image === "string") return plainText(image) ? image : markPlaceholders(image);
   if (!isIntrinsic(image)) return undefined;
   if (image.fn === "Ref" && typeof image.argument === "string")
     return ssmImage(ssmParameters?.get(image.argument));
@@ -146,13 +146,12 @@ function readContainer(view: ContainerView, ssmParameters: ReadonlyMap<string, s
   };
 }
 
+function at(c: ContainerReading, ...rest: Array<string | number>): JsonPath {
+  return ["containerDefinitions", c.index, ...rest];
+}
+
 function deployTimeValues(containers: readonly ContainerReading[]): DeployTimeValue[] {
   const out: DeployTimeValue[] = [];
-  const at = (c: ContainerReading, ...rest: Array<string | number>): JsonPath => [
-    "containerDefinitions",
-    c.index,
-    ...rest,
-  ];
   for (const c of containers) {
     if (c.nameUnknown) out.push({ path: at(c, "name"), what: `the name of container ${c.label}` });
     if (c.essential === undefined && readDeployTime(c.definition.essential as unknown)) {

@@ -516,9 +516,19 @@ class TreeSpans implements Spans {
   }
 }
 
-/** The line index of a text, built on the first question: most documents are never asked. */
+/**
+ * Line and column of offsets in a text. A finding asks for a few positions, mostly near the top (a task's first
+ * containers): line starts are collected only as far as the furthest offset asked so far. Errors that want a
+ * whole `LineIndex` get one built on demand.
+ */
 class LazyLines {
   private index: LineIndex | undefined;
+  /** Offsets of line starts found so far (texts without CR only; others use a whole `LineIndex`). */
+  private readonly starts: number[] = [0];
+  /** Where the search for the next newline goes on. */
+  private scanned = 0;
+  /** Whether the text has a CR (then line breaks are the whole `LineIndex`'s business); asked on first use. */
+  private crlf: boolean | undefined;
 
   constructor(private readonly text: string) {}
 
@@ -528,7 +538,23 @@ class LazyLines {
   }
 
   position(offset: number): { line: number; column: number } {
-    return this.get().position(offset);
+    this.crlf ??= this.text.includes("\r");
+    if (this.crlf) return this.get().position(offset);
+    const starts = this.starts;
+    while (this.scanned >= 0 && (starts[starts.length - 1] as number) <= offset) {
+      const nl = this.text.indexOf("\n", this.scanned);
+      this.scanned = nl < 0 ? -1 : nl + 1;
+      if (nl >= 0) starts.push(nl + 1);
+    }
+    // The last line start not after `offset` (the same answer as LineIndex.position).
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (starts[lo] as number) + 1 };
   }
 }
 
@@ -632,8 +658,6 @@ class LoadedDocument implements TaskDefinitionDocument {
   readonly format: DocumentFormat;
   readonly taskDefinitions: TaskDefinitionView[];
   readonly services: ServiceView[];
-  /** Rules often report several findings on one node (the router's image, a container's dependsOn). */
-  private readonly located = new Map<string, SourceLocation>();
 
   constructor(
     readonly file: string,
@@ -650,16 +674,11 @@ class LoadedDocument implements TaskDefinitionDocument {
     this.services = built.services;
   }
 
+  /** A repeated lookup (rules often report several findings on one node) is answered from what the locator kept. */
   locate(path: JsonPath): SourceLocation {
-    let key = "";
-    for (const seg of path) key += typeof seg === "number" ? `\u0000#${seg}` : `\u0000.${seg}`;
-    const hit = this.located.get(key);
-    if (hit !== undefined) return hit;
     const { offset, length } = this.spans.locate(path);
     const { line, column } = this.lines.position(offset);
-    const loc: SourceLocation = { file: this.file, line, column, offset, length };
-    this.located.set(key, loc);
-    return loc;
+    return { file: this.file, line, column, offset, length };
   }
 
   rawPath(td: TaskDefinitionView, viewPath: JsonPath): JsonPath {
