@@ -631,7 +631,7 @@ function parseKnown(
     if (counted.mayHaveDuplicates) duplicates = findDuplicateKeys(source);
     // One locator keeps what it read: a document's lookups (a linted file's findings, fix's notes on 500 services
     // of a template) cost about one pass over the text in all, and only as far into it as they reach.
-    spans = new JsonLocator(source, duplicates.length > 0);
+    spans = new JsonLocator(source, duplicates.length > 0, counted.depth);
   } else {
     const tree = parseYamlTree(source, file, lines.get(), { maxDepth: MAX_NESTING_DEPTH });
     data = plain(tree);

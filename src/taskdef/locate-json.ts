@@ -88,6 +88,35 @@ function skipNestedSlowly(text: string, i: number): number {
   return text.length;
 }
 
+/** How deep `BALANCED` matches: task definitions nest about six levels (task, containers, container, logConfiguration, options). */
+export const BALANCED_DEPTH = 12;
+
+/**
+ * A whole nested value in one native match, for texts known (from the parsed data) to nest at most
+ * `BALANCED_DEPTH` levels: the regex then never fails on valid JSON, so it never backtracks. Deeper texts, and
+ * the regex engine running out of backtrack stack, take `skipValue`.
+ */
+const BALANCED = ((): RegExp => {
+  const plain = '[^"{}[\\]]+';
+  const string = '"(?:[^"\\\\]+|\\\\.)*"';
+  let inner = `(?:${plain}|${string})*`;
+  for (let level = 1; level < BALANCED_DEPTH; level++) inner = `(?:${plain}|${string}|[{[]${inner}[}\\]])*`;
+  return new RegExp(`[{[]${inner}[}\\]]`, "y");
+})();
+
+/** `skipValue` for a text that nests at most `BALANCED_DEPTH` levels. */
+export function skipShallowValue(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c !== 123 && c !== 91) return skipValue(text, i);
+  try {
+    BALANCED.lastIndex = i;
+    if (BALANCED.test(text)) return BALANCED.lastIndex;
+  } catch {
+    // Out of backtrack stack (millions of strings in one value): the bracket-by-bracket skip below.
+  }
+  return skipValue(text, i);
+}
+
 export interface Span {
   /** Key offset for a property, value offset for an array item or the root. */
   readonly offset: number;
@@ -125,12 +154,19 @@ export class JsonLocator {
   private readonly progress = new Map<number, Progress>();
   private readonly root: number;
 
-  /** `duplicates`: the text may repeat a key, so an object is read to its end before a key is resolved. */
+  private readonly skip: (text: string, i: number) => number;
+
+  /**
+   * `duplicates`: the text may repeat a key, so an object is read to its end before a key is resolved. `depth`:
+   * how deep the text nests, when the caller knows (the parsed data tells), for the faster skip of shallow texts.
+   */
   constructor(
     private readonly text: string,
     private readonly duplicates = false,
+    depth = Number.POSITIVE_INFINITY,
   ) {
     this.root = skipWs(text, 0);
+    this.skip = depth <= BALANCED_DEPTH ? skipShallowValue : skipValue;
   }
 
   /** The span of `path`, or of its nearest existing ancestor; a repeated key resolves to its last occurrence. */
@@ -156,7 +192,7 @@ export class JsonLocator {
   private endOf(p: Progress, i: number): number {
     let end = p.ends[i] as number;
     if (end < 0) {
-      end = skipValue(this.text, p.values[i] as number);
+      end = this.skip(this.text, p.values[i] as number);
       p.ends[i] = end;
     }
     return end;
