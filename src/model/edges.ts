@@ -243,8 +243,10 @@ function adjacency(
   let selfLoop: Set<number> | undefined;
   let kept = 0;
   for (const e of edges) {
-    if (e.from === e.to) (selfLoop ??= new Set()).add(e.from);
-    else if (e.from >= 0 && e.from < size) {
+    if (e.from === e.to) {
+      selfLoop ??= new Set();
+      selfLoop.add(e.from);
+    } else if (e.from >= 0 && e.from < size) {
       offsets[e.from + 1] = (offsets[e.from + 1] as number) + 1;
       kept++;
     }

@@ -233,7 +233,8 @@ function roleInput(c: ContainerReading): RoleInput {
 function readTaskUncached(td: TaskDefinitionView, options: ReadOptions): TaskReading {
   const views = td.containers;
   const containers: Reading[] = new Array(views.length);
-  for (let i = 0; i < views.length; i++) containers[i] = readContainer(views[i] as ContainerView, td.ssmParameters);
+  for (let i = 0; i < views.length; i++)
+    containers[i] = readContainer(views[i] as ContainerView, td.ssmParameters);
   const { roles, evidence, router: routerIndex } = assignRoles(containers.map(roleInput));
   const byName = new Map<string, ContainerReading>();
   const firelensContainers: ContainerReading[] = [];

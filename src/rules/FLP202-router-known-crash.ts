@@ -3,7 +3,7 @@ import { conditionPresence } from "./conditions.js";
 import { bugLabel, bugsFor, describeVersion } from "./data/router-versions.js";
 import { SRC } from "./sources.js";
 import { defineRule } from "./types.js";
-import { allAppsGated, cpath, routerImageOf } from "./util.js";
+import { allAppsGated, cpath, joinText, routerImageOf } from "./util.js";
 
 export const FLP202 = defineRule({
   meta: {
@@ -67,9 +67,9 @@ export const FLP202 = defineRule({
           messageId: gated ? "knownCrashGated" : "knownCrash",
           data: {
             ...data,
-            bugs: severe.map(bugLabel).join(", "),
+            bugs: joinText(severe, ", ", bugLabel),
             others:
-              rest.length === 0 ? "" : `; also runtime crash or hang bugs: ${rest.map(bugLabel).join(", ")}`,
+              rest.length === 0 ? "" : `; also runtime crash or hang bugs: ${joinText(rest, ", ", bugLabel)}`,
           },
           path,
           container: router.name,
@@ -77,7 +77,7 @@ export const FLP202 = defineRule({
       } else if (rest.length > 0) {
         ctx.report({
           messageId: "knownBugs",
-          data: { ...data, bugs: rest.map(bugLabel).join(", ") },
+          data: { ...data, bugs: joinText(rest, ", ", bugLabel) },
           path,
           container: router.name,
         });

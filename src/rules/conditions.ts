@@ -32,13 +32,13 @@ export interface ProviderEcsUse {
  */
 let answersFor: TaskReading | undefined;
 let providerEcs: readonly ProviderEcsUse[] | undefined;
-let presence: Partial<Record<BugCondition, Presence>> = {};
+let presence: Map<BugCondition, Presence> | undefined;
 
 function answersOf(task: TaskReading): void {
   if (answersFor === task) return;
   answersFor = task;
   providerEcs = undefined;
-  presence = {};
+  presence = undefined;
 }
 
 /** Containers whose awsfirelens output is `datadog` with `provider ecs`, and the key holding it. */
@@ -80,10 +80,11 @@ export function healthCheckHitsHealthEndpoint(router: ContainerReading): boolean
 
 export function conditionPresence(cond: BugCondition, task: TaskReading): Presence {
   answersOf(task);
-  let known = presence[cond];
+  presence ??= new Map();
+  let known = presence.get(cond);
   if (known === undefined) {
     known = findPresence(cond, task);
-    presence[cond] = known;
+    presence.set(cond, known);
   }
   return known;
 }

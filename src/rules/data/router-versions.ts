@@ -283,7 +283,10 @@ export const MUTABLE_TAGS: ReadonlySet<string> = new Set([
 /** Bugs by image: router images are memoized (`routerImage`), and every rule asks for the same few. */
 const bugsMemo = new WeakMap<object, readonly KnownBug[]>();
 
-export function bugsFor(image: { readonly aws?: Version; readonly fluentBit?: Version }): readonly KnownBug[] {
+export function bugsFor(image: {
+  readonly aws?: Version;
+  readonly fluentBit?: Version;
+}): readonly KnownBug[] {
   let out = bugsMemo.get(image);
   if (out === undefined) {
     out = findBugs(image);
