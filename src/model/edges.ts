@@ -179,12 +179,14 @@ export function buildEdges(
  * a long chain cannot overflow the stack), each rotated to start at its lowest index and ordered along a cycle.
  */
 export function findCycles(size: number, edges: readonly StartEdge[]): number[][] {
-  const out: number[][] = Array.from({ length: size }, () => []);
-  const selfLoop = new Set<number>();
-  for (const e of edges) {
-    if (e.from === e.to) selfLoop.add(e.from);
-    else out[e.from]?.push(e.to);
-  }
+  // Most tasks have a handful of edges and no cycle: prove that first with a cheap peel (Kahn's algorithm), and
+  // run Tarjan only when something is left over.
+  if (edges.length === 0) return [];
+  const { offsets, targets, selfLoop } = adjacency(size, edges);
+  if (selfLoop === undefined && acyclic(size, offsets, targets)) return [];
+  const out: number[][] = new Array(size);
+  for (let v = 0; v < size; v++) out[v] = Array.from(targets.subarray(offsets[v], offsets[v + 1]));
+  const loops = selfLoop ?? new Set<number>();
   const index = new Int32Array(size).fill(-1);
   const low = new Int32Array(size);
   const onStack = new Uint8Array(size);
@@ -225,11 +227,60 @@ export function findCycles(size: number, edges: readonly StartEdge[]): number[][
           onStack[w] = 0;
           component.push(w);
         } while (w !== v);
-        if (component.length > 1 || selfLoop.has(v)) components.push(orderAlongCycle(component, out));
+        if (component.length > 1 || loops.has(v)) components.push(orderAlongCycle(component, out));
       }
     }
   }
   return components.sort((a, b) => (a[0] as number) - (b[0] as number));
+}
+
+/** Successors of each node in one array (`targets[offsets[v]..offsets[v+1]]`, edge order kept), and self edges. */
+function adjacency(
+  size: number,
+  edges: readonly StartEdge[],
+): { offsets: Int32Array; targets: Int32Array; selfLoop: Set<number> | undefined } {
+  const offsets = new Int32Array(size + 1);
+  let selfLoop: Set<number> | undefined;
+  let kept = 0;
+  for (const e of edges) {
+    if (e.from === e.to) {
+      selfLoop ??= new Set();
+      selfLoop.add(e.from);
+    } else if (e.from >= 0 && e.from < size) {
+      offsets[e.from + 1] = (offsets[e.from + 1] as number) + 1;
+      kept++;
+    }
+  }
+  for (let v = 0; v < size; v++) offsets[v + 1] = (offsets[v + 1] as number) + (offsets[v] as number);
+  const fill = offsets.slice(0, size);
+  const targets = new Int32Array(kept);
+  for (const e of edges) {
+    if (e.from === e.to || e.from < 0 || e.from >= size) continue;
+    targets[fill[e.from] as number] = e.to;
+    fill[e.from] = (fill[e.from] as number) + 1;
+  }
+  return { offsets, targets, selfLoop };
+}
+
+/** Whether repeatedly removing nodes nothing waits on empties the graph (then there is no cycle). */
+function acyclic(size: number, offsets: Int32Array, targets: Int32Array): boolean {
+  const incoming = new Int32Array(size);
+  for (let k = 0; k < targets.length; k++) {
+    const w = targets[k] as number;
+    incoming[w] = (incoming[w] as number) + 1;
+  }
+  const queue = new Int32Array(size);
+  let tail = 0;
+  for (let v = 0; v < size; v++) if (incoming[v] === 0) queue[tail++] = v;
+  for (let head = 0; head < tail; head++) {
+    const v = queue[head] as number;
+    for (let k = offsets[v] as number; k < (offsets[v + 1] as number); k++) {
+      const w = targets[k] as number;
+      incoming[w] = (incoming[w] as number) - 1;
+      if (incoming[w] === 0) queue[tail++] = w;
+    }
+  }
+  return tail === size;
 }
 
 /** A shortest cycle through the component's lowest node, by breadth-first search inside the component. */

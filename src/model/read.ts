@@ -2,8 +2,15 @@
 import { isIntrinsic } from "../taskdef/index.js";
 import type { ContainerView, JsonPath, TaskDefinitionView } from "../taskdef/model.js";
 import { buildEdges } from "./edges.js";
-import { assignRoles } from "./roles.js";
-import type { ContainerReading, Dependency, DeployTimeValue, ReadOptions, TaskReading } from "./types.js";
+import { assignRoles, type RoleInput } from "./roles.js";
+import type {
+  ContainerReading,
+  Dependency,
+  DeployTimeValue,
+  Evidence,
+  ReadOptions,
+  TaskReading,
+} from "./types.js";
 import {
   arr,
   deployTime,
@@ -13,6 +20,7 @@ import {
   markPlaceholders,
   PLACEHOLDER_MARK,
   str,
+  type TextValue,
   textValue,
 } from "./values.js";
 
@@ -21,7 +29,7 @@ import {
  * CloudFormation `Fn::Sub` / `Fn::Join` whose literal parts still tell the repository and tag.
  */
 export function imageTextOf(image: unknown, ssmParameters?: ReadonlyMap<string, string>): string | undefined {
-  if (typeof image === "string") return markPlaceholders(image);
+  if (typeof image === "string") return plainText(image) ? image : markPlaceholders(image);
   if (!isIntrinsic(image)) return undefined;
   if (image.fn === "Ref" && typeof image.argument === "string")
     return ssmImage(ssmParameters?.get(image.argument));
@@ -48,9 +56,33 @@ function ssmImage(parameter: string | undefined): string | undefined {
   return m === null ? undefined : `${PLACEHOLDER_MARK}/aws-for-fluent-bit:${m[1]}`;
 }
 
+/**
+ * Placeholders all start with `$`, `{` or `<`: a string without them is known as written, and skipping the
+ * placeholder scan for it keeps reading cheap (names and dependsOn targets are read for every container).
+ */
+function plainText(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 36 || c === 123 || c === 60) return false;
+  }
+  return true;
+}
+
+/** `textValue`, without the placeholder scan for a string that cannot hold one. */
+function readText(value: unknown): TextValue {
+  return typeof value === "string" && plainText(value) ? { known: true, text: value } : textValue(value);
+}
+
+/** `deployTime`, without the placeholder scan for a string that cannot hold one. */
+function readDeployTime(value: unknown): boolean {
+  if (value === undefined || (typeof value === "string" && plainText(value))) return false;
+  return deployTime(value);
+}
+
 function readDependencies(raw: unknown): Dependency[] {
+  if (!Array.isArray(raw)) return [];
+  const list: readonly unknown[] = raw;
   const out: Dependency[] = [];
-  const list = arr(raw);
   for (let i = 0; i < list.length; i++) {
     const d = list[i];
     if (!isObject(d)) {
@@ -65,27 +97,29 @@ function readDependencies(raw: unknown): Dependency[] {
       });
       continue;
     }
-    const name = textValue(d.containerName);
+    const name = readText(d.containerName);
     const condition = str(d.condition);
     out.push({
       index: i,
       target: name.known ? name.text : undefined,
       targetValue: d.containerName,
       condition,
-      targetUnknown: deployTime(d.containerName),
-      conditionUnknown: condition === undefined && deployTime(d.condition),
+      targetUnknown: readDeployTime(d.containerName),
+      conditionUnknown: condition === undefined && readDeployTime(d.condition),
       malformed: false,
     });
   }
   return out;
 }
 
-function readContainer(
-  view: ContainerView,
-  ssmParameters: ReadonlyMap<string, string> | undefined,
-): Omit<ContainerReading, "role" | "evidence"> {
+/** A container reading still open for its role, which is decided over all containers at once. */
+type Reading = { -readonly [K in keyof ContainerReading]: ContainerReading[K] };
+
+const NO_EVIDENCE: Evidence = Object.freeze([]);
+
+function readContainer(view: ContainerView, ssmParameters: ReadonlyMap<string, string> | undefined): Reading {
   const def = view.definition;
-  const name = textValue(def.name as unknown);
+  const name = readText(def.name as unknown);
   const lc: unknown = def.logConfiguration;
   const driver = isObject(lc) ? str(lc.logDriver) : undefined;
   const fc: unknown = def.firelensConfiguration;
@@ -99,6 +133,9 @@ function readContainer(
     nameUnknown: !name.known && (name.why === "intrinsic" || name.why === "placeholder"),
     label: name.known ? name.text : `#${view.index}`,
     essential: essentialValue(def.essential as unknown),
+    // Set once every container is read (assignRoles); the object keeps one shape from the start.
+    role: "other",
+    evidence: NO_EVIDENCE,
     logsThroughFirelens: driver?.toLowerCase() === "awsfirelens",
     hasFirelensConfiguration: fc !== undefined && fc !== null,
     // A health check only known at deploy time is taken to exist, so a HEALTHY wait on it is not called unmeetable.
@@ -109,16 +146,15 @@ function readContainer(
   };
 }
 
+function at(c: ContainerReading, ...rest: Array<string | number>): JsonPath {
+  return ["containerDefinitions", c.index, ...rest];
+}
+
 function deployTimeValues(containers: readonly ContainerReading[]): DeployTimeValue[] {
   const out: DeployTimeValue[] = [];
-  const at = (c: ContainerReading, ...rest: Array<string | number>): JsonPath => [
-    "containerDefinitions",
-    c.index,
-    ...rest,
-  ];
   for (const c of containers) {
     if (c.nameUnknown) out.push({ path: at(c, "name"), what: `the name of container ${c.label}` });
-    if (c.essential === undefined && deployTime(c.definition.essential as unknown)) {
+    if (c.essential === undefined && readDeployTime(c.definition.essential as unknown)) {
       out.push({ path: at(c, "essential"), what: `whether '${c.label}' is essential` });
     }
     if (c.imageText === undefined || c.imageText.includes(PLACEHOLDER_MARK)) {
@@ -175,44 +211,68 @@ function ungated(containers: readonly ContainerReading[], byName: ReadonlyMap<st
   return containers.filter((c) => c.role === "app" && c.essential === true && held[c.index] === 0);
 }
 
+function roleInput(c: ContainerReading): RoleInput {
+  const entryPoint: unknown = c.definition.entryPoint;
+  const command: unknown = c.definition.command;
+  return {
+    name: c.name,
+    image: c.imageText,
+    hasFirelensConfiguration: c.hasFirelensConfiguration,
+    logsThroughFirelens: c.logsThroughFirelens,
+    environmentNames: c.environment.keys(),
+    args:
+      Array.isArray(entryPoint) && Array.isArray(command)
+        ? [...entryPoint, ...command]
+        : Array.isArray(entryPoint)
+          ? entryPoint
+          : arr(command),
+    dependsOn: c.dependsOn,
+  };
+}
+
 function readTaskUncached(td: TaskDefinitionView, options: ReadOptions): TaskReading {
-  const partial = td.containers.map((c) => readContainer(c, td.ssmParameters));
-  const {
-    roles,
-    evidence,
-    router: routerIndex,
-  } = assignRoles(
-    partial.map((c) => ({
-      name: c.name,
-      image: c.imageText,
-      hasFirelensConfiguration: c.hasFirelensConfiguration,
-      logsThroughFirelens: c.logsThroughFirelens,
-      environmentNames: c.environment.keys(),
-      args: [...arr(c.definition.entryPoint as unknown), ...arr(c.definition.command as unknown)],
-      dependsOn: c.dependsOn,
-    })),
-  );
-  const containers: ContainerReading[] = partial.map((c, i) => ({
-    ...c,
-    role: roles[i] ?? "other",
-    evidence: evidence[i] ?? [],
-  }));
+  const views = td.containers;
+  const containers: Reading[] = new Array(views.length);
+  for (let i = 0; i < views.length; i++)
+    containers[i] = readContainer(views[i] as ContainerView, td.ssmParameters);
+  const { roles, evidence, router: routerIndex } = assignRoles(containers.map(roleInput));
   const byName = new Map<string, ContainerReading>();
-  for (const c of containers) if (c.name !== undefined && !byName.has(c.name)) byName.set(c.name, c);
+  const firelensContainers: ContainerReading[] = [];
+  const gates: ContainerReading[] = [];
+  const apps: ContainerReading[] = [];
+  const firelensUsers: ContainerReading[] = [];
+  const appsOfUnknownEssential: ContainerReading[] = [];
+  let agent: ContainerReading | undefined;
+  // One pass sorts the containers into every list the reading offers, each in container order.
+  for (let i = 0; i < containers.length; i++) {
+    const c = containers[i] as Reading;
+    const role = roles[i] ?? "other";
+    c.role = role;
+    c.evidence = evidence[i] ?? [];
+    if (c.name !== undefined && !byName.has(c.name)) byName.set(c.name, c);
+    if (c.hasFirelensConfiguration) firelensContainers.push(c);
+    if (c.logsThroughFirelens) firelensUsers.push(c);
+    if (role === "gate") gates.push(c);
+    else if (role === "agent") agent ??= c;
+    else if (role === "app") {
+      apps.push(c);
+      if (c.essential === undefined) appsOfUnknownEssential.push(c);
+    }
+  }
   const router = routerIndex >= 0 ? containers[routerIndex] : undefined;
   const graph = buildEdges(containers, router, options.serviceConnect === true);
   return {
     taskDefinition: td,
     containers,
     byName,
-    firelensContainers: containers.filter((c) => c.hasFirelensConfiguration),
+    firelensContainers,
     router,
-    agent: containers.find((c) => c.role === "agent"),
-    gates: containers.filter((c) => c.role === "gate"),
-    apps: containers.filter((c) => c.role === "app"),
-    firelensUsers: containers.filter((c) => c.logsThroughFirelens),
+    agent,
+    gates,
+    apps,
+    firelensUsers,
     ungatedApps: ungated(containers, byName),
-    appsOfUnknownEssential: containers.filter((c) => c.role === "app" && c.essential === undefined),
+    appsOfUnknownEssential,
     nodes: graph.nodes,
     edges: graph.edges,
     firelensEdges: graph.firelensEdges,

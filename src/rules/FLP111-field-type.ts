@@ -20,14 +20,23 @@ type Shape =
   /** A map of string values (`options`, `dockerLabels`). */
   | { readonly kind: "map" }
   | { readonly kind: "list"; readonly of: Shape }
-  | { readonly kind: "object"; readonly fields: Readonly<Record<string, Shape>> };
+  | {
+      readonly kind: "object";
+      readonly fields: Readonly<Record<string, Shape>>;
+      /** The same fields by name, looked up per key a value has (a container has a few of the fields we know). */
+      readonly byName: ReadonlyMap<string, Shape>;
+    };
 
 const STRING: Shape = { kind: "string" };
 const BOOLEAN: Shape = { kind: "boolean" };
 const NUMBER: Shape = { kind: "number" };
 const MAP: Shape = { kind: "map" };
 const list = (of: Shape): Shape => ({ kind: "list", of });
-const object = (fields: Record<string, Shape>): Shape => ({ kind: "object", fields });
+const object = (fields: Record<string, Shape>): Shape => ({
+  kind: "object",
+  fields,
+  byName: new Map(Object.entries(fields)),
+});
 
 const NAME_VALUE_FROM = object({ name: STRING, valueFrom: STRING });
 
@@ -118,18 +127,6 @@ interface Mismatch {
   readonly expected: string;
 }
 
-/** Field shapes by name, looked up per key a value has (a container has a few of the fields we know). */
-const FIELDS = new WeakMap<Shape, ReadonlyMap<string, Shape>>();
-
-function fieldsOf(shape: Shape & { kind: "object" }): ReadonlyMap<string, Shape> {
-  let m = FIELDS.get(shape);
-  if (m === undefined) {
-    m = new Map(Object.entries(shape.fields));
-    FIELDS.set(shape, m);
-  }
-  return m;
-}
-
 const TEMPLATE_BOOLEAN = /^\s*(true|false)\s*$/i;
 const TEMPLATE_NUMBER = /^\s*-?\d+(\.\d+)?\s*$/;
 
@@ -202,7 +199,7 @@ function mismatches(
     case "object": {
       if (typeof value !== "object" || Array.isArray(value)) break;
       if (isIntrinsic(value)) return;
-      const fields = fieldsOf(shape);
+      const fields = shape.byName;
       const record = value as Record<string, unknown>;
       for (const k in record) {
         const fieldShape = fields.get(k);

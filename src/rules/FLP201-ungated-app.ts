@@ -5,7 +5,11 @@
 import { PREFLIGHT_CONTAINER_NAME } from "../probe/contract.js";
 import { SRC } from "./sources.js";
 import { defineRule } from "./types.js";
-import { cpath } from "./util.js";
+import { cpath, joinText } from "./util.js";
+
+function quotedLabel(c: { readonly label: string }): string {
+  return `'${c.label}'`;
+}
 
 export const FLP201 = defineRule({
   meta: {
@@ -35,7 +39,7 @@ export const FLP201 = defineRule({
         data: {
           container: app.label,
           router: router.label,
-          preflights: task.gates.map((p) => `'${p.label}'`).join(", "),
+          preflights: joinText(task.gates, ", ", quotedLabel),
         },
         path: app.dependsOn.length > 0 ? cpath(app, "dependsOn") : cpath(app, "name"),
         container: app.name,

@@ -1,9 +1,9 @@
 /** Passes when the router image's Fluent Bit version has no known crash or hang bug that the task can reach. */
 import { conditionPresence } from "./conditions.js";
-import { bugLabel, bugsFor, describeVersion } from "./data/router-versions.js";
+import { bugLabel, bugsFor, describeVersion, type KnownBug } from "./data/router-versions.js";
 import { SRC } from "./sources.js";
 import { defineRule } from "./types.js";
-import { allAppsGated, cpath, routerImageOf } from "./util.js";
+import { allAppsGated, cpath, joinText, routerImageOf } from "./util.js";
 
 export const FLP202 = defineRule({
   meta: {
@@ -54,22 +54,26 @@ export const FLP202 = defineRule({
         });
         continue;
       }
-      const reachable = bugsFor(img).filter(
-        (b) => b.condition === undefined || conditionPresence(b.condition, task) !== "no",
-      );
-      const severe = reachable.filter((b) => b.kind === "crash" && b.trigger !== "runtime");
-      const rest = reachable.filter((b) => !severe.includes(b));
-      const data = { container: router.label, version: describeVersion(img) };
+      // Plain loops: this runs for every router, and a known-bad version has many bugs to sort.
+      const severe: KnownBug[] = [];
+      const rest: KnownBug[] = [];
+      for (const b of bugsFor(img)) {
+        if (b.condition !== undefined && conditionPresence(b.condition, task) === "no") continue;
+        if (b.kind === "crash" && b.trigger !== "runtime") severe.push(b);
+        else rest.push(b);
+      }
+      const version = describeVersion(img);
       if (severe.length > 0) {
         // A gated task fails its deployment instead of dropping requests: still worth fixing, no longer an outage.
         const gated = allAppsGated(task);
         ctx.report({
           messageId: gated ? "knownCrashGated" : "knownCrash",
           data: {
-            ...data,
-            bugs: severe.map(bugLabel).join(", "),
+            container: router.label,
+            version,
+            bugs: joinText(severe, ", ", bugLabel),
             others:
-              rest.length === 0 ? "" : `; also runtime crash or hang bugs: ${rest.map(bugLabel).join(", ")}`,
+              rest.length === 0 ? "" : `; also runtime crash or hang bugs: ${joinText(rest, ", ", bugLabel)}`,
           },
           path,
           container: router.name,
@@ -77,7 +81,7 @@ export const FLP202 = defineRule({
       } else if (rest.length > 0) {
         ctx.report({
           messageId: "knownBugs",
-          data: { ...data, bugs: rest.map(bugLabel).join(", ") },
+          data: { container: router.label, version, bugs: joinText(rest, ", ", bugLabel) },
           path,
           container: router.name,
         });

@@ -3,7 +3,7 @@ import { datadogProviderEcs } from "./conditions.js";
 import { bugLabel, bugsFor, describeVersion } from "./data/router-versions.js";
 import { SRC } from "./sources.js";
 import { defineRule } from "./types.js";
-import { allAppsGated, cpath, routerImageOf } from "./util.js";
+import { allAppsGated, cpath, joinText, routerImageOf } from "./util.js";
 
 export const FLP212 = defineRule({
   meta: {
@@ -63,7 +63,7 @@ export const FLP212 = defineRule({
           data: {
             container: u.container.label,
             version: describeVersion(img),
-            bugs: bugs.map(bugLabel).join(", "),
+            bugs: joinText(bugs, ", ", bugLabel),
           },
           path,
           container: u.container.name,

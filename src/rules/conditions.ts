@@ -26,8 +26,29 @@ export interface ProviderEcsUse {
   readonly key: string;
 }
 
+/**
+ * The answers for the current task reading: FLP202 asks for each bug of the router's version and FLP212 asks
+ * again, and lint runs every rule on one task before the next (the model's own one-entry cache works so too).
+ */
+let answersFor: TaskReading | undefined;
+let providerEcs: readonly ProviderEcsUse[] | undefined;
+let presence: Map<BugCondition, Presence> | undefined;
+
+function answersOf(task: TaskReading): void {
+  if (answersFor === task) return;
+  answersFor = task;
+  providerEcs = undefined;
+  presence = undefined;
+}
+
 /** Containers whose awsfirelens output is `datadog` with `provider ecs`, and the key holding it. */
 export function datadogProviderEcs(task: TaskReading): readonly ProviderEcsUse[] {
+  answersOf(task);
+  providerEcs ??= findDatadogProviderEcs(task);
+  return providerEcs;
+}
+
+function findDatadogProviderEcs(task: TaskReading): readonly ProviderEcsUse[] {
   const out: ProviderEcsUse[] = [];
   for (const c of task.firelensUsers) {
     const opts = optionsOf(c.definition.logConfiguration as unknown);
@@ -58,6 +79,17 @@ export function healthCheckHitsHealthEndpoint(router: ContainerReading): boolean
 }
 
 export function conditionPresence(cond: BugCondition, task: TaskReading): Presence {
+  answersOf(task);
+  presence ??= new Map();
+  let known = presence.get(cond);
+  if (known === undefined) {
+    known = findPresence(cond, task);
+    presence.set(cond, known);
+  }
+  return known;
+}
+
+function findPresence(cond: BugCondition, task: TaskReading): Presence {
   const router = task.router;
   const custom = hasCustomConfig(router);
   const notSeen: Presence = custom ? "unknown" : "no";

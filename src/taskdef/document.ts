@@ -8,12 +8,13 @@ import { census, type DuplicateKey, findDuplicateKeys } from "./duplicates.js";
 import { TaskDefError } from "./errors.js";
 import { unsupportedFormat } from "./formats.js";
 import { parseTerraform, terraformFromJson } from "./hcl/index.js";
-import { JsonLocator, locateJson, type Span } from "./locate-json.js";
+import { JsonLocator, type Span } from "./locate-json.js";
 import type {
   ContainerDefinition,
   ContainerView,
   DeploymentConfiguration,
   DocumentFormat,
+  DuplicateKeyView,
   JsonPath,
   ServiceView,
   SourceLocation,
@@ -217,12 +218,14 @@ interface Built {
 class Builder {
   constructor(
     readonly file: string,
-    readonly position: (path: JsonPath) => { line: number; column: number },
+    readonly spans: Spans,
+    readonly lines: LazyLines,
     readonly template: boolean,
   ) {}
 
   fail(path: JsonPath, detail: string, expected: string): never {
-    const { line, column } = this.position(path);
+    // Shape errors point at the offending value, not at its key.
+    const { line, column } = this.lines.position(this.spans.locate(path).valueOffset);
     throw new TaskDefError({
       kind: "not-a-task-definition",
       file: this.file,
@@ -499,14 +502,67 @@ function checkSize(text: string, file: string, maxBytes: number): void {
   }
 }
 
+/** Spans of raw paths in a document's text. */
+interface Spans {
+  locate(path: JsonPath): Span;
+}
+
+/** A YAML raw tree's spans (the tree holds every offset already). */
+class TreeSpans implements Spans {
+  constructor(private readonly tree: RawNode) {}
+
+  locate(path: JsonPath): Span {
+    return locateTree(this.tree, path);
+  }
+}
+
+/**
+ * Line and column of offsets in a text. A finding asks for a few positions, mostly near the top (a task's first
+ * containers): line starts are collected only as far as the furthest offset asked so far. Errors that want a
+ * whole `LineIndex` get one built on demand.
+ */
+class LazyLines {
+  private index: LineIndex | undefined;
+  /** Offsets of line starts found so far (texts without CR only; others use a whole `LineIndex`). */
+  private readonly starts: number[] = [0];
+  /** Where the search for the next newline goes on. */
+  private scanned = 0;
+  /** Whether the text has a CR (then line breaks are the whole `LineIndex`'s business); asked on first use. */
+  private crlf: boolean | undefined;
+
+  constructor(private readonly text: string) {}
+
+  get(): LineIndex {
+    this.index ??= new LineIndex(this.text);
+    return this.index;
+  }
+
+  position(offset: number): { line: number; column: number } {
+    this.crlf ??= this.text.includes("\r");
+    if (this.crlf) return this.get().position(offset);
+    const starts = this.starts;
+    while (this.scanned >= 0 && (starts[starts.length - 1] as number) <= offset) {
+      const nl = this.text.indexOf("\n", this.scanned);
+      this.scanned = nl < 0 ? -1 : nl + 1;
+      if (nl >= 0) starts.push(nl + 1);
+    }
+    // The last line start not after `offset` (the same answer as LineIndex.position).
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (starts[lo] as number) + 1 };
+  }
+}
+
 /**
  * Parse a task-definition document (any format of `DocumentFormat`). Every failure is a located `TaskDefError`:
  * a syntax error, a document that is no task definition, a format we do not read, or a limit (size, nesting
  * depth, YAML alias expansion) it goes past.
  */
-/** Lookups into a JSON document answered by a plain scan before the document keeps an index. */
-const LOOKUPS_BEFORE_INDEX = 16;
-
 export function parseDocument(
   text: string,
   file: string,
@@ -526,19 +582,28 @@ export function parseDocumentData(
   if (terraform !== undefined) return { doc: terraform, data: undefined };
   // A `.yaml` file in flow style may start with `{`: the name decides there.
   const json = looksLikeJson(text) && !/\.ya?ml$/i.test(file);
-  let lineIndex: LineIndex | undefined;
-  const lines = (): LineIndex => {
-    lineIndex ??= new LineIndex(text);
-    return lineIndex;
-  };
+  const lines = new LazyLines(text);
   try {
     return parseKnown(text, file, json, lines);
   } catch (e) {
     if (e instanceof TaskDefError && (e.kind === "syntax" || e.kind === "not-a-task-definition")) {
-      const unsupported = unsupportedFormat(text, file, json, e, lines());
+      const unsupported = unsupportedFormat(text, file, json, e, lines.get());
       if (unsupported !== undefined) throw unsupported;
     }
     throw e;
+  }
+}
+
+/** JSON.parse, and the located error (depth first, then the syntax error's position) when it refuses the text. */
+function parseJson(source: string, file: string, lines: LazyLines): unknown {
+  try {
+    return JSON.parse(source);
+  } catch (cause) {
+    // The error-position parser recurses per level: measure the depth first, without recursion.
+    const deep = findExcessiveNesting(source, MAX_NESTING_DEPTH);
+    if (deep !== undefined) throw tooDeep(file, lines.get(), deep.offset, MAX_NESTING_DEPTH);
+    parseJsonTree(source, file, lines.get());
+    throw jsonParseFailure(file, lines.get(), cause);
   }
 }
 
@@ -546,117 +611,115 @@ function parseKnown(
   text: string,
   file: string,
   json: boolean,
-  lines: () => LineIndex,
+  lines: LazyLines,
 ): { doc: TaskDefinitionDocument; data: unknown } {
   // A BOM is not JSON; blank it out (same length, so offsets stay true).
   const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   let data: unknown;
-  let span: (path: JsonPath) => Span;
+  let spans: Spans;
   let duplicates: DuplicateKey[] = [];
   if (json) {
-    try {
-      data = JSON.parse(source);
-    } catch (cause) {
-      // The error-position parser recurses per level: measure the depth first, without recursion.
-      const deep = findExcessiveNesting(source, MAX_NESTING_DEPTH);
-      if (deep !== undefined) throw tooDeep(file, lines(), deep.offset, MAX_NESTING_DEPTH);
-      parseJsonTree(source, file, lines());
-      throw jsonParseFailure(file, lines(), cause);
-    }
+    data = parseJson(source, file, lines);
     // JSON.parse itself is iterative, but what reads the data after it is not: refuse deep data here.
     const counted = census(source, data, MAX_NESTING_DEPTH);
     if (counted.tooDeep) {
       const deep = findExcessiveNesting(source, MAX_NESTING_DEPTH);
-      throw tooDeep(file, lines(), deep?.offset ?? 0, MAX_NESTING_DEPTH);
+      throw tooDeep(file, lines.get(), deep?.offset ?? 0, MAX_NESTING_DEPTH);
     }
     const terraformJson = terraformFromJson(text, file, data);
     if (terraformJson !== undefined) return { doc: terraformJson, data };
     if (counted.mayHaveDuplicates) duplicates = findDuplicateKeys(source);
-    // A few lookups (a linted file's findings) scan from the top and keep nothing; past that, one locator keeps
-    // what it read, so many lookups (fix's notes on 500 services of a template) cost about one pass in all.
-    let locator: JsonLocator | undefined;
-    let lookups = 0;
-    const lastWins = duplicates.length > 0;
-    span = (path) => {
-      if (++lookups <= LOOKUPS_BEFORE_INDEX) return locateJson(source, path, lastWins);
-      locator ??= new JsonLocator(source, lastWins);
-      return locator.locate(path);
-    };
+    // One locator keeps what it read: a document's lookups (a linted file's findings, fix's notes on 500 services
+    // of a template) cost about one pass over the text in all, and only as far into it as they reach.
+    spans = new JsonLocator(source, duplicates.length > 0, counted.depth);
   } else {
-    const tree = parseYamlTree(source, file, lines(), { maxDepth: MAX_NESTING_DEPTH });
+    const tree = parseYamlTree(source, file, lines.get(), { maxDepth: MAX_NESTING_DEPTH });
     data = plain(tree);
-    span = (path) => locateTree(tree, path);
+    spans = new TreeSpans(tree);
   }
   const template = isObj(data) && isObj(data.Resources);
-  // Shape errors point at the offending value, not at its key.
-  const position = (path: JsonPath) => lines().position(span(path).valueOffset);
-  const built = new Builder(file, position, template).build(data, json);
+  const built = new Builder(file, spans, lines, template).build(data, json);
+  const duplicateKeys = duplicates.map((d) => ({
+    path: d.path,
+    occurrences: d.offsets.map((offset) => {
+      const { line, column } = lines.position(offset);
+      return { file, line, column, offset, length: 0 };
+    }),
+  }));
+  const doc = new LoadedDocument(file, text, built, duplicateKeys, spans, lines, template ? data : undefined);
+  return { doc, data };
+}
 
-  // Rules often report several findings on one node (the router's image, a container's dependsOn).
-  const located = new Map<string, SourceLocation>();
-  const locate = (path: JsonPath): SourceLocation => {
-    const key = path.map((seg) => (typeof seg === "number" ? `#${seg}` : `.${seg}`)).join("\u0000");
-    const hit = located.get(key);
-    if (hit !== undefined) return hit;
-    const { offset, length } = span(path);
-    const { line, column } = lines().position(offset);
-    const loc: SourceLocation = { file, line, column, offset, length };
-    located.set(key, loc);
-    return loc;
-  };
+/**
+ * The loaded document. A class rather than an object of closures: loading is hot (`check` loads every file), and
+ * its methods then cost nothing until a finding asks where it is.
+ */
+class LoadedDocument implements TaskDefinitionDocument {
+  readonly format: DocumentFormat;
+  readonly taskDefinitions: TaskDefinitionView[];
+  readonly services: ServiceView[];
 
-  const rawPath = (td: TaskDefinitionView, viewPath: JsonPath): JsonPath => {
-    if (!template) {
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    built: Built,
+    readonly duplicateKeys: readonly DuplicateKeyView[],
+    private readonly spans: Spans,
+    private readonly lines: LazyLines,
+    /** The template's plain data (raw keys for `rawPath`); `undefined` for other documents. */
+    private readonly templateData: unknown,
+  ) {
+    this.format = built.format;
+    this.taskDefinitions = built.taskDefinitions;
+    this.services = built.services;
+  }
+
+  /** A repeated lookup (rules often report several findings on one node) is answered from what the locator kept. */
+  locate(path: JsonPath): SourceLocation {
+    const { offset, length } = this.spans.locate(path);
+    const { line, column } = this.lines.position(offset);
+    return { file: this.file, line, column, offset, length };
+  }
+
+  rawPath(td: TaskDefinitionView, viewPath: JsonPath): JsonPath {
+    if (this.templateData === undefined) {
       if (td.containersKey === null) {
         return viewPath[0] === "containerDefinitions" ? viewPath.slice(1) : [...viewPath];
       }
       return [...td.path, ...viewPath];
     }
-    const out: Array<string | number> = [...td.path];
-    let node: unknown = data;
-    for (const seg of td.path) node = step(node, seg);
-    let userMap = false;
-    for (const seg of viewPath) {
-      if (typeof seg === "number") {
-        out.push(seg);
-        node = Array.isArray(node) ? node[seg] : undefined;
-        continue;
-      }
-      let rawKey: string | undefined;
-      if (isObj(node)) {
-        for (const k in node) {
-          if (Object.hasOwn(node, k) && (userMap ? k === seg : toCamel(k) === seg)) rawKey = k;
-        }
-      }
-      if (rawKey === undefined) {
-        rawKey = userMap ? seg : toPascal(seg);
-        node = undefined;
-      } else {
-        node = (node as Obj)[rawKey];
-      }
-      out.push(rawKey);
-      userMap = !userMap && USER_MAP_KEYS.has(seg);
-    }
-    return out;
-  };
+    return templateRawPath(this.templateData, td.path, viewPath);
+  }
+}
 
-  const doc: TaskDefinitionDocument = {
-    file,
-    text,
-    format: built.format,
-    taskDefinitions: built.taskDefinitions,
-    services: built.services,
-    duplicateKeys: duplicates.map((d) => ({
-      path: d.path,
-      occurrences: d.offsets.map((offset) => {
-        const { line, column } = lines().position(offset);
-        return { file, line, column, offset, length: 0 };
-      }),
-    })),
-    locate,
-    rawPath,
-  };
-  return { doc, data };
+/** A camelCase view path in a template → the keys as the template spells them (PascalCase, user maps as is). */
+function templateRawPath(data: unknown, tdPath: JsonPath, viewPath: JsonPath): JsonPath {
+  const out: Array<string | number> = [...tdPath];
+  let node: unknown = data;
+  for (const seg of tdPath) node = step(node, seg);
+  let userMap = false;
+  for (const seg of viewPath) {
+    if (typeof seg === "number") {
+      out.push(seg);
+      node = Array.isArray(node) ? node[seg] : undefined;
+      continue;
+    }
+    let rawKey: string | undefined;
+    if (isObj(node)) {
+      for (const k in node) {
+        if (Object.hasOwn(node, k) && (userMap ? k === seg : toCamel(k) === seg)) rawKey = k;
+      }
+    }
+    if (rawKey === undefined) {
+      rawKey = userMap ? seg : toPascal(seg);
+      node = undefined;
+    } else {
+      node = (node as Obj)[rawKey];
+    }
+    out.push(rawKey);
+    userMap = !userMap && USER_MAP_KEYS.has(seg);
+  }
+  return out;
 }
 
 function step(node: unknown, seg: string | number): unknown {

@@ -31,7 +31,7 @@ export function inRange(v: Version, r: VersionRange): boolean {
 }
 
 export function formatVersion(v: Version): string {
-  return v.join(".");
+  return v.length === 3 ? `${v[0]}.${v[1]}.${v[2]}` : v.join(".");
 }
 
 /** `1.8.3`, `v1.8.3`, `2.32.5.20250101` → version; anything else → undefined. */
@@ -281,16 +281,35 @@ export const MUTABLE_TAGS: ReadonlySet<string> = new Set([
 ]);
 
 /** Bugs affecting an image, given what it ships. */
-export function bugsFor(image: { readonly aws?: Version; readonly fluentBit?: Version }): KnownBug[] {
+/** Bugs by image: router images are memoized (`routerImage`), and every rule asks for the same few. */
+const bugsMemo = new WeakMap<object, readonly KnownBug[]>();
+
+export function bugsFor(image: {
+  readonly aws?: Version;
+  readonly fluentBit?: Version;
+}): readonly KnownBug[] {
+  let out = bugsMemo.get(image);
+  if (out === undefined) {
+    out = findBugs(image);
+    bugsMemo.set(image, out);
+  }
+  return out;
+}
+
+function anyInRange(v: Version, ranges: readonly VersionRange[]): boolean {
+  for (const r of ranges) if (inRange(v, r)) return true;
+  return false;
+}
+
+function findBugs(image: { readonly aws?: Version; readonly fluentBit?: Version }): readonly KnownBug[] {
   const out: KnownBug[] = [];
   for (const bug of KNOWN_BUGS) {
     if (image.aws !== undefined && bug.awsForFluentBit !== undefined) {
-      const aws = image.aws;
-      if (bug.awsForFluentBit.some((r) => inRange(aws, r))) out.push(bug);
+      if (anyInRange(image.aws, bug.awsForFluentBit)) out.push(bug);
       continue;
     }
     const fb = image.fluentBit;
-    if (fb !== undefined && bug.fluentBit.some((r) => inRange(fb, r))) out.push(bug);
+    if (fb !== undefined && anyInRange(fb, bug.fluentBit)) out.push(bug);
   }
   return out;
 }
@@ -301,10 +320,18 @@ export function shortLink(url: string): string {
   return m ? `${m[1]}#${m[2]}` : url;
 }
 
+/** Labels by bug (the table is fixed): messages name the same bugs on every file. */
+const labels = new Map<KnownBug, string>();
+
 /** `E (fluent-bit#3983)`, for messages. */
 export function bugLabel(bug: KnownBug): string {
-  const first = bug.links[0];
-  return first === undefined ? bug.id : `${bug.id} (${shortLink(first)})`;
+  let label = labels.get(bug);
+  if (label === undefined) {
+    const first = bug.links[0];
+    label = first === undefined ? bug.id : `${bug.id} (${shortLink(first)})`;
+    labels.set(bug, label);
+  }
+  return label;
 }
 
 /** How an image's version reads in a message: `aws-for-fluent-bit 2.19.0 (Fluent Bit 1.8.3)`. */
