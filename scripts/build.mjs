@@ -64,9 +64,19 @@ await build({
   keepNames: true,
   legalComments: "none",
   chunkNames: "chunks/[name]-[hash]",
-  external: ["web-tree-sitter", "@tree-sitter-grammars/*", "tsx", "tsx/*", "esbuild", "aws-cdk-lib", "constructs"],
+  external: [
+    "web-tree-sitter",
+    "@tree-sitter-grammars/*",
+    "tsx",
+    "tsx/*",
+    "esbuild",
+    "aws-cdk-lib",
+    "constructs",
+  ],
   // Bundled CommonJS dependencies (commander) call require for Node built-ins.
-  banner: { js: 'import { createRequire as __flpCreateRequire } from "node:module";\nconst require = __flpCreateRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __flpCreateRequire } from "node:module";\nconst require = __flpCreateRequire(import.meta.url);',
+  },
   logLevel: "warning",
 });
 

@@ -57,7 +57,9 @@ function cli() {
     mkdirSync(prefix, { recursive: true });
     // --ignore-scripts: the CLI needs no install script (Terraform is parsed by WebAssembly), so none runs.
     const args = ["install", "--prefix", prefix, "--no-save", "--no-package-lock", "--no-audit", "--no-fund"];
-    const npm = spawnSync("npm", [...args, "--ignore-scripts", spec], {
+    // The HCL parser's two packages are optional peers of the CLI; a CI run may meet .tf files, so they come too.
+    const hcl = ["web-tree-sitter@^0.27.2", "@tree-sitter-grammars/tree-sitter-hcl@^1.2.0"];
+    const npm = spawnSync("npm", [...args, "--ignore-scripts", spec, ...hcl], {
       stdio: ["ignore", "inherit", "inherit"],
       shell: process.platform === "win32",
     });

@@ -54,12 +54,19 @@ const EXCLUDED = "excluded by the config";
 export function skippedNotes(skipped: readonly Skipped[], verbose: boolean): string[] {
   if (skipped.length === 0) return [];
   if (verbose) return skipped.map((s) => `note: ${s.file}: skipped (${s.why})`);
+  // A reason that asks the user to act (install the HCL packages) is said once, not folded into the count.
+  const actionable = [...new Set(skipped.filter((s) => s.why.startsWith("reading ")).map((s) => s.why))];
+  const needing = skipped.filter((s) => s.why.startsWith("reading ")).length;
   const excluded = skipped.filter((s) => s.why === EXCLUDED).length;
-  const other = skipped.length - excluded;
+  const other = skipped.length - excluded - needing;
   const parts = [
     ...(other === 1 ? ["1 file that is not a task definition"] : []),
     ...(other > 1 ? [`${other} files that are not task definitions`] : []),
     ...(excluded > 0 ? [`${plural(excluded, "file")} excluded by the config`] : []),
+    ...(needing > 0 ? [`${plural(needing, "file")} this install cannot read`] : []),
   ];
-  return [`note: skipped ${parts.join(" and ")} (--verbose lists them)`];
+  return [
+    `note: skipped ${parts.join(" and ")} (--verbose lists them)`,
+    ...actionable.map((a) => `note: ${a}`),
+  ];
 }

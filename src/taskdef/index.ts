@@ -1,6 +1,7 @@
 /** The task-definition core: load any supported document, view it in the API's camelCase, write it back. */
 import { type ParseOptions, parseDocument } from "./document.js";
-import { loadHclParser, needsHclParser } from "./hcl/index.js";
+import { TaskDefError } from "./errors.js";
+import { HclParserMissingError, loadHclParser, needsHclParser } from "./hcl/index.js";
 import type { TaskDefinitionDocument } from "./model.js";
 import { readSource } from "./source.js";
 
@@ -39,7 +40,14 @@ export async function parseText(
   options: ParseOptions = {},
 ): Promise<TaskDefinitionDocument> {
   // Terraform needs the HCL parser (WebAssembly), loaded only now that a Terraform file is read.
-  if (needsHclParser(text, file)) await loadHclParser();
+  if (needsHclParser(text, file)) {
+    try {
+      await loadHclParser();
+    } catch (error) {
+      if (!(error instanceof HclParserMissingError)) throw error;
+      throw new TaskDefError({ kind: "unsupported-format", file, detail: error.message, cause: error });
+    }
+  }
   return parseDocument(text, file, options);
 }
 

@@ -358,6 +358,15 @@ describe("CLI-only install", { timeout: 120_000 }, () => {
     expect(bytes).toBeLessThanOrEqual(6 * 1024 * 1024);
   });
 
+  it("reads Terraform only with the optional HCL packages, and says how to add them", () => {
+    copyFileSync(join(REPO, "test/fixtures/terraform/service.tf"), join(cliOnly, "service.tf"));
+    const result = run("npx", ["firelens-preflight", "check", "service.tf"], cliOnly);
+    expect(result.status).toBe(2);
+    expect(result.stdout + result.stderr).toContain(
+      "reading Terraform .tf files needs two optional packages: npm install --save-dev web-tree-sitter@",
+    );
+  });
+
   it("runs check, and the examples its help shows", () => {
     const result = run("npx", ["firelens-preflight", "check", "task-definition.json"], cliOnly);
     expect(result.status).toBe(1);
@@ -370,11 +379,18 @@ describe("CLI-only install", { timeout: 120_000 }, () => {
     expect(examples.length).toBeGreaterThan(0);
     copyFileSync(join(cliOnly, "task-definition.json"), join(cliOnly, "task-definition.copy.json"));
     for (const example of examples) {
-      const [, ...args] = example.split(/\s+/);
+      // What follows three spaces is the example's explanation; quotes are the shell's (no shell runs here).
+      const [command = ""] = example.split(/\s{3,}/);
+      const [, ...args] = command.split(/\s+/).map((a) => a.replace(/^'(.*)'$/, "$1"));
       // A directory example (cdk.out) gets one: the task definition, as `cdk synth` would leave a template.
       if (args.includes("cdk.out")) {
         mkdirSync(join(cliOnly, "cdk.out"), { recursive: true });
         copyFileSync(join(cliOnly, "task-definition.json"), join(cliOnly, "cdk.out/App.template.json"));
+      }
+      // A glob example gets a file for it to match.
+      if (args.some((a) => a.startsWith("infra/"))) {
+        mkdirSync(join(cliOnly, "infra"), { recursive: true });
+        copyFileSync(join(cliOnly, "task-definition.json"), join(cliOnly, "infra/task.json"));
       }
       const r = run("npx", ["firelens-preflight", ...args], cliOnly);
       expect([0, 1], `${example}: ${r.stderr}`).toContain(r.status);

@@ -3,12 +3,12 @@
  * parser; `loadHclParser` does, on demand (see parser.ts), so `check` on JSON never pays for it.
  */
 import type { TaskDefinitionDocument } from "../model.js";
-import { hclParserLoaded, loadHclParser } from "./parser.js";
+import { HCL_PACKAGES, HclParserMissingError, hclParserLoaded, loadHclParser } from "./parser.js";
 import { isTerraformShowJson, readTerraformPlan } from "./plan.js";
 import { readTerraformHcl, terraformInternals } from "./terraform.js";
 import { readTerraformJson } from "./tfjson.js";
 
-export { hclParserLoaded, loadHclParser };
+export { HCL_PACKAGES, HclParserMissingError, hclParserLoaded, loadHclParser };
 
 /** Top-level HCL blocks as Terraform writes them: `resource "…" "…" {`, `locals {`, … */
 const HCL_BLOCK =

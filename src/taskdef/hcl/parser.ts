@@ -2,7 +2,9 @@
  * The HCL parser: tree-sitter's Terraform grammar (`@tree-sitter-grammars/tree-sitter-hcl`, Apache-2.0) run
  * by `web-tree-sitter` (MIT). Both are WebAssembly, so nothing is compiled at install time; the grammar's
  * `.wasm` comes from the npm package. Loading costs tens of milliseconds, so it happens only when a
- * Terraform file is read (dynamic import): `check` on JSON files never pays for it.
+ * Terraform file is read (dynamic import): `check` on JSON files never pays for it. The two packages weigh
+ * some 7 MB, more than the rest of the CLI's install, so they are optional peer dependencies: a project that
+ * reads `.tf` files installs them, and one that does not is told how.
  *
  * The tree is copied once into plain objects (`Syn`) while the WebAssembly tree is alive, so the rest of
  * the reader works on ordinary JavaScript data and the native tree is freed at once.
@@ -24,13 +26,44 @@ export interface Syn {
 let loading: Promise<TsParser> | undefined;
 let ready: TsParser | undefined;
 
-/** Load the parser (once per process). */
+/** The optional packages `.tf` files need, as an `npm install` line names them. */
+export const HCL_PACKAGES = [
+  "web-tree-sitter@^0.27.2",
+  "@tree-sitter-grammars/tree-sitter-hcl@^1.2.0",
+] as const;
+
+/** Raised when the optional HCL packages are not installed. */
+export class HclParserMissingError extends Error {
+  override readonly name = "HclParserMissingError";
+  constructor(cause: unknown) {
+    super(
+      `reading Terraform .tf files needs two optional packages: npm install --save-dev ${HCL_PACKAGES.join(" ")}`,
+      { cause },
+    );
+  }
+}
+
+function isMissingModule(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND";
+}
+
+/** Load the parser (once per process). Rejects with `HclParserMissingError` when its packages are missing. */
 export function loadHclParser(): Promise<void> {
   loading ??= (async () => {
-    const { Parser, Language } = await import("web-tree-sitter");
-    await Parser.init();
     const require = createRequire(import.meta.url);
-    const wasm = require.resolve("@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm");
+    let wasm: string;
+    let tree: typeof import("web-tree-sitter");
+    try {
+      tree = await import("web-tree-sitter");
+      wasm = require.resolve("@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm");
+    } catch (error) {
+      loading = undefined;
+      if (isMissingModule(error)) throw new HclParserMissingError(error);
+      throw error;
+    }
+    const { Parser, Language } = tree;
+    await Parser.init();
     const language = await Language.load(wasm);
     const parser = new Parser();
     parser.setLanguage(language);
