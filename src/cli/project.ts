@@ -4,7 +4,6 @@
  * replaces `failOn`, `--disable` and `--suppress` add to the config's lists, so a CI step can tighten a run
  * without copying the config.
  */
-import type { Command } from "commander";
 import {
   type ConfigSuppression,
   configKeyError,

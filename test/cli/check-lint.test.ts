@@ -119,7 +119,7 @@ describe("plan", () => {
       't1_c_log_router -.->|"START · added by ECS"| t1_c_app',
     );
     expect(cli(["plan", "examples/seed/before.json", "-f", "dot"]).stdout).toMatch(
-      /^digraph startup \{[^]*label="backend"/,
+      /^digraph startup \{[\s\S]*label="backend"/,
     );
     expect(cli(["plan", "examples/seed/before.json", "-f", "png"]).code).toBe(2);
   });

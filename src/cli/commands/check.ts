@@ -4,8 +4,7 @@ import { failsAt, formatGithub, formatJson, formatSarif, type LintFileResult } f
 import { describeFormat, type TaskDefinitionDocument } from "../../taskdef/index.js";
 import type { FORMATS } from "../define/check.js";
 import { ExitCode } from "../errors.js";
-import { emit, note, processStreams, refuseInputAsOutput, type Streams, wantsColor } from "../io.js";
-import { addFormatOption, addOutputOption, EXIT_CODES_HELP } from "../options.js";
+import { emit, note, refuseInputAsOutput, type Streams, wantsColor } from "../io.js";
 import { findingsText, skippedNotes, summaryLine } from "../report.js";
 import { allFindings, type LintFlags, lintAll, prepareLint } from "./lint-shared.js";
 

@@ -9,16 +9,8 @@ import {
 import type { FORMATS } from "../define/diagnose.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { DEFAULT_MAX_SIZE, type FileIdentity, readInput } from "../input.js";
-import { emit, processStreams, refuseInputAsOutput, type Streams, wantsColor } from "../io.js";
-import {
-  addColorOptions,
-  addFormatOption,
-  addJsonAlias,
-  addMaxSizeOption,
-  addOutputOption,
-  collect,
-  formatOf,
-} from "../options.js";
+import { emit, refuseInputAsOutput, type Streams, wantsColor } from "../io.js";
+import { formatOf } from "../options.js";
 import { loadSingle } from "./lint-shared.js";
 
 export interface DiagnoseCommandOptions {

@@ -4,14 +4,7 @@ import { PREFLIGHT_CONTAINER_NAME } from "../../probe/contract.js";
 import { TaskDefError } from "../../taskdef/index.js";
 import { type FORMATS, REQUIRE } from "../define/fix.js";
 import { ExitCode, UsageError } from "../errors.js";
-import { emit, note, processStreams, refuseInputAsOutput, type Streams } from "../io.js";
-import {
-  addFormatOption,
-  addMaxSizeOption,
-  addOutputOption,
-  collectList,
-  EXIT_CODES_HELP,
-} from "../options.js";
+import { emit, note, refuseInputAsOutput, type Streams } from "../io.js";
 import { type ConfigFlags, projectConfig } from "../project.js";
 import { writeFileSafely } from "../safe-write.js";
 import { loadSingle, skipReason } from "./lint-shared.js";

@@ -1,5 +1,4 @@
 /** What `lint` and `check` share: reading the documents and judging findings against `--fail-on`. */
-import type { Command } from "commander";
 import type { LoadedConfig } from "../../config/index.js";
 import {
   type FailOn,
@@ -15,7 +14,6 @@ import {
 import { parseText, TaskDefError, type TaskDefinitionDocument } from "../../taskdef/index.js";
 import { InputError, UsageError } from "../errors.js";
 import { DEFAULT_MAX_SIZE, type FileIdentity, type InputText, readInput } from "../input.js";
-import { addColorOptions, addMaxSizeOption, collect, collectList } from "../options.js";
 import {
   type ConfigFlags,
   failOnOf,

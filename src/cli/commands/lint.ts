@@ -1,8 +1,7 @@
 import { failsAt, formatGithub, formatJson, formatSarif, rules } from "../../rules/index.js";
 import type { FORMATS } from "../define/lint.js";
 import { ExitCode, UsageError } from "../errors.js";
-import { emit, note, processStreams, refuseInputAsOutput, type Streams, wantsColor } from "../io.js";
-import { addFormatOption, addOutputOption, EXIT_CODES_HELP } from "../options.js";
+import { emit, note, refuseInputAsOutput, type Streams, wantsColor } from "../io.js";
 import { findingsText, skippedNotes, summaryLine } from "../report.js";
 import { allFindings, type LintFlags, lintAll, prepareLint } from "./lint-shared.js";
 

@@ -7,8 +7,7 @@ import {
 } from "../../plan/index.js";
 import type { FORMATS } from "../define/plan.js";
 import { ExitCode } from "../errors.js";
-import { emit, note, processStreams, refuseInputAsOutput, type Streams } from "../io.js";
-import { addFormatOption, addMaxSizeOption, addOutputOption } from "../options.js";
+import { emit, note, refuseInputAsOutput, type Streams } from "../io.js";
 import { type ConfigFlags, projectConfig, selectFiles } from "../project.js";
 import { skippedNotes } from "../report.js";
 import { loadAll } from "./lint-shared.js";

@@ -14,8 +14,8 @@ import { flagOf } from "../boundary.js";
 import type { FORMATS } from "../define/simulate.js";
 import { ExitCode, InputError, ioReason, UsageError } from "../errors.js";
 import { DEFAULT_MAX_SIZE } from "../input.js";
-import { emit, note, processStreams, refuseInputAsOutput, type Streams, writeOutputFile } from "../io.js";
-import { addFormatOption, addJsonAlias, addMaxSizeOption, addOutputOption, formatOf } from "../options.js";
+import { emit, note, refuseInputAsOutput, type Streams, writeOutputFile } from "../io.js";
+import { formatOf } from "../options.js";
 import { loadSingle } from "./lint-shared.js";
 
 export interface SimulateCommandOptions {
