@@ -52,6 +52,8 @@ export function isSecretKey(key: string): boolean {
 
 /** Whether a whole value has the shape of a known credential, whatever its key. */
 export function hasSecretShape(value: string): boolean {
+  // Most values are neither 32 nor 40 characters long: no regex for them.
+  if (value.length !== 32 && value.length !== 40) return false;
   if (DATADOG_API_KEY.test(value)) return true;
   return AWS_SECRET_KEY.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value) && /\d/.test(value);
 }
@@ -59,7 +61,8 @@ export function hasSecretShape(value: string): boolean {
 /** Whether `value`, set under `key`, is a secret held in plain text. */
 export function looksSecret(key: string, value: unknown): boolean {
   if (isSecretKey(key)) return !harmless(value);
-  return typeof value === "string" && hasSecretShape(value.trim());
+  if (typeof value !== "string" || value.length < 32) return false;
+  return hasSecretShape(value.length === 32 || value.length === 40 ? value : value.trim());
 }
 
 /** Where a plain secret sits in a container definition. */
