@@ -53,14 +53,29 @@ function posix(rel: string): string {
   return sep === "/" ? rel : rel.split(sep).join("/");
 }
 
-async function gitignoreAt(dir: string): Promise<Layer | undefined> {
-  let text: string;
+/** Text of a file, or `undefined` when there is none (or it is unreadable, which git would not honour either). */
+async function readIfAny(path: string): Promise<string | undefined> {
   try {
-    text = await readFile(join(dir, ".gitignore"), "utf8");
+    return await readFile(path, "utf8");
   } catch {
-    return undefined; // None here (or unreadable, which git would not honour either).
+    return undefined;
   }
-  return { dir, rules: ignore().add(text) };
+}
+
+/**
+ * The ignore rules of one directory: its `.gitignore`, and at a repository root also `.git/info/exclude`
+ * (git's own per-clone list), which the directory's `.gitignore` overrides as in git.
+ */
+async function gitignoreAt(dir: string): Promise<Layer | undefined> {
+  const exclude = await readIfAny(join(dir, ".git", "info", "exclude"));
+  const text = await readIfAny(join(dir, ".gitignore"));
+  if (exclude === undefined && text === undefined) return undefined;
+  return {
+    dir,
+    rules: ignore()
+      .add(exclude ?? "")
+      .add(text ?? ""),
+  };
 }
 
 /** Whether the layers ignore `path`; deeper layers come later and override (`!keep.json` re-includes). */

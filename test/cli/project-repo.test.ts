@@ -92,6 +92,9 @@ beforeAll(() => {
   write("node_modules/some-pkg/task.json", SEED);
   write("cdk.out/Stack.template.json", SEED);
   write("notes/hello.json", '{ "hello": "world" }\n');
+  // git's per-clone ignore list counts like a .gitignore at the root.
+  write(".git/info/exclude", "# local only\nprivate/\n");
+  write("private/task.json", SEED);
   // A link back up the tree: a walk that follows it naively never ends.
   symlinkSync("..", join(repo, "services/loop"));
   copyFileSync("examples/seed/after.json", join(repo, "services/api/gated.json"));
@@ -119,6 +122,7 @@ const NEVER = [
   "node_modules",
   "cdk.out",
   "loop/",
+  "private/",
 ];
 
 function summary(report: Report): Record<string, string[]> {
