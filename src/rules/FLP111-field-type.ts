@@ -3,7 +3,7 @@
  * where a list goes, an object where an object goes, a string, a boolean, a number), and no JSON key is written
  * twice in one object. Values only known at deploy time are not judged.
  */
-import { isIntrinsic, isTemplateFormat, isYamlFormat, type JsonPath } from "../taskdef/index.js";
+import { isIntrinsic, isTemplateFormat, isYamlFormat, type JsonPath, toPascal } from "../taskdef/index.js";
 import { SRC } from "./sources.js";
 import { defineRule } from "./types.js";
 
@@ -257,58 +257,36 @@ export const FLP111 = defineRule({
           ? "yaml"
           : "api";
     const task: unknown = ctx.taskDefinition.taskDefinition;
-    const found: Mismatch[] = [];
-    mismatches(task, TASK, [], template, found);
-    for (const m of found) {
-      ctx.report({
-        messageId: "wrongType",
-        data: {
-          subject: "The task definition",
-          field: fieldName(m.path),
-          actual: m.actual,
-          expected: m.expected,
-        },
-        path: m.path,
-      });
-    }
+    const wrongTypes = (value: unknown, shape: Shape, report: (m: Mismatch) => void) => {
+      const found: Mismatch[] = [];
+      mismatches(value, shape, [], template, found);
+      for (const m of found) report(m);
+    };
+    const wrongType = (subject: string, field: string, m: Mismatch) => ({
+      messageId: "wrongType" as const,
+      data: { subject, field, actual: m.actual, expected: m.expected },
+    });
+    wrongTypes(task, TASK, (m) =>
+      ctx.report({ ...wrongType("The task definition", fieldName(m.path), m), path: m.path }),
+    );
     for (const c of ctx.task.containers) {
-      const own: Mismatch[] = [];
-      mismatches(c.definition as unknown, CONTAINER, [], template, own);
-      for (const m of own) {
+      wrongTypes(c.definition as unknown, CONTAINER, (m) =>
         ctx.report({
-          messageId: "wrongType",
-          data: {
-            subject: `Container '${c.label}'`,
-            field: fieldName(m.path),
-            actual: m.actual,
-            expected: m.expected,
-          },
+          ...wrongType(`Container '${c.label}'`, fieldName(m.path), m),
           path: ["containerDefinitions", c.index, ...m.path],
           container: c.name,
-        });
-      }
+        }),
+      );
     }
     for (const s of ctx.services) {
-      const own: Mismatch[] = [];
-      mismatches(s.deploymentConfiguration as unknown, SERVICE_DEPLOYMENT, [], template, own);
-      for (const m of own) {
+      // Services are read in the template's PascalCase, as CloudFormation and the API spell them there.
+      wrongTypes(s.deploymentConfiguration as unknown, SERVICE_DEPLOYMENT, (m) => {
+        const path = m.path.map((seg) => (typeof seg === "string" ? toPascal(seg) : seg));
         ctx.report({
-          messageId: "wrongType",
-          data: {
-            subject: `Service '${s.id}'`,
-            field: `DeploymentConfiguration.${fieldName(m.path.map((seg) => (typeof seg === "string" ? seg.charAt(0).toUpperCase() + seg.slice(1) : seg)))}`,
-            actual: m.actual,
-            expected: m.expected,
-          },
-          rawPath: [
-            ...s.path,
-            "DeploymentConfiguration",
-            ...m.path.map((seg) =>
-              typeof seg === "string" ? seg.charAt(0).toUpperCase() + seg.slice(1) : seg,
-            ),
-          ],
+          ...wrongType(`Service '${s.id}'`, `DeploymentConfiguration.${fieldName(path)}`, m),
+          rawPath: [...s.path, "DeploymentConfiguration", ...path],
         });
-      }
+      });
     }
     // A repeated key belongs to the task definition whose text holds it; one outside every task definition (a
     // wrapper, a template's Parameters) is reported once, with the first.

@@ -8,6 +8,8 @@
  * key separators the text has with how many keys survived into the parsed data (`census`), and only when they
  * differ does the precise scan (`findDuplicateKeys`) run.
  */
+
+import { stringEnd } from "./locate-json.js";
 import type { JsonPath } from "./model.js";
 
 export interface Census {
@@ -79,19 +81,6 @@ export interface DuplicateKey {
 }
 
 const QUOTE = 34;
-const BACKSLASH = 92;
-
-function stringEnd(text: string, i: number): number {
-  let j = i + 1;
-  for (;;) {
-    const k = text.indexOf('"', j);
-    if (k < 0) return text.length;
-    let backslashes = 0;
-    while (text.charCodeAt(k - 1 - backslashes) === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return k + 1;
-    j = k + 1;
-  }
-}
 
 interface ObjectFrame {
   readonly kind: "object";

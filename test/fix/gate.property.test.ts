@@ -5,9 +5,9 @@ import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { FixError, fixText } from "../../src/fix/index.js";
 import { lintDocument, rules } from "../../src/rules/index.js";
 import { parseDocument, TaskDefError, toPascal } from "../../src/taskdef/index.js";
+import { ungate } from "../support/ungate.js";
 
 type Json = Record<string, unknown>;
-const PRE = "log-router-preflight";
 const IMAGE = "example/probe:1";
 /** The rules `fix` says it repairs (their `fixable` metadata), and FLP211, which it must never cause. */
 const GATE_RULES = new Set([
@@ -85,23 +85,6 @@ const taskDefinition = fc
   });
 
 const jsonLayout = fc.constantFrom<string | number | undefined>(2, 4, "\t", undefined);
-
-/** Remove the preflight and every dependsOn entry on it; drop a dependsOn the fix created. */
-function ungate(
-  containers: Json[],
-  original: Json[],
-  keys: { name: string; dependsOn: string; containerName: string },
-): Json[] {
-  const out = structuredClone(containers).filter((c) => c[keys.name] !== PRE);
-  out.forEach((c, i) => {
-    const deps = c[keys.dependsOn];
-    if (!Array.isArray(deps)) return;
-    const kept = (deps as Json[]).filter((d) => d[keys.containerName] !== PRE);
-    if (kept.length === 0 && original[i]?.[keys.dependsOn] === undefined) delete c[keys.dependsOn];
-    else c[keys.dependsOn] = kept;
-  });
-  return out;
-}
 
 function pascal(value: unknown, userMap = false): unknown {
   if (Array.isArray(value)) return value.map((v) => pascal(v));

@@ -11,6 +11,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { FixError, fixText } from "../../src/fix/index.js";
+import { ungate } from "../support/ungate.js";
 
 type Json = Record<string, unknown>;
 const PRE = "log-router-preflight";
@@ -133,23 +134,6 @@ function isInsertionOnly(input: string, output: string): boolean {
   let j = 0;
   for (let i = 0; i < output.length && j < input.length; i++) if (output[i] === input[j]) j++;
   return j === input.length;
-}
-
-/** Remove the preflight and every dependsOn entry on it; drop a dependsOn the fix created. */
-function ungate(
-  containers: Json[],
-  original: Json[],
-  keys = { name: "name", dependsOn: "dependsOn", target: "containerName" },
-): Json[] {
-  const out = structuredClone(containers).filter((c) => c[keys.name] !== PRE);
-  out.forEach((c, i) => {
-    const deps = c[keys.dependsOn];
-    if (!Array.isArray(deps)) return;
-    const kept = (deps as Json[]).filter((d) => d[keys.target] !== PRE);
-    if (kept.length === 0 && original[i]?.[keys.dependsOn] === undefined) delete c[keys.dependsOn];
-    else c[keys.dependsOn] = kept;
-  });
-  return out;
 }
 
 /** Lines the output changed, paired with what they became; the plan's edits bound how many there may be. */
