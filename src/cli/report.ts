@@ -46,6 +46,8 @@ export function findingsText(
 export interface Skipped {
   readonly file: string;
   readonly why: string;
+  /** Set when the user can make this install read the file (the optional HCL packages): what to do. */
+  readonly remedy?: string;
 }
 
 const EXCLUDED = "excluded by the config";
@@ -54,9 +56,9 @@ const EXCLUDED = "excluded by the config";
 export function skippedNotes(skipped: readonly Skipped[], verbose: boolean): string[] {
   if (skipped.length === 0) return [];
   if (verbose) return skipped.map((s) => `note: ${s.file}: skipped (${s.why})`);
-  // A reason that asks the user to act (install the HCL packages) is said once, not folded into the count.
-  const actionable = [...new Set(skipped.filter((s) => s.why.startsWith("reading ")).map((s) => s.why))];
-  const needing = skipped.filter((s) => s.why.startsWith("reading ")).length;
+  // What the user can do about a skip (install the HCL packages) is said once, not folded into the count.
+  const remedies = [...new Set(skipped.flatMap((s) => (s.remedy === undefined ? [] : [s.remedy])))];
+  const needing = skipped.filter((s) => s.remedy !== undefined).length;
   const excluded = skipped.filter((s) => s.why === EXCLUDED).length;
   const other = skipped.length - excluded - needing;
   const parts = [
@@ -67,6 +69,6 @@ export function skippedNotes(skipped: readonly Skipped[], verbose: boolean): str
   ];
   return [
     `note: skipped ${parts.join(" and ")} (--verbose lists them)`,
-    ...actionable.map((a) => `note: ${a}`),
+    ...remedies.map((r) => `note: ${r}`),
   ];
 }

@@ -15,7 +15,7 @@ export {
   serialize,
 } from "./document.js";
 export { TaskDefError, type TaskDefErrorKind } from "./errors.js";
-export { loadHclParser, unreadableContainerLists } from "./hcl/index.js";
+export { HclParserMissingError, loadHclParser, unreadableContainerLists } from "./hcl/index.js";
 export * from "./model.js";
 export { JSON_ERRORS, LineIndex, MAX_ALIAS_NODES } from "./raw.js";
 export { type ReadSourceOptions, readSource, type Source } from "./source.js";

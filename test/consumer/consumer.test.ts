@@ -372,6 +372,19 @@ describe("CLI-only install", { timeout: 120_000 }, () => {
     );
   });
 
+  it("in a directory, skips .tf files without the HCL packages and says once how to read them", () => {
+    mkdirSync(join(cliOnly, "mixed"), { recursive: true });
+    copyFileSync(join(REPO, "test/fixtures/terraform/service.tf"), join(cliOnly, "mixed/service.tf"));
+    copyFileSync(join(cliOnly, "task-definition.json"), join(cliOnly, "mixed/task-definition.json"));
+    const result = run("npx", ["firelens-preflight", "check", "mixed"], cliOnly);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("FLP201");
+    expect(result.stderr).toContain("note: skipped 1 file this install cannot read (--verbose lists them)");
+    expect(result.stderr).toContain(
+      "note: reading Terraform .tf files needs two optional packages: npm install --save-dev web-tree-sitter@",
+    );
+  });
+
   it("runs check, and the examples its help shows", () => {
     const result = run("npx", ["firelens-preflight", "check", "task-definition.json"], cliOnly);
     expect(result.status).toBe(1);

@@ -11,7 +11,12 @@ import {
   type Suppression,
   SuppressionError,
 } from "../../rules/index.js";
-import { parseText, TaskDefError, type TaskDefinitionDocument } from "../../taskdef/index.js";
+import {
+  HclParserMissingError,
+  parseText,
+  TaskDefError,
+  type TaskDefinitionDocument,
+} from "../../taskdef/index.js";
 import { InputError, UsageError } from "../errors.js";
 import { DEFAULT_MAX_SIZE, type FileIdentity, type InputText, readInput } from "../input.js";
 import {
@@ -24,6 +29,7 @@ import {
   suppressionsFor,
   unusedConfigSuppressions,
 } from "../project.js";
+import type { Skipped } from "../report.js";
 import type { Selection } from "../walk.js";
 
 /** How `readInput` names stdin. */
@@ -33,7 +39,7 @@ export interface Loaded {
   readonly documents: TaskDefinitionDocument[];
   readonly errors: TaskDefError[];
   /** Files found in a directory or by a glob that were not read or not task definitions, with the reason. */
-  readonly skipped: { file: string; why: string }[];
+  readonly skipped: Skipped[];
   /** Every regular file read, so no output path can overwrite one. */
   readonly read: FileIdentity[];
 }
@@ -96,6 +102,7 @@ export async function loadAll(
       if (!(error instanceof TaskDefError)) throw error;
       const why = explicit && options.ignoreUnknown !== true ? undefined : skipReason(error, text);
       if (why === undefined) loaded.errors.push(error);
+      else if (error.cause instanceof HclParserMissingError) loaded.skipped.push({ file, why, remedy: why });
       else loaded.skipped.push({ file, why });
     }
   }
