@@ -10,7 +10,6 @@ import {
   addMaxSizeOption,
   addOutputOption,
   collectList,
-  EXIT_CODES_HELP,
 } from "../options.js";
 
 export const FORMATS = ["document", "diff", "json"] as const;
@@ -76,7 +75,8 @@ export function registerFix(program: Command, setExit: (code: number) => void): 
         "  firelens-preflight fix template.yaml --probe-image my/probe:1 --write\n\n" +
         "  firelens-preflight fix --dry-run infra/a.json infra/b.yaml   several files, each on its own\n\n" +
         "The result goes to stdout unless -o or --write is given; what changed goes to stderr.\n" +
-        EXIT_CODES_HELP.trimEnd(),
+        "Exit codes: 0 done (or nothing to change); 1 with --check, a file would change; 2 bad input, output, " +
+        "usage or config file; 3 internal error (a bug: please report it).",
     )
     .action(async (files: string[], opts: FixCommandOptions) => {
       const { runFix } = await import("../commands/fix.js");
