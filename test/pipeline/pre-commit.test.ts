@@ -133,16 +133,23 @@ describe.skipIf(skip)(`pre-commit hooks${why}`, () => {
   });
 
   it("installs the packed package: dist/ and the firelens-preflight bin, not the sources", () => {
+    // pre-commit clones the hook repository once to read its manifest, and again for the hooks'
+    // additional_dependencies (the HCL packages); the environment lives in the second.
+    const envOf = (d: string) => readdirSync(d).find((e) => e.startsWith("node_env-"));
     const clone = readdirSync(home)
       .map((d) => join(home, d))
-      .find((d) => existsSync(join(d, ".pre-commit-hooks.yaml")));
-    expect(clone, `no hook clone in ${home}`).toBeDefined();
-    const envDir = readdirSync(clone as string).find((d) => d.startsWith("node_env-"));
+      .find((d) => existsSync(join(d, ".pre-commit-hooks.yaml")) && envOf(d) !== undefined);
+    expect(clone, `no hook clone with a node environment in ${home}`).toBeDefined();
+    const envDir = envOf(clone as string);
     expect(envDir).toBeDefined();
     const installed = join(clone as string, envDir as string, "lib/node_modules/firelens-preflight");
     expect(JSON.parse(readFileSync(join(installed, "package.json"), "utf8")).version).toBe(VERSION);
     expect(existsSync(join(installed, "dist/cli/main.js"))).toBe(true);
     expect(existsSync(join(installed, "src"))).toBe(false);
+    // The Terraform parser's optional packages come in as the hooks' additional_dependencies.
+    expect(existsSync(join(clone as string, envDir as string, "lib/node_modules/web-tree-sitter"))).toBe(
+      true,
+    );
     const bin = join(clone as string, envDir as string, "bin/firelens-preflight");
     const version = spawnSync(bin, ["--version"], { encoding: "utf8" });
     expect(version.stdout.trim()).toBe(VERSION);
