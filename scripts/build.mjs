@@ -44,19 +44,17 @@ const isCli = (f) => relative(src, f).replaceAll("\\", "/").startsWith("cli/");
 const common = { outbase: src, platform: "node", target: "node20", bundle: false, logLevel: "warning" };
 await build({ ...common, entryPoints: all.filter((f) => !isCli(f)), outdir: dist, format: "esm" });
 
-// The CLI as a few bundled files instead of some 120 modules: a pre-commit hook starts `check` on every commit,
-// and resolving, reading and compiling module by module took most of its start-up. Each command's work is a
-// chunk of its own (the commands import it dynamically), so `check` never loads `simulate`. Dependencies are
-// bundled too, in their ESM builds, except those that locate files beside themselves (the HCL parser's
-// WebAssembly) or that only the CDK and test paths use. Whitespace and syntax are minified, names
-// are not, so an internal error's stack still says where.
-await build({
-  // The simulator starts its worker as `./worker.js` beside the module that does, which is a chunk.
-  entryPoints: { main: join(src, "cli/main.ts"), "chunks/worker": join(src, "simulate/worker.ts") },
-  outdir: join(dist, "cli"),
+// The CLI as one bundled CommonJS file (dist/cli/run.js) instead of some 120 ES modules: a pre-commit hook
+// starts `check` on every commit, and Node resolves, reads and compiles ES modules one by one, more slowly than
+// one CommonJS file. The bin (dist/cli/main.js, src/cli/launch.ts) runs that file from a V8 code cache. Commands
+// still load their work only when they run (esbuild turns their dynamic imports into lazy initialisers), and
+// dependencies are bundled too, in their ESM builds, except those that locate files beside themselves (the HCL
+// parser's WebAssembly), `yaml` (loaded on first use, src/yaml-lib.ts) and those only the CDK and test paths
+// use. Whitespace and syntax are minified, names are not, so an internal error's stack still says where.
+const cliDir = join(dist, "cli");
+const cliBundle = {
   bundle: true,
-  splitting: true,
-  format: "esm",
+  format: "cjs",
   platform: "node",
   target: "node20",
   mainFields: ["module", "main"],
@@ -64,8 +62,21 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: "none",
-  chunkNames: "chunks/[name]-[hash]",
+  // Code that locates files beside itself uses import.meta.url; in this CommonJS bundle that is the bundle.
+  define: { "import.meta.url": "__flp_import_meta_url" },
+  banner: {
+    js: `"use strict";\nvar __flp_import_meta_url = require("node:url").pathToFileURL(__filename).href;`,
+  },
+  logLevel: "warning",
+};
+const cli = await build({
+  ...cliBundle,
+  // The simulator starts its worker as `./worker.js` beside the bundle.
+  entryPoints: { run: join(src, "cli/main.ts"), worker: join(src, "simulate/worker.ts") },
+  outdir: cliDir,
+  metafile: true,
   external: [
+    "yaml",
     "web-tree-sitter",
     "@tree-sitter-grammars/*",
     "tsx",
@@ -74,12 +85,14 @@ await build({
     "aws-cdk-lib",
     "constructs",
   ],
-  // Bundled CommonJS dependencies (commander) call require for Node built-ins.
-  banner: {
-    js: 'import { createRequire as __flpCreateRequire } from "node:module";\nconst require = __flpCreateRequire(import.meta.url);',
-  },
-  logLevel: "warning",
 });
+// Node 20 has no dynamic import in code compiled through `vm.Script` from a cache: the bundle must not use one.
+for (const [file, output] of Object.entries(cli.metafile.outputs)) {
+  const dynamic = output.imports.filter((i) => i.kind === "dynamic-import").map((i) => i.path);
+  if (dynamic.length > 0) throw new Error(`${file} imports ${dynamic.join(", ")} dynamically; use require`);
+}
+await build({ ...cliBundle, entryPoints: { main: join(src, "cli/launch.ts") }, outdir: cliDir });
+writeFileSync(join(cliDir, "package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
 
 const forCjs = all.filter((f) => !ESM_ONLY.some((re) => re.test(relative(src, f).replaceAll("\\", "/"))));
 await build({

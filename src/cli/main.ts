@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { ioReason } from "./errors.js";
 import { main } from "./program.js";
 
@@ -15,4 +14,7 @@ for (const [name, stream] of [
   });
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// No top-level await: the CLI ships as CommonJS, which Node loads faster than ES modules.
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -3,7 +3,8 @@
  * position), validated by the schema. Every error names the file, line, column and the key.
  */
 import * as v from "valibot";
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import type { Node } from "yaml";
+import { yamlLib } from "../yaml-lib.js";
 import { ConfigSchema, type ProjectConfig } from "./schema.js";
 
 /** A config file that cannot be used: the message is complete and located (`file:line:column: key: what`). */
@@ -28,6 +29,7 @@ export type Segment = string | number;
 
 /** The node at `path`; with `keyItself`, the key of the last step rather than its value. */
 function nodeAt(root: Node | null, path: readonly Segment[], keyItself: boolean): Node | null {
+  const { isMap, isScalar, isSeq } = yamlLib();
   let node: Node | null = root;
   for (const [i, seg] of path.entries()) {
     if (node === null) return null;
@@ -60,6 +62,7 @@ export function locateKey(
   text: string,
   path: readonly Segment[],
 ): { line: number; column: number; offset: number; length: number } {
+  const { LineCounter, parseDocument } = yamlLib();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const range = nodeAt(doc.contents, path, false)?.range;
@@ -73,6 +76,7 @@ export function locateKey(
  * key of package.json).
  */
 export function parseConfigText(text: string, file: string, base: readonly Segment[] = []): ProjectConfig {
+  const { LineCounter, parseDocument } = yamlLib();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const position = (offset: number) => lines.linePos(offset);

@@ -8,7 +8,7 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import * as v from "valibot";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { yamlLib } from "../yaml-lib.js";
 import { printable } from "./format.js";
 import { aliasExpansionProblem, flowNestingProblem, SCENARIO_LIMITS } from "./yaml-limits.js";
 
@@ -323,6 +323,7 @@ export function loadScenario(text: string, file = "<scenario>"): Scenario {
   }
   const nesting = flowNestingProblem(text);
   if (nesting) refuse(nesting.offset, nesting.message);
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {

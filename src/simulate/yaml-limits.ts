@@ -9,7 +9,8 @@
  *   text before parsing; block nesting on the parsed tree.
  * - size: a bound on all the above.
  */
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node } from "yaml";
+import type { Document, Node } from "yaml";
+import { yamlLib } from "../yaml-lib.js";
 
 export const SCENARIO_LIMITS = {
   /** Characters in a scenario file. */
@@ -61,6 +62,7 @@ const startOf = (node: unknown): number => {
 
 /** The children of a collection node, or of a pair, in document order. */
 function childrenOf(node: unknown): unknown[] {
+  const { isMap, isPair, isSeq } = yamlLib();
   if (isMap(node) || isSeq(node)) return node.items as unknown[];
   if (isPair(node)) return [node.key, node.value];
   return [];
@@ -72,6 +74,7 @@ function childrenOf(node: unknown): unknown[] {
  * Also the first collection nested deeper than the limit.
  */
 function resolveAnchors(root: unknown): { targets: Map<Node, unknown>; tooDeep?: YamlLimitProblem } {
+  const { isAlias, isMap, isScalar, isSeq } = yamlLib();
   const anchors = new Map<string, unknown>();
   const targets = new Map<Node, unknown>();
   const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 0 }];
@@ -101,6 +104,7 @@ function resolveAnchors(root: unknown): { targets: Map<Node, unknown>; tooDeep?:
  * located at the outermost alias being expanded (the line a reader can change).
  */
 export function aliasExpansionProblem(doc: Document): YamlLimitProblem | undefined {
+  const { isAlias, isMap, isPair, isSeq } = yamlLib();
   const { targets, tooDeep } = resolveAnchors(doc.contents);
   if (tooDeep) return tooDeep;
   if (targets.size === 0) return undefined;

@@ -3,16 +3,8 @@
  * and edited without re-reading the file. JSON and YAML both land here.
  */
 import { type ParseErrorCode, visit } from "jsonc-parser";
-import {
-  type Alias,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument as parseYamlDocument,
-  type Node as YamlNode,
-} from "yaml";
+import type { Alias, Node as YamlNode } from "yaml";
+import { yamlLib } from "../yaml-lib.js";
 import { maxYamlDepth } from "./depth.js";
 import { TaskDefError } from "./errors.js";
 
@@ -245,6 +237,7 @@ export function parseYamlTree(text: string, file: string, lines: LineIndex, limi
   const deep = maxYamlDepth(text, limits.maxDepth);
   if (deep !== undefined) throw tooDeep(file, lines, deep.offset, limits.maxDepth);
   const doc = composeYaml(text, file, lines, limits);
+  const { isAlias, isMap, isScalar, isSeq } = yamlLib();
   /** Nodes materialised through aliases so far, and the outermost alias being expanded (for the message). */
   let aliasNodes = 0;
   let outerAlias: Alias | undefined;
@@ -322,8 +315,9 @@ export function parseYamlTree(text: string, file: string, lines: LineIndex, limi
 
 /** The document's tree, or the first error as a located `TaskDefError`. */
 function composeYaml(text: string, file: string, lines: LineIndex, limits: YamlLimits) {
+  const { LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
-  const doc = parseYamlDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first === undefined) return doc;
   // `yaml` turns its own stack overflow into an error; whatever the depth scan missed still ends up typed.

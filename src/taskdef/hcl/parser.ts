@@ -2,7 +2,9 @@
  * The HCL parser: tree-sitter's Terraform grammar (`@tree-sitter-grammars/tree-sitter-hcl`, Apache-2.0) run
  * by `web-tree-sitter` (MIT). Both are WebAssembly, so nothing is compiled at install time; the grammar's
  * `.wasm` comes from the npm package. Loading costs tens of milliseconds, so it happens only when a
- * Terraform file is read (dynamic import): `check` on JSON files never pays for it. The two packages weigh
+ * Terraform file is read: `check` on JSON files never pays for it. It is loaded with `require` (the package
+ * ships CommonJS too) rather than `import()`, because the CLI runs from a V8 code cache (`src/cli/launch.ts`),
+ * where Node 20 has no dynamic import. The two packages weigh
  * some 7 MB, more than the rest of the CLI's install, so they are optional peer dependencies: a project that
  * reads `.tf` files installs them, and one that does not is told how.
  *
@@ -55,7 +57,7 @@ export function loadHclParser(): Promise<void> {
     let wasm: string;
     let tree: typeof import("web-tree-sitter");
     try {
-      tree = await import("web-tree-sitter");
+      tree = require("web-tree-sitter") as typeof import("web-tree-sitter");
       wasm = require.resolve("@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm");
     } catch (error) {
       loading = undefined;
