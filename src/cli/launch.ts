@@ -18,7 +18,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
 
@@ -29,10 +29,19 @@ function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
   if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
   if (env.FIRELENS_PREFLIGHT_CACHE_DIR) return env.FIRELENS_PREFLIGHT_CACHE_DIR;
   const base =
-    env.XDG_CACHE_HOME ||
-    (process.platform === "win32" ? env.LOCALAPPDATA : undefined) ||
-    join(homedir(), ".cache");
-  return join(base, "firelens-preflight");
+    env.XDG_CACHE_HOME || (process.platform === "win32" ? env.LOCALAPPDATA : undefined) || homeCache();
+  return base === undefined ? undefined : join(base, "firelens-preflight");
+}
+
+function homeCache(): string | undefined {
+  // No home directory (a container user without one): run without a cache rather than write one into the
+  // working directory.
+  try {
+    const home = homedir();
+    return isAbsolute(home) ? join(home, ".cache") : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
