@@ -56,7 +56,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
       "Exit codes: 0 clean, 1 findings at or above --fail-on (or a failed probe), 2 bad input, output, usage or " +
       "config file, 3 internal error.\n\n" +
       "Config: firelens-preflight.config.{json,yaml,yml} or a package.json key, the nearest from the working " +
-      "directory up to the repository root (--config <file>, --no-config); see README, Configuration.",
+      "directory up to the repository root (--config <file>, --no-config); see README, Configuration.\n\n" +
+      "Environment: NO_COLOR or FORCE_COLOR; FIRELENS_PREFLIGHT_CACHE_DIR, where the compiled CLI is cached for a " +
+      "faster start (default ~/.cache/firelens-preflight); NODE_DISABLE_COMPILE_CACHE=1 to run without that cache.",
   );
   return program;
 }

@@ -119,6 +119,12 @@ describe("the bin's code cache", () => {
     expect(kept.filter((f) => f.startsWith("0000")).sort()[0]).toBe(`${"7".padStart(32, "0")}-check.v8cache`);
   });
 
+  it("is described in --help: where it lives and how to turn it off", () => {
+    const help = run(["--help"], {}).stdout.replace(/\s+/g, " ");
+    expect(help).toContain("FIRELENS_PREFLIGHT_CACHE_DIR");
+    expect(help).toContain("NODE_DISABLE_COMPILE_CACHE=1");
+  });
+
   it("reads Terraform from a cached run (the HCL parser loads through require, not import())", () => {
     const dir = freshDir();
     const answers = [1, 2].map(() => run(["check", TERRAFORM], { FIRELENS_PREFLIGHT_CACHE_DIR: dir }));
