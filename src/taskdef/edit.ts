@@ -9,7 +9,7 @@
  * fragments are rendered by `yaml` and spliced in by hand, because re-stringifying a whole `yaml` Document would
  * re-flow flow collections and blank lines the user never touched.
  */
-import type { Pair, YAMLMap, YAMLSeq, Node as YamlNode } from "yaml";
+import type { YAMLMap, YAMLSeq, Node as YamlNode, Pair as YamlPair } from "yaml";
 import { yamlLib } from "../yaml-lib.js";
 import { pascalize } from "./casing.js";
 import { isTemplateFormat, isYamlFormat, parseDocument, parseDocumentData } from "./document.js";
@@ -699,12 +699,13 @@ function detectIndentSeq(text: string): boolean {
 }
 
 function find(root: YamlNode, path: JsonPath): YamlNode | undefined {
+  const { isAlias, isMap, isSeq } = yamlLib();
   let node: YamlNode | undefined = root;
   for (const seg of path) {
-    if (node === undefined || yamlLib().isAlias(node)) return undefined;
+    if (node === undefined || isAlias(node)) return undefined;
     if (typeof seg === "number") {
-      node = yamlLib().isSeq(node) ? (node.items[seg] as YamlNode | undefined) : undefined;
-    } else if (yamlLib().isMap(node)) {
+      node = isSeq(node) ? (node.items[seg] as YamlNode | undefined) : undefined;
+    } else if (isMap(node)) {
       node = (findPair(node, seg)?.value ?? undefined) as YamlNode | undefined;
     } else {
       return undefined;
@@ -713,11 +714,11 @@ function find(root: YamlNode, path: JsonPath): YamlNode | undefined {
   return node;
 }
 
-function findPair(map: YAMLMap, key: string): Pair | undefined {
+function findPair(map: YAMLMap, key: string): YamlPair | undefined {
+  const { isScalar } = yamlLib();
   for (let i = map.items.length - 1; i >= 0; i--) {
     const pair = map.items[i];
-    if (pair !== undefined && yamlLib().isScalar(pair.key) && String(pair.key.value) === key)
-      return pair as Pair;
+    if (pair !== undefined && isScalar(pair.key) && String(pair.key.value) === key) return pair as YamlPair;
   }
   return undefined;
 }
@@ -753,8 +754,9 @@ function nodeStart(text: string, node: YamlNode): number {
 
 /** Offset just after a node's last content character (never a trailing comment or blank line). */
 function contentEnd(text: string, node: YamlNode): number {
-  if (!yamlLib().isAlias(node)) {
-    if (yamlLib().isMap(node) && !node.flow && node.items.length > 0) {
+  const { isAlias, isMap, isSeq } = yamlLib();
+  if (!isAlias(node)) {
+    if (isMap(node) && !node.flow && node.items.length > 0) {
       const last = node.items[node.items.length - 1];
       const v = last?.value as YamlNode | null | undefined;
       const vr = v?.range;
@@ -770,7 +772,7 @@ function contentEnd(text: string, node: YamlNode): number {
         return text[i] === ":" ? i + 1 : kr[1];
       }
     }
-    if (yamlLib().isSeq(node) && !node.flow && node.items.length > 0) {
+    if (isSeq(node) && !node.flow && node.items.length > 0) {
       const last = node.items[node.items.length - 1] as YamlNode | null | undefined;
       if (last !== null && last !== undefined) return contentEnd(text, last);
     }
@@ -786,6 +788,7 @@ function shortTag(fn: string): string {
 
 /** A plain value (with intrinsic markers or long-form intrinsic objects) as a `yaml` node, short tags for intrinsics. */
 function toYamlNode(value: unknown, flow: boolean): YamlNode {
+  const { Scalar, YAMLMap, YAMLSeq } = yamlLib();
   let fn: string | undefined;
   let argument: unknown;
   if (isIntrinsic(value)) {
@@ -812,26 +815,26 @@ function toYamlNode(value: unknown, flow: boolean): YamlNode {
     return node;
   }
   if (Array.isArray(value)) {
-    const seq = new (yamlLib().YAMLSeq)();
+    const seq = new YAMLSeq();
     seq.flow = flow;
     for (const v of value) seq.items.push(toYamlNode(v, flow));
     return seq;
   }
   if (typeof value === "object" && value !== null) {
-    const map = new (yamlLib().YAMLMap)();
+    const map = new YAMLMap();
     map.flow = flow;
     for (const [k, v] of Object.entries(value)) {
       if (v !== undefined) map.items.push(yamlPair(k, toYamlNode(v, flow)));
     }
     return map;
   }
-  const scalar = new (yamlLib().Scalar)(value === undefined ? null : value);
+  const scalar = new Scalar(value === undefined ? null : value);
   // CloudFormation reads YAML 1.1 booleans (`on`, `yes`); quote them so a string stays a string.
   if (typeof value === "string" && YAML11_BOOLEAN.test(value)) scalar.type = "QUOTE_DOUBLE";
   return scalar;
 }
 
-function yamlPair(key: string, value: YamlNode): Pair {
+function yamlPair(key: string, value: YamlNode): YamlPair {
   const { Pair, Scalar } = yamlLib();
   return new Pair(new Scalar(key), value);
 }
@@ -840,7 +843,8 @@ const YAML11_BOOLEAN =
   /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE)$/;
 
 function render(ctx: YamlContext, node: YamlNode): string[] {
-  const doc = new (yamlLib().Document)();
+  const { Document } = yamlLib();
+  const doc = new Document();
   doc.contents = node;
   const out = doc.toString({
     lineWidth: 0,
@@ -865,6 +869,7 @@ function insertLines(ctx: YamlContext, at: number, indent: string, lines: readon
 type SpliceBody = Pick<Splice, "at" | "remove" | "insert" | "joinGroup">;
 
 function appendItem(ctx: YamlContext, seq: YAMLSeq, value: unknown): SpliceBody {
+  const { YAMLSeq, isScalar } = yamlLib();
   const { text } = ctx;
   const last = seq.items[seq.items.length - 1] as YamlNode | null | undefined;
   if (seq.flow || last === undefined || last === null) {
@@ -880,8 +885,8 @@ function appendItem(ctx: YamlContext, seq: YAMLSeq, value: unknown): SpliceBody 
   const col = dash - lineStart(text, dash);
   const sameLine = !/[\r\n]/.test(text.slice(dash, start));
   const gap = sameLine ? start - dash - 1 : 1;
-  if (gap <= 1 || yamlLib().isScalar(last)) {
-    const item = new (yamlLib().YAMLSeq)();
+  if (gap <= 1 || isScalar(last)) {
+    const item = new YAMLSeq();
     item.items.push(toYamlNode(value, false));
     return insertLines(ctx, contentEnd(text, seq), " ".repeat(col), render(ctx, item));
   }
@@ -896,8 +901,9 @@ function appendItem(ctx: YamlContext, seq: YAMLSeq, value: unknown): SpliceBody 
 }
 
 function insertPair(ctx: YamlContext, map: YAMLMap, key: string, value: unknown): SpliceBody {
+  const { YAMLMap } = yamlLib();
   const { text } = ctx;
-  const fragment = new (yamlLib().YAMLMap)();
+  const fragment = new YAMLMap();
   const first = map.items[0];
   if (map.flow || first === undefined) {
     fragment.flow = true;
@@ -923,10 +929,11 @@ function insertPair(ctx: YamlContext, map: YAMLMap, key: string, value: unknown)
 }
 
 function replace(ctx: YamlContext, old: YamlNode, value: unknown): SpliceBody {
+  const { isMap, isSeq } = yamlLib();
   const { text } = ctx;
   const start = nodeStart(text, old);
   const end = contentEnd(text, old);
-  const blockOld = (yamlLib().isMap(old) || yamlLib().isSeq(old)) && !old.flow;
+  const blockOld = (isMap(old) || isSeq(old)) && !old.flow;
   if (!blockOld || !isCollection(value)) {
     const flowText = render(ctx, toYamlNode(value, true)).join(" ");
     if (blockOld) {
@@ -944,7 +951,9 @@ function replace(ctx: YamlContext, old: YamlNode, value: unknown): SpliceBody {
 }
 
 function planYaml(text: string, edits: readonly TextEdit[]): { splices: Splice[]; landed: Landed[] } {
-  const doc = yamlLib().parseDocument(text, { uniqueKeys: false });
+  // `parseDocument` is the task-definition reader here; this is yaml's.
+  const { isMap, isScalar, isSeq, parseDocument: parseYaml } = yamlLib();
+  const doc = parseYaml(text, { uniqueKeys: false });
   if (doc.errors.length > 0) throw new Error(`cannot edit invalid YAML: ${doc.errors[0]?.message}`);
   const root = doc.contents;
   if (root === null) throw new Error("cannot edit an empty YAML document");
@@ -963,7 +972,7 @@ function planYaml(text: string, edits: readonly TextEdit[]): { splices: Splice[]
   edits.forEach((e, order) => {
     if (e.op === "append") {
       const seq = mustFind(root, e.path);
-      if (!yamlLib().isSeq(seq)) throw new Error(`not a sequence at ${JSON.stringify(e.path)}`);
+      if (!isSeq(seq)) throw new Error(`not a sequence at ${JSON.stringify(e.path)}`);
       append(seq, e.path, e.value, order);
       return;
     }
@@ -972,7 +981,7 @@ function planYaml(text: string, edits: readonly TextEdit[]): { splices: Splice[]
     const key = e.path[e.path.length - 1];
     const depth = parentPath.length;
     if (typeof key === "number") {
-      if (!yamlLib().isSeq(parent)) throw new Error(`not a sequence at ${JSON.stringify(parentPath)}`);
+      if (!isSeq(parent)) throw new Error(`not a sequence at ${JSON.stringify(parentPath)}`);
       const old = parent.items[key] as YamlNode | null | undefined;
       if (key === parent.items.length + (appended.get(parent) ?? 0)) {
         append(parent, parentPath, e.value, order);
@@ -983,16 +992,14 @@ function planYaml(text: string, edits: readonly TextEdit[]): { splices: Splice[]
       landed.push({ path: e.path, value: e.value });
       return;
     }
-    if (key === undefined || !yamlLib().isMap(parent)) {
+    if (key === undefined || !isMap(parent)) {
       throw new Error(`not a mapping at ${JSON.stringify(parentPath)}`);
     }
     const pair = findPair(parent, key);
     const old = pair?.value as YamlNode | null | undefined;
     // `yaml` gives `Key:` with nothing after it an empty null scalar: that is "no value", not text to replace.
     const empty =
-      old === null ||
-      old === undefined ||
-      (yamlLib().isScalar(old) && old.value === null && old.source === "");
+      old === null || old === undefined || (isScalar(old) && old.value === null && old.source === "");
     landed.push({ path: e.path, value: e.value });
     if (pair !== undefined && !empty && old !== null && old !== undefined) {
       splices.push({ ...replace(ctx, old, e.value), depth: depth + 1, order });
