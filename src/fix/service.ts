@@ -1,6 +1,6 @@
 /** Deployment circuit breaker with rollback on the services that run a gated task (templates). */
 import { isObject } from "../model/index.js";
-import { isIntrinsic } from "../taskdef/index.js";
+import { deploymentControllerOf, isIntrinsic, ROLLING_CONTROLLER } from "../taskdef/index.js";
 import type { JsonPath, ServiceView } from "../taskdef/model.js";
 import { edit, type FixContext } from "./context.js";
 
@@ -18,6 +18,17 @@ function configurationPath(ctx: FixContext, s: ServiceView): { path: JsonPath; v
 }
 
 export function planService(ctx: FixContext, s: ServiceView): void {
+  // The circuit breaker applies to the rolling update only (reference ecs.md §6): a CODE_DEPLOY or EXTERNAL
+  // service keeps its own rollback, and one whose controller is only known at deploy time is left to its owner.
+  const controller = deploymentControllerOf(ctx.doc, s);
+  if (controller !== ROLLING_CONTROLLER) {
+    ctx.notes.push(
+      controller === "unknown"
+        ? `service '${s.id}': its deployment controller is only known at deploy time; if it is the rolling ECS one, turn on DeploymentCircuitBreaker {Enable: true, Rollback: true} by hand`
+        : `service '${s.id}': deployment controller ${controller}; the circuit breaker applies to the rolling ECS controller only, so it is left alone`,
+    );
+    return;
+  }
   const describe = `service '${s.id}' gets deployment circuit breaker rollback, so a deployment whose tasks the gate stops rolls back instead of retrying forever`;
   const set = (path: JsonPath, value: unknown) => {
     edit(ctx, "set", path, value);

@@ -1,4 +1,9 @@
-/** Passes when every service running a FireLens task has a deployment circuit breaker with rollback. */
+/**
+ * Passes when every service running a FireLens task with the rolling (`ECS`) deployment controller has a
+ * deployment circuit breaker with rollback. Blue/green (`CODE_DEPLOY`) and `EXTERNAL` services are out of scope:
+ * the circuit breaker applies to the rolling update only (reference ecs.md §6), so asking for it there is wrong.
+ */
+import { deploymentControllerOf, ROLLING_CONTROLLER } from "../taskdef/index.js";
 import { SRC } from "./sources.js";
 import { defineRule } from "./types.js";
 import { bool, isObject } from "./util.js";
@@ -10,7 +15,7 @@ export const FLP208 = defineRule({
     severity: "warning",
     family: "deploy-safety",
     rationale:
-      "The preflight gate stops a bad task before it takes traffic, but the service keeps launching replacements. The deployment circuit breaker counts tasks that fail to reach RUNNING and, with rollback, returns the service to the last completed deployment instead of retrying forever.",
+      "The preflight gate stops a bad task before it takes traffic, but the service keeps launching replacements. The deployment circuit breaker counts tasks that fail to reach RUNNING and, with rollback, returns the service to the last completed deployment instead of retrying forever. It applies to the rolling update (the `ECS` deployment controller) only, so services deployed by CodeDeploy or an external controller are not checked.",
     sources: [SRC.circuitBreaker, SRC.cfnService],
     fixHint:
       "Set DeploymentConfiguration.DeploymentCircuitBreaker to {Enable: true, Rollback: true} (`firelens-preflight fix` does).",
@@ -25,6 +30,9 @@ export const FLP208 = defineRule({
   check(ctx) {
     if (ctx.task.firelensContainers.length === 0) return;
     for (const s of ctx.services) {
+      // A controller only known at deploy time may be the rolling one: the finding stands.
+      const controller = deploymentControllerOf(ctx.document, s);
+      if (controller !== ROLLING_CONTROLLER && controller !== "unknown") continue;
       const dc: unknown = s.deploymentConfiguration;
       const base = [...s.path, "DeploymentConfiguration"];
       const data = { service: s.id, taskDefinition: ctx.taskDefinition.id };

@@ -5,6 +5,12 @@ import { HclParserMissingError, loadHclParser, needsHclParser } from "./hcl/inde
 import type { TaskDefinitionDocument } from "./model.js";
 import { readSource } from "./source.js";
 
+export {
+  circuitBreakerApplies,
+  type DeploymentControllerType,
+  deploymentControllerOf,
+  ROLLING_CONTROLLER,
+} from "./deployment-controller.js";
 export { findExcessiveNesting, MAX_NESTING_DEPTH } from "./depth.js";
 export {
   DEFAULT_MAX_BYTES,

@@ -36,11 +36,39 @@ testRule(FLP208, {
     },
     { name: "no FireLens router", file: "template.yaml", code: template("      DesiredCount: 2\n", false) },
     {
+      name: "blue/green: the circuit breaker does not apply to a CODE_DEPLOY service",
+      file: "template.yaml",
+      code: template(`      DeploymentController:
+        Type: CODE_DEPLOY
+`),
+    },
+    {
+      name: "an EXTERNAL controller (JSON, flow style)",
+      file: "template.yaml",
+      code: template("      DeploymentController: { Type: EXTERNAL }\n"),
+    },
+    {
       name: "no services in an ECS JSON",
       code: `{"family":"x","containerDefinitions":[{"name":"r","image":"amazon/aws-for-fluent-bit:2.32.5","firelensConfiguration":{"type":"fluentbit"}}]}`,
     },
   ],
   invalid: [
+    {
+      name: "the rolling ECS controller, written out",
+      file: "template.yaml",
+      code: template(`      DeploymentController:
+        Type: ECS
+`),
+      errors: [{ messageId: "missing", path: "$.Resources.Service.Properties" }],
+    },
+    {
+      name: "a controller only known at deploy time may be the rolling one",
+      file: "template.yaml",
+      code: template(`      DeploymentController:
+        Type: !Ref Controller
+`),
+      errors: [{ messageId: "missing", path: "$.Resources.Service.Properties" }],
+    },
     {
       file: "template.yaml",
       code: template("      DesiredCount: 2\n"),
