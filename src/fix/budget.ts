@@ -20,6 +20,12 @@ function sumOf(
   return total;
 }
 
+/**
+ * Memory as ECS counts it (reference ecs.md §5): each container reserves its `memoryReservation`, else its
+ * `memory`, and the reservations together must fit the task memory; a hard limit (`memory`) only has to fit the
+ * task memory on its own (a container whose limit equals the task memory, a common CDK shape, is fine). The gate
+ * adds a reservation and no hard limit, so only the sum of reservations can stop it.
+ */
 function checkMemory(
   ctx: FixContext,
   td: TaskDefinitionView,
@@ -28,14 +34,24 @@ function checkMemory(
 ): void {
   const taskMem = parseTaskMemory(td.taskDefinition.memory as unknown);
   if (taskMem === undefined) return;
-  const used = sumOf(td.containers, (c) => c.definition.memory ?? c.definition.memoryReservation);
-  if (used === undefined) {
+  const reserved = sumOf(td.containers, (c) => c.definition.memoryReservation ?? c.definition.memory);
+  if (reserved === undefined) {
     ctx.notes.push(
       `${td.id}: a container's memory is not known until deploy time; check that the task memory holds ${added.memoryReservation} MiB more for '${added.name}'`,
     );
     return;
   }
-  const need = used + added.memoryReservation;
+  // Hard limits count each on its own against the task memory; one above it is the input's own problem (the
+  // gate adds none), so it is said rather than refused.
+  for (const c of td.containers) {
+    const limit = num(c.definition.memory as unknown);
+    if (limit !== undefined && limit > taskMem) {
+      ctx.notes.push(
+        `${td.id}: container '${c.name ?? `#${c.index}`}' has a hard memory limit of ${limit} MiB, above the task's ${taskMem} MiB`,
+      );
+    }
+  }
+  const need = reserved + added.memoryReservation;
   if (need <= taskMem) return;
   const cpu = parseTaskCpu(td.taskDefinition.cpu as unknown) ?? 0;
   const next = fargate ? fargateMemoryFor(cpu, need) : undefined;
@@ -47,7 +63,7 @@ function checkMemory(
   throw new FixError(
     "budget",
     ctx.doc.file,
-    `task definition '${td.id}': the containers reserve ${used} MiB of the task's ${taskMem} MiB and the preflight needs ${added.memoryReservation} MiB more (${need} > ${taskMem}); ${advice}, or lower another container's memory reservation. Nothing was written.`,
+    `task definition '${td.id}': the containers' memory reservations (memoryReservation, else memory) add up to ${reserved} MiB of the task's ${taskMem} MiB, and the preflight reserves ${added.memoryReservation} MiB more (${reserved} + ${added.memoryReservation} = ${need} > ${taskMem}); ${advice}, or lower another container's memory reservation. Nothing was written.`,
   );
 }
 

@@ -396,7 +396,7 @@ describe("refusals and reasons", () => {
     const e = errorOf(() => fixText(text, "t.json", OPTS));
     expect(e.kind).toBe("budget");
     expect(e.message).toBe(
-      "t.json: task definition 't': the containers reserve 500 MiB of the task's 512 MiB and the preflight needs 32 MiB more (532 > 512); raise the task memory to 1024 MiB (a valid Fargate size for cpu 256), or lower another container's memory reservation. Nothing was written.",
+      "t.json: task definition 't': the containers' memory reservations (memoryReservation, else memory) add up to 500 MiB of the task's 512 MiB, and the preflight reserves 32 MiB more (500 + 32 = 532 > 512); raise the task memory to 1024 MiB (a valid Fargate size for cpu 256), or lower another container's memory reservation. Nothing was written.",
     );
     // Exactly full still fits.
     const fits = td(
