@@ -246,6 +246,12 @@ function planAddedGate(
       );
     } else {
       const copied = copyableLogConfiguration(source.definition.logConfiguration as unknown);
+      if (copied.plainSecrets.length > 0) {
+        refuse(
+          scope,
+          `the preflight would copy '${source.label}''s logConfiguration, whose options hold ${q(copied.plainSecrets)} in plain text (FLP301); copying would put the secret in a second place, and leaving it out would make the preflight's own output fail and the probe with it. Move ${copied.plainSecrets.length === 1 ? "it" : "them"} to logConfiguration.secretOptions (valueFrom a Secrets Manager or SSM parameter), which the preflight copies, or send the probe's output elsewhere with --probe-logs awslogs:<group>`,
+        );
+      }
       logConfiguration = copied.value;
       if (copied.dropped.length > 0) {
         ctx.notes.push(

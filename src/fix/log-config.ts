@@ -2,8 +2,13 @@
  * The probe's own `logConfiguration`. By default it copies the first gated container's awsfirelens one, so the
  * probe's progress travels the same output; it copies only what ECS accepts, so a fixed task definition never
  * fails registration where its input passed. `--probe-logs awslogs:<group>` sends it to CloudWatch Logs instead.
+ *
+ * A plain secret in the source's `options` (an `apikey` written in clear, FLP301) is never copied: that would
+ * write the secret somewhere new. Nor is it silently left out: without its key the preflight's own output (the
+ * Datadog one, say) fails every flush, and the probe, which judges every output's retries, would fail a healthy
+ * router. `fix` refuses instead, naming the option and both ways forward (`secretOptions`, or `--probe-logs`).
  */
-import { isObject, str } from "../model/index.js";
+import { isObject, looksSecret, str } from "../model/index.js";
 import { isIntrinsic } from "../taskdef/index.js";
 import type { TaskDefinitionView } from "../taskdef/model.js";
 import { FixError } from "./errors.js";
@@ -13,6 +18,8 @@ export interface CopiedLogConfiguration {
   readonly value: Record<string, unknown> | undefined;
   /** What was left out and why, for the user's notes. */
   readonly dropped: readonly string[];
+  /** Option keys whose values are plain secrets (never copied; the caller refuses). */
+  readonly plainSecrets: readonly string[];
 }
 
 /** A string, or a value only known at deploy time (which ECS will see as a string). */
@@ -26,15 +33,21 @@ function stringLike(value: unknown): boolean {
  */
 export function copyableLogConfiguration(source: unknown): CopiedLogConfiguration {
   if (!isObject(source) || !stringLike(source.logDriver)) {
-    return { value: undefined, dropped: ["the logConfiguration has no logDriver ECS would accept"] };
+    return {
+      value: undefined,
+      dropped: ["the logConfiguration has no logDriver ECS would accept"],
+      plainSecrets: [],
+    };
   }
   const dropped: string[] = [];
+  const plain: string[] = [];
   const out: Record<string, unknown> = { logDriver: source.logDriver };
   const options: unknown = source.options;
   if (isObject(options)) {
     const kept: Record<string, unknown> = {};
     for (const key of Object.keys(options)) {
-      if (stringLike(options[key])) kept[key] = options[key];
+      if (looksSecret(key, options[key])) plain.push(key);
+      else if (stringLike(options[key])) kept[key] = options[key];
       else dropped.push(`option '${key}' (not a string)`);
     }
     if (Object.keys(kept).length > 0) out.options = kept;
@@ -54,7 +67,7 @@ export function copyableLogConfiguration(source: unknown): CopiedLogConfiguratio
     if (key !== "logDriver" && key !== "options" && key !== "secretOptions")
       dropped.push(`'${key}' (not a logConfiguration field)`);
   }
-  return { value: out, dropped };
+  return { value: out, dropped, plainSecrets: plain };
 }
 
 const AWSLOGS_SPEC = /^awslogs:([^:]+)(?::([a-z]{2}(?:-[a-z]+)+-\d))?$/;
