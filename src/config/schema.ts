@@ -56,6 +56,8 @@ export const ConfigSchema = v.strictObject({
       probeImage: v.optional(v.pipe(v.string(), v.minLength(1, "an image reference"))),
       name: v.optional(v.pipe(v.string(), v.regex(CONTAINER_NAME_PATTERN, "an ECS container name"))),
       timeout: v.optional(DURATION),
+      /** Gate a task whose router is non-essential too (`fix --gate-non-essential-router`). */
+      gateNonEssentialRouter: v.optional(v.boolean("true or false")),
     }),
   ),
 });

@@ -16,7 +16,7 @@ import {
   str,
 } from "../model/index.js";
 import { CONTAINER_NAME_PATTERN, PREFLIGHT_CONTAINER_NAME, PROBE_SETTINGS } from "../probe/contract.js";
-import { DocumentEditor, parseDocument } from "../taskdef/index.js";
+import { DocumentEditor, isIntrinsic, parseDocument } from "../taskdef/index.js";
 import type { JsonPath, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
 import { checkBudget } from "./budget.js";
 import { type FixContext, type GateChange, type GateEdit, type TaskScope, viewEdit } from "./context.js";
@@ -27,7 +27,14 @@ import { planMonitoring } from "./monitoring.js";
 import type { GateOptions } from "./options.js";
 import { planService } from "./service.js";
 
-export type TaskGateStatus = "gated" | "already-gated" | "no-router" | "several-routers" | "nothing-to-gate";
+export type TaskGateStatus =
+  | "gated"
+  | "already-gated"
+  | "no-router"
+  | "several-routers"
+  | "nothing-to-gate"
+  /** The router is non-essential (the owner chose to lose logs rather than stop serving): left alone. */
+  | "router-not-essential";
 
 export interface TaskGatePlan {
   readonly taskDefinition: string;
@@ -70,6 +77,27 @@ function q(names: readonly string[]): string {
 
 function refuse(scope: TaskScope, detail: string): never {
   throw new FixError("unsupported", scope.ctx.doc.file, `${scope.td.id}: ${detail}; nothing was written`);
+}
+
+/** A deploy-time value as the user wrote it, for messages. */
+function deployTimeText(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (isIntrinsic(value)) return value.fn;
+  return "not a literal";
+}
+
+/**
+ * `fix` never answers "nothing to change" while FLP201 stands (an essential router, apps that do not wait for a
+ * verified preflight): when it cannot gate such a task it refuses, with the reason, instead of exiting 0.
+ */
+function refuseIfUngated(scope: TaskScope, why: string, wayForward: string): void {
+  const { task } = scope;
+  if (task.router?.essential !== true || task.ungatedApps.length === 0) return;
+  throw new FixError(
+    "unsupported",
+    scope.ctx.doc.file,
+    `${why.startsWith(`${scope.td.id}: `) ? why : `${scope.td.id}: ${why}`}; ${q(task.ungatedApps.map((c) => c.label))} would still start before the log path is verified (FLP201), and fix cannot gate this task: ${wayForward}. Nothing was written.`,
+  );
 }
 
 /** The name to write for a gated container: its literal name, or the deploy-time value its definition uses. */
@@ -297,13 +325,28 @@ function planTask(ctx: FixContext, td: TaskDefinitionView, image: string | undef
     };
   }
   if (task.firelensContainers.length > 1 || router.name === undefined) {
+    const reason =
+      task.firelensContainers.length > 1
+        ? `${id}: ${task.firelensContainers.length} containers have firelensConfiguration; ECS allows one, fix that first`
+        : `${id}: the FireLens router's name is only known at deploy time (${deployTimeText(router.nameValue)}), and the gate must name it`;
+    refuseIfUngated(
+      scope,
+      reason,
+      task.firelensContainers.length > 1
+        ? "keep one container with firelensConfiguration, then run fix again"
+        : "write the router's name literally (the gate names it in its dependsOn), or add the gate by hand",
+    );
+    return { taskDefinition: id, status: "several-routers", reason, gated: [] };
+  }
+  if (router.essential === false && ctx.options.gateNonEssentialRouter !== true) {
+    // The owner chose "lose logs, keep serving": a router crash does not stop the task, so there is nothing for
+    // the gate to prevent (FLP201 is silent), and gating would hold every app back on a router they chose to
+    // run without. Only an explicit request gates it.
     return {
       taskDefinition: id,
-      status: "several-routers",
-      reason:
-        task.firelensContainers.length > 1
-          ? `${id}: ${task.firelensContainers.length} containers have firelensConfiguration; ECS allows one, fix that first`
-          : `${id}: the FireLens router's name is only known at deploy time, and the gate must name it`,
+      status: "router-not-essential",
+      reason: `${id}: router '${router.name}' is non-essential (a router crash loses logs but does not stop the task), so the task is left ungated; pass --gate-non-essential-router (config fix.gateNonEssentialRouter) to gate it anyway`,
+      router: router.name,
       gated: [],
     };
   }
@@ -320,15 +363,13 @@ function planTask(ctx: FixContext, td: TaskDefinitionView, image: string | undef
   const base = { taskDefinition: id, router: named.name, ...(agent === undefined ? {} : { agent }) };
   if (gated.length === 0) {
     const requested = ctx.options.gate;
-    return {
-      ...base,
-      status: "nothing-to-gate",
-      reason:
-        requested === undefined
-          ? `${id}: no essential app logs through awsfirelens`
-          : `${id}: none of the containers to gate (${q(requested)}) is in this task definition`,
-      gated: [],
-    };
+    const reason =
+      requested === undefined
+        ? `${id}: no essential app logs through awsfirelens`
+        : `${id}: none of the containers to gate (${q(requested)}) is in this task definition`;
+    if (requested === undefined)
+      refuseIfUngated(scope, reason, "give the apps literal names, or add the gate by hand");
+    return { ...base, status: "nothing-to-gate", reason, gated: [] };
   }
   checkEditable(scope, gated);
   const gatedLabels = gated.map((c) => c.label);

@@ -16,6 +16,11 @@ export interface GateOptions {
   readonly records?: number;
   /** Point an eligible router at the monitoring config and give it an uptime healthCheck. @default false */
   readonly routerMonitoring?: boolean;
+  /**
+   * Gate a task whose router is non-essential too. Such an owner chose "lose logs, keep serving": a router crash
+   * does not stop the task, so by default `fix` leaves it ungated and says so. @default false
+   */
+  readonly gateNonEssentialRouter?: boolean;
   /** Turn on deployment circuit breaker rollback on services running a gated task. @default true */
   readonly circuitBreaker?: boolean;
   /**

@@ -445,11 +445,13 @@ describe("refusals and reasons", () => {
     expect(r.reason).toBe("t: no essential app logs through awsfirelens");
   });
 
-  it("reports two routers instead of picking one", () => {
+  it("refuses two routers instead of picking one (FLP201 would stay: never 'unchanged')", () => {
     const text = td([ROUTER, { ...ROUTER, name: "r2" }, APP]);
-    const r = fixText(text, "t.json", OPTS);
-    expect(r.changed).toBe(false);
-    expect(r.reason).toBe("t: 2 containers have firelensConfiguration; ECS allows one, fix that first");
+    const e = errorOf(() => fixText(text, "t.json", OPTS));
+    expect(e.kind).toBe("unsupported");
+    expect(e.message).toBe(
+      "t.json: t: 2 containers have firelensConfiguration; ECS allows one, fix that first; 'app' would still start before the log path is verified (FLP201), and fix cannot gate this task: keep one container with firelensConfiguration, then run fix again. Nothing was written.",
+    );
   });
 
   it("malformed input fails in the loader with a located error, before anything is planned", () => {

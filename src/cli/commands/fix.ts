@@ -19,6 +19,7 @@ export interface FixCommandOptions extends ConfigFlags {
   readonly timeout?: string;
   readonly records?: string;
   readonly routerMonitoring?: boolean;
+  readonly gateNonEssentialRouter?: boolean;
   readonly circuitBreaker: boolean;
   readonly probeLogs?: string;
   readonly format: FixFormat;
@@ -50,6 +51,7 @@ function gateOptions(opts: FixCommandOptions): GateOptions {
     timeout: opts.timeout,
     records,
     routerMonitoring: opts.routerMonitoring,
+    gateNonEssentialRouter: opts.gateNonEssentialRouter,
     circuitBreaker: opts.circuitBreaker,
     probeLogs: opts.probeLogs,
   };
@@ -94,6 +96,7 @@ function withConfigDefaults(opts: FixCommandOptions, config: LoadedConfig | unde
     probeImage: opts.probeImage ?? defaults.probeImage,
     name: opts.name ?? defaults.name ?? PREFLIGHT_CONTAINER_NAME,
     timeout: opts.timeout ?? defaults.timeout,
+    gateNonEssentialRouter: opts.gateNonEssentialRouter ?? defaults.gateNonEssentialRouter,
   };
 }
 

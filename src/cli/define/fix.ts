@@ -50,6 +50,11 @@ export function registerFix(program: Command, setExit: (code: number) => void): 
       "--router-monitoring",
       "enable the router's monitoring server and an uptime health check (aws-for-fluent-bit ≥ 2.29.1)",
     )
+    .option(
+      "--gate-non-essential-router",
+      "gate a task whose router is essential: false too (default: the config's fix.gateNonEssentialRouter, " +
+        "else left alone: its owner chose to lose logs rather than stop serving, and fix says so)",
+    )
     .option("--no-circuit-breaker", "leave ECS services' deployment circuit breaker alone")
     .option(
       "--probe-logs <awslogs:group[:region]>",
