@@ -6,18 +6,14 @@
  */
 import type { JsonPath } from "../model.js";
 import { isIntrinsic } from "../values.js";
+import { blockKey } from "./blocks.js";
 import { kids } from "./evaluate.js";
 import { type LNode, walk } from "./located.js";
 import type { Syn } from "./parser.js";
 import { hclKey, inline, members, render } from "./render.js";
 import { detectStyle, type HclStyle, Lines } from "./style.js";
-import {
-  blockKey,
-  readTerraformHcl,
-  SERVICE,
-  TASK_DEFINITION,
-  type TerraformInternals,
-} from "./terraform.js";
+import { readTerraformHcl } from "./terraform.js";
+import { SERVICE, TASK_DEFINITION, type TerraformInternals } from "./tf-document.js";
 
 /** What an edit did to the text: an insertion (`remove` 0) or a replacement. */
 export interface Splice {

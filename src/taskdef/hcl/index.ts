@@ -5,7 +5,8 @@
 import type { TaskDefinitionDocument } from "../model.js";
 import { HCL_PACKAGES, HclParserMissingError, hclParserLoaded, loadHclParser } from "./parser.js";
 import { isTerraformShowJson, readTerraformPlan } from "./plan.js";
-import { readTerraformHcl, terraformInternals } from "./terraform.js";
+import { readTerraformHcl } from "./terraform.js";
+import { terraformInternals } from "./tf-document.js";
 import { readTerraformJson } from "./tfjson.js";
 
 export { HCL_PACKAGES, HclParserMissingError, hclParserLoaded, loadHclParser };

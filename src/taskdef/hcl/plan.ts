@@ -41,7 +41,8 @@ import { isPlainObject } from "./evaluate.js";
 import { decodeJsonString, jsonNodes, parseJsonText } from "./json.js";
 import { type LNode, leaf, member, unknownValue } from "./located.js";
 import { hclParserLoaded } from "./parser.js";
-import { makeDocument, readTerraformHcl, registerInternals, SERVICE, TASK_DEFINITION } from "./terraform.js";
+import { readTerraformHcl } from "./terraform.js";
+import { makeDocument, registerInternals, SERVICE, TASK_DEFINITION } from "./tf-document.js";
 
 type Obj = Record<string, unknown>;
 

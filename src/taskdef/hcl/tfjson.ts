@@ -21,7 +21,7 @@ import { evaluate, isPlainObject, kids, newEnv } from "./evaluate.js";
 import { decodeJsonString, jsonNodes, parseJsonText, templateToJson } from "./json.js";
 import { type LNode, leaf, member, unknownValue } from "./located.js";
 import { firstSyntaxError, parseHclSyntax } from "./parser.js";
-import { makeDocument, registerInternals, SERVICE, TASK_DEFINITION } from "./terraform.js";
+import { makeDocument, registerInternals, SERVICE, TASK_DEFINITION } from "./tf-document.js";
 
 type Obj = Record<string, unknown>;
 
