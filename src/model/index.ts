@@ -20,6 +20,15 @@ export {
   type KeyValuePair,
   validateGateOptions,
 } from "./gate-container.js";
+export {
+  type ContainerOutcome,
+  type ExitOutcome,
+  type NodeOutcome,
+  type OutcomeGraph,
+  type OutcomeRoles,
+  outcomeOfExit,
+  type TaskOutcome,
+} from "./outcomes.js";
 export { printable, printableJson } from "./printable.js";
 export { imageTextOf, readTask } from "./read.js";
 export { agentEvidence } from "./roles.js";
@@ -45,6 +54,7 @@ export {
   type Blocked,
   consequencesOfExit,
   type ExitConsequence,
+  type StartGraph,
   type StartOrder,
   startOrder,
 } from "./startup.js";

@@ -2,6 +2,13 @@
  * How the agent starts a task's containers, read from the start edges: in which rounds they can start, which
  * never can and why, and what an early exit of one container does to the others.
  */
+import {
+  type ContainerOutcome,
+  type NodeOutcome,
+  type OutcomeRoles,
+  outcomeOfExit,
+  type TaskOutcome,
+} from "./outcomes.js";
 import type { StartEdge, StartNode, TaskReading } from "./types.js";
 
 /** The startup graph alone (a task reading is one). */
@@ -46,13 +53,15 @@ export function startOrder(reading: TaskReading): StartOrder {
     return { stages: [], blocked: nodes.map((n) => ({ node: n.index, reason })) };
   }
   const out = outgoing(nodes.length, edges);
-  const waiters: number[][] = Array.from({ length: nodes.length }, () => []);
+  // A CREATE waiter (volumesFrom) is released once its source is created, a step before the source's START
+  // waiters (`containerOrderingDependenciesIsResolved`, agent/engine/dependencygraph/graph.go): same round.
+  const waiters: [number, number][][] = Array.from({ length: nodes.length }, () => []);
   const pending = new Int32Array(nodes.length);
   const blockedReason = new Map<number, string>();
   for (const e of edges) {
     const why = unmetBecause(e, nodes);
     if (why !== undefined && !blockedReason.has(e.from)) blockedReason.set(e.from, why);
-    waiters[e.to]?.push(e.from);
+    waiters[e.to]?.push([e.from, e.condition === "CREATE" ? 0 : 1]);
     pending[e.from] = (pending[e.from] ?? 0) + 1;
   }
   const stageOf = new Int32Array(nodes.length).fill(-1);
@@ -65,8 +74,8 @@ export function startOrder(reading: TaskReading): StartOrder {
   }
   for (let head = 0; head < queue.length; head++) {
     const v = queue[head] as number;
-    for (const w of waiters[v] ?? []) {
-      stageOf[w] = Math.max(stageOf[w] as number, (stageOf[v] as number) + 1);
+    for (const [w, step] of waiters[v] ?? []) {
+      stageOf[w] = Math.max(stageOf[w] as number, (stageOf[v] as number) + step);
       pending[w] = (pending[w] as number) - 1;
       if (pending[w] === 0 && !blockedReason.has(w)) queue.push(w);
     }
@@ -97,85 +106,132 @@ export function startOrder(reading: TaskReading): StartOrder {
 export interface ExitConsequence {
   readonly node: number;
   readonly exitCode: number;
-  /** The whole task stops. */
+  /** What the task does: stops, runs, runs without its router, or hangs before RUNNING. */
+  readonly task: TaskOutcome;
+  /** The whole task stops (`task === "stops"`). */
   readonly taskStops: boolean;
-  /** Containers the agent stops with exit 143 (CannotStartContainerError) because what they wait for failed. */
+  /** Every node's outcome, in index order (the exiting one is `exits`). */
+  readonly outcomes: readonly NodeOutcome[];
+  /** Containers that start (before the exit, or regardless of it). */
+  readonly starts: readonly number[];
+  /** Containers the agent stops with exit 143 (CannotStartContainerError) before they ever start. */
   readonly heldBack: readonly number[];
-  /** Containers that wait on the stopped one and still start (START/COMPLETE count a stopped container as done). */
+  /** Containers that wait on a stopped one with COMPLETE or CREATE and start because of the stop. */
   readonly startAnyway: readonly number[];
+  /** Containers that can never start and are never stopped: the task hangs before RUNNING. */
+  readonly waitsForever: readonly number[];
+  /** Containers that had not started when an essential container stopped the task. */
+  readonly stoppedWithTask: readonly number[];
+  /** Other containers that exit because of this one (a probe that sees its router die exits 1). */
+  readonly alsoExits: readonly { readonly node: number; readonly exitCode: number }[];
   readonly explanation: string;
 }
 
+function only(outcomes: readonly NodeOutcome[], kind: ContainerOutcome, except?: number): number[] {
+  return outcomes.filter((o) => o.outcome === kind && o.node !== except).map((o) => o.node);
+}
+
+function sentence(graph: StartGraph, c: Omit<ExitConsequence, "explanation">): string {
+  const names = (list: readonly number[]) => list.map((i) => `"${graph.nodes[i]?.name}"`).join(", ");
+  const verb = (list: readonly number[], one: string, many: string) => (list.length === 1 ? one : many);
+  const stopped = graph.nodes[c.node];
+  const parts: string[] = [];
+  if (stopped?.essential === true) {
+    parts.push(
+      `"${stopped.name}" is essential: its exit stops every container in the task (Essential container in task exited)`,
+    );
+  }
+  if (c.alsoExits.length > 0) {
+    const probes = c.alsoExits.map((a) => a.node);
+    parts.push(
+      `${names(probes)} ${verb(probes, "sees", "see")} the router die and ${verb(probes, "exits", "exit")} 1`,
+    );
+  }
+  if (c.heldBack.length > 0) {
+    parts.push(
+      `${names(c.heldBack)} ${verb(c.heldBack, "stops", "stop")} with exit 143 (CannotStartContainerError)`,
+    );
+  }
+  if (c.startAnyway.length > 0) {
+    parts.push(
+      `${names(c.startAnyway)} ${verb(c.startAnyway, "starts", "start")} anyway (a COMPLETE or CREATE wait counts a stopped container as done)`,
+    );
+  }
+  if (c.waitsForever.length > 0) {
+    parts.push(
+      `${names(c.waitsForever)} ${verb(c.waitsForever, "waits", "wait")} forever (a stopped container is never RUNNING or HEALTHY again, and its wait never times out)`,
+    );
+  }
+  const essentialHeld = c.heldBack.filter((i) => graph.nodes[i]?.essential);
+  switch (c.task) {
+    case "stops":
+      if (stopped?.essential !== true) {
+        parts.push(
+          `${names(essentialHeld)} ${verb(essentialHeld, "is", "are")} essential, so the task stops before it ever serves`,
+        );
+      }
+      break;
+    case "hangs":
+      parts.push("the task never reaches RUNNING and nothing stops it: it hangs until someone stops it");
+      break;
+    case "runs-without-router":
+      parts.push(
+        `"${stopped?.name}" is not essential: the apps start anyway (the awsfirelens log driver connects asynchronously) and the task runs without its router, losing their logs`,
+      );
+      break;
+    case "runs":
+      parts.push(
+        c.heldBack.length === 0
+          ? `"${stopped?.name}" is not essential and nothing essential depends on its success: the task goes on`
+          : "none of them is essential, so the task goes on without them",
+      );
+      break;
+  }
+  return parts.join("; ");
+}
+
 /**
- * What the agent does when a node exits before the containers that wait on it started. An essential exit stops
- * the task. Otherwise, for a non-zero exit: SUCCESS and HEALTHY dependents can never start and are stopped with
- * exit 143; a START or COMPLETE dependent is stopped the same way only when it comes after the stopped container
- * in the task's container order, while one listed before it is checked again after the stop and starts, since
- * both conditions count a stopped container as done (`verifyContainerOrderingStatusResolvable`,
- * agent/engine/dependencygraph/graph.go). A stopped dependent's own dependents follow the same rules.
+ * What the agent does when `node`, which ran, exits with `exitCode` before the containers that wait on it started
+ * (see outcomes.ts for the agent's rules and where they are decided). `roles` names the router and the probes
+ * that fail with it.
  */
-export function consequencesOfExit(graph: StartGraph, node: number, exitCode: number): ExitConsequence {
-  const { nodes, edges } = graph;
-  const stopped = nodes[node];
-  if (stopped === undefined) {
+export function consequencesOfExit(
+  graph: StartGraph,
+  node: number,
+  exitCode: number,
+  roles: OutcomeRoles = {},
+): ExitConsequence {
+  if (graph.nodes[node] === undefined) {
     return {
       node,
       exitCode,
+      task: "runs",
       taskStops: false,
+      outcomes: [],
+      starts: [],
       heldBack: [],
       startAnyway: [],
+      waitsForever: [],
+      stoppedWithTask: [],
+      alsoExits: [],
       explanation: `no container #${node}`,
     };
   }
-  if (stopped.essential) {
-    return {
-      node,
-      exitCode,
-      taskStops: true,
-      heldBack: [],
-      startAnyway: [],
-      explanation: `"${stopped.name}" is essential: its exit stops every container in the task (Essential container in task exited)`,
-    };
-  }
-  const waiters: StartGraph["edges"][number][][] = Array.from({ length: nodes.length }, () => []);
-  for (const e of edges) waiters[e.to]?.push(e);
-  const held = new Set<number>();
-  const anyway = new Set<number>();
-  const queue: Array<[number, number]> = [[node, exitCode]];
-  for (let head = 0; head < queue.length; head++) {
-    const [s, code] = queue[head] as [number, number];
-    for (const e of waiters[s] ?? []) {
-      const w = e.from;
-      if (held.has(w) || w === node) continue;
-      const stopsIt =
-        e.condition === "HEALTHY" ||
-        (e.condition === "SUCCESS" && code !== 0) ||
-        ((e.condition === "START" || e.condition === "COMPLETE" || e.condition === "CREATE") &&
-          code !== 0 &&
-          w > s);
-      if (stopsIt) {
-        held.add(w);
-        anyway.delete(w);
-        queue.push([w, 143]);
-      } else if (code !== 0) {
-        anyway.add(w);
-      }
-    }
-  }
-  const heldBack = [...held].sort((a, b) => a - b);
-  const startAnyway = [...anyway].filter((w) => !held.has(w)).sort((a, b) => a - b);
-  const essentialHeld = heldBack.filter((i) => nodes[i]?.essential);
-  const taskStops = essentialHeld.length > 0;
-  const names = (list: readonly number[]) => list.map((i) => `"${nodes[i]?.name}"`).join(", ");
-  let explanation =
-    heldBack.length === 0
-      ? `"${stopped.name}" is not essential and nothing waits on its success: the task goes on`
-      : `${names(heldBack)} stop${heldBack.length === 1 ? "s" : ""} with exit 143 (CannotStartContainerError)` +
-        (taskStops
-          ? `; ${names(essentialHeld)} ${essentialHeld.length === 1 ? "is" : "are"} essential, so the task stops before it ever serves`
-          : "; none of them is essential, so the task goes on without them");
-  if (startAnyway.length > 0) {
-    explanation += `; ${names(startAnyway)} start${startAnyway.length === 1 ? "s" : ""} anyway (listed before "${stopped.name}", a START or COMPLETE wait counts its stop as done)`;
-  }
-  return { node, exitCode, taskStops, heldBack, startAnyway, explanation };
+  const o = outcomeOfExit(graph, node, exitCode, roles);
+  const c = {
+    node,
+    exitCode,
+    task: o.task,
+    taskStops: o.task === "stops",
+    outcomes: o.nodes,
+    starts: only(o.nodes, "starts"),
+    heldBack: only(o.nodes, "held-back"),
+    startAnyway: only(o.nodes, "starts-anyway"),
+    waitsForever: only(o.nodes, "waits-forever"),
+    stoppedWithTask: only(o.nodes, "stopped-with-task"),
+    alsoExits: o.nodes
+      .filter((n) => n.outcome === "exits" && n.node !== node)
+      .map((n) => ({ node: n.node, exitCode: n.exitCode ?? 1 })),
+  };
+  return { ...c, explanation: sentence(graph, c) };
 }

@@ -4,6 +4,7 @@
  * what is only known at deploy time) and the legend entries. Pure data; the renderers only spell it.
  */
 import type { StartupNode, StartupPlan } from "./graph.js";
+import { scenarioHeading, scenarioOutcome, scenariosOf } from "./scenario.js";
 
 export type Look = "router" | "gate" | "agent" | "ecs" | "app";
 
@@ -27,7 +28,8 @@ export interface DiagramEdge {
 
 export interface DiagramNote {
   readonly id: string;
-  readonly kind: "verdict" | "refusal" | "dropped" | "deploy-time";
+  /** `exit`: what one scenario (the router's crash, a gate's failure) does, hung on the container that exits. */
+  readonly kind: "verdict" | "refusal" | "dropped" | "deploy-time" | "exit";
   readonly text: string;
   /** The diagram node id the note hangs on, when it has one. */
   readonly on: string | undefined;
@@ -98,6 +100,16 @@ function notesOf(
       kind: "dropped",
       text: `no implicit START edges: the router has start dependencies of its own (${plan.firelensEdges.because.join(", ")}), so the agent adds none for awsfirelens containers`,
       on,
+    });
+  }
+  if (plan.refusal === undefined) {
+    scenariosOf(plan).forEach((c, i) => {
+      notes.push({
+        id: `${prefix}note_exit_${i + 1}`,
+        kind: "exit",
+        text: `${scenarioHeading(plan, c)}: ${scenarioOutcome(c)}`,
+        on: idOf(c.container),
+      });
     });
   }
   if (plan.deployTime.length > 0) {

@@ -4,6 +4,7 @@
  * and why, and what a router crash or a failed gate stops. Pure data, so every renderer and `check` show the same.
  */
 import {
+  type ContainerOutcome,
   consequencesOfExit as consequencesInGraph,
   type EdgeSource,
   type FirelensEdges,
@@ -11,6 +12,7 @@ import {
   readTask,
   type StartEdge,
   startOrder,
+  type TaskOutcome,
   type TaskReading,
 } from "../model/index.js";
 import type { TaskDefinitionView } from "../taskdef/model.js";
@@ -26,6 +28,8 @@ export interface StartupNode {
   readonly router: boolean;
   readonly logsThroughFirelens: boolean;
   readonly hasHealthCheck: boolean;
+  /** A preflight probe (it carries the probe's settings): it exits 1 when the router it verifies dies. */
+  readonly probe: boolean;
 }
 
 export interface StartupEdge {
@@ -44,15 +48,42 @@ export interface Blocked {
   readonly reason: string;
 }
 
+/** One container's outcome in a scenario. */
+export interface ContainerFate {
+  readonly container: string;
+  /**
+   * `exits` (the container the scenario is about, or a probe that fails with its router), `starts`,
+   * `starts-anyway` (its COMPLETE or CREATE wait is met by the stop), `held-back` (exit 143), `waits-forever`,
+   * or `stopped-with-task` (had not started when an essential container stopped the task).
+   */
+  readonly outcome: ContainerOutcome;
+  /** For `exits` and `held-back`. */
+  readonly exitCode?: number;
+  readonly reason: string;
+}
+
+/** One scenario: a container that ran exits with `exitCode` before what waits on it started. */
 export interface StopConsequence {
   readonly container: string;
   readonly exitCode: number;
-  /** Whether the whole task stops. */
+  /** What the task does: `stops`, `runs`, `runs-without-router`, or `hangs` (never reaches RUNNING). */
+  readonly task: TaskOutcome;
+  /** Whether the whole task stops (`task === "stops"`). */
   readonly taskStops: boolean;
+  /** Containers that start (before the exit, or regardless of it). */
+  readonly starts: readonly string[];
   /** Containers stopped by the agent with exit 143 because a dependency they wait on can no longer be met. */
   readonly heldBack: readonly string[];
-  /** Containers that wait on it and start anyway. */
+  /** Containers that wait on a stopped one with COMPLETE or CREATE and start because of the stop. */
   readonly startAnyway: readonly string[];
+  /** Containers that never start and are never stopped: the task hangs before RUNNING. */
+  readonly waitsForever: readonly string[];
+  /** Containers that had not started when an essential container stopped the task. */
+  readonly stoppedWithTask: readonly string[];
+  /** Other containers that exit because of this one (a probe that sees its router die exits 1). */
+  readonly alsoExits: readonly { readonly container: string; readonly exitCode: number }[];
+  /** Every container's outcome, in task order. */
+  readonly outcomes: readonly ContainerFate[];
   readonly explanation: string;
 }
 
@@ -110,10 +141,30 @@ function toConsequence(
   return {
     container: name(c.node),
     exitCode: c.exitCode,
+    task: c.task,
     taskStops: c.taskStops,
+    starts: c.starts.map(name),
     heldBack: c.heldBack.map(name),
     startAnyway: c.startAnyway.map(name),
+    waitsForever: c.waitsForever.map(name),
+    stoppedWithTask: c.stoppedWithTask.map(name),
+    alsoExits: c.alsoExits.map((a) => ({ container: name(a.node), exitCode: a.exitCode })),
+    outcomes: c.outcomes.map((o) => ({
+      container: name(o.node),
+      outcome: o.outcome,
+      ...(o.exitCode === undefined ? {} : { exitCode: o.exitCode }),
+      reason: o.reason,
+    })),
     explanation: c.explanation,
+  };
+}
+
+/** The router and the probes, as node indexes, for the outcome of an exit. */
+function rolesOf(nodes: readonly StartupNode[]): { router?: number; probes: number[] } {
+  const router = nodes.find((n) => n.router)?.index;
+  return {
+    ...(router === undefined ? {} : { router }),
+    probes: nodes.filter((n) => n.probe).map((n) => n.index),
   };
 }
 
@@ -128,6 +179,8 @@ function nodesOf(task: TaskReading): StartupNode[] {
       router: c !== undefined && c === task.router,
       logsThroughFirelens: c?.logsThroughFirelens ?? false,
       hasHealthCheck: n.hasHealthCheck,
+      // The gate's evidence names the probe's settings (roles.ts); a gate that only sleeps verifies nothing.
+      probe: c !== undefined && c.role === "gate" && c.evidence.some((e) => /\bthe probe\b/.test(e)),
     };
   });
 }
@@ -156,7 +209,7 @@ export function buildStartupPlan(
   const routerCrash =
     task.router === undefined
       ? undefined
-      : toConsequence(plan, consequencesInGraph(task, task.router.index, 139));
+      : toConsequence(plan, consequencesInGraph(task, task.router.index, 139, rolesOf(nodes)));
   const successTargets = new Set(task.edges.filter((e) => e.condition === "SUCCESS").map((e) => e.to));
   const gateLike = nodes.filter((n) => !n.essential && successTargets.has(n.index));
   return {
@@ -169,7 +222,9 @@ export function buildStartupPlan(
     firelensEdges: task.firelensEdges,
     refusal: task.refusal?.reason,
     routerCrash,
-    gateFailures: gateLike.map((g) => toConsequence(plan, consequencesInGraph(task, g.index, 1))),
+    gateFailures: gateLike.map((g) =>
+      toConsequence(plan, consequencesInGraph(task, g.index, 1, rolesOf(nodes))),
+    ),
     deployTime: task.deployTime.map((d) => d.what),
     verdict: gateVerdict(task),
   };
@@ -186,9 +241,15 @@ export function consequencesOfExit(plan: StartupPlan, container: string, exitCod
     return {
       container,
       exitCode,
+      task: "runs",
       taskStops: false,
+      starts: [],
       heldBack: [],
       startAnyway: [],
+      waitsForever: [],
+      stoppedWithTask: [],
+      alsoExits: [],
+      outcomes: [],
       explanation: `no container "${container}"`,
     };
   }
@@ -201,5 +262,5 @@ export function consequencesOfExit(plan: StartupPlan, container: string, exitCod
       condition: e.condition,
     })),
   };
-  return toConsequence(plan, consequencesInGraph(graph, node.index, exitCode));
+  return toConsequence(plan, consequencesInGraph(graph, node.index, exitCode, rolesOf(plan.nodes)));
 }

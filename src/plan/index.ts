@@ -3,6 +3,7 @@ export {
   type Blocked,
   buildStartupPlan,
   type Condition,
+  type ContainerFate,
   consequencesOfExit,
   gateVerdict,
   type StartupEdge,

@@ -4,6 +4,7 @@
  * ECS agent adds, what never starts, and what a router crash stops.
  */
 import type { StartupNode, StartupPlan } from "./graph.js";
+import { scenarioHeading, scenarioOutcome, scenariosOf } from "./scenario.js";
 
 function markers(node: StartupNode): string {
   const tags: string[] = [];
@@ -49,10 +50,9 @@ export function renderPlanText(plan: StartupPlan): string {
   if (note !== undefined) lines.push(note);
   if (plan.deployTime.length > 0) lines.push(`  only known at deploy time: ${plan.deployTime.join("; ")}`);
   const stops: string[] = [];
-  if (plan.routerCrash !== undefined) {
-    stops.push(`    if ${plan.routerCrash.container} crashes: ${plan.routerCrash.explanation}`);
+  for (const c of scenariosOf(plan)) {
+    stops.push(`    ${scenarioHeading(plan, c)}: ${c.explanation}`, `      → ${scenarioOutcome(c)}`);
   }
-  for (const gate of plan.gateFailures) stops.push(`    if ${gate.container} exits 1: ${gate.explanation}`);
   if (stops.length > 0 && plan.refusal === undefined) lines.push("  what stops", ...stops);
   return `${lines.join("\n")}\n`;
 }

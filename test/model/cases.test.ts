@@ -131,10 +131,13 @@ describe("issue 12 cases", () => {
     expect(() => compileTask(first(doc), defaultScenario())).toThrow(SimulationInputError);
   });
 
-  it("11: after a failed gate, START/COMPLETE waiters listed before it start, those after it are stopped", () => {
+  // Issue 23 item 1: a gate that ran is never HasNotAndWillNotStart (agent/engine/dependencygraph/graph.go), so
+  // its START waiter listed after it started while it ran and is not stopped with 143; only SUCCESS fails.
+  it("11: after a failed gate, its START and COMPLETE waiters start wherever they are listed", () => {
     const plan = buildStartupPlan(first(load("11-gate-waiters-by-order.json")));
     const failed = consequencesOfExit(plan, "log-router-preflight", 1);
-    expect(failed.heldBack).toEqual(["metrics-sidecar", "app"]);
+    expect(failed.heldBack).toEqual(["app"]);
+    expect(failed.starts).toEqual(["log-router", "metrics-sidecar"]);
     expect(failed.startAnyway).toEqual(["warmup"]);
     expect(plan.gateFailures.map((g) => g.container)).toEqual(["log-router-preflight"]);
   });

@@ -148,9 +148,10 @@ describe("startup plan", () => {
     expect(plan.stages[1]).toEqual(["log-router", "app"]);
   });
 
-  // Case 11: after a failed container stops, START and COMPLETE count it as done; the agent stops a waiter with 143
-  // only when it is listed after the stopped container, and starts one listed before it.
-  it("a START or COMPLETE waiter on a failed gate starts if listed before it, and is stopped if listed after", () => {
+  // Case 11, corrected by issue 23 item 1: a container that ran is never HasNotAndWillNotStart, so its START and
+  // COMPLETE waiters are not stopped with 143 wherever they stand in container order (verifyContainerOrdering
+  // StatusResolvable, agent/engine/dependencygraph/graph.go): START was met while it ran, COMPLETE by its stop.
+  it("a START or COMPLETE waiter on a failed gate starts, before or after it in container order", () => {
     const plan = planOf([
       router,
       { name: "early", essential: false, dependsOn: [{ containerName: "gate", condition: "COMPLETE" }] },
@@ -168,8 +169,10 @@ describe("startup plan", () => {
       },
     ]);
     const failed = consequencesOfExit(plan, "gate", 1);
-    expect(failed.heldBack).toEqual(["late", "app"]);
+    expect(failed.heldBack).toEqual(["app"]);
     expect(failed.startAnyway).toEqual(["early"]);
+    expect(failed.starts).toEqual(["log-router", "late"]);
+    expect(failed.task).toBe("stops");
     expect(failed.taskStops).toBe(true);
   });
 

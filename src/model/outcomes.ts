@@ -1,0 +1,285 @@
+/**
+ * What every container and the task end up doing when one container that ran exits, decided the way the ECS
+ * agent decides it. Sources, read at amazon-ecs-agent master (the `DependentContainersPullUpfront` era of
+ * `agent/engine/dependencygraph/graph.go`, 2023 and later; the functions named below are unchanged since PR #3218):
+ *
+ * - `containerOrderingDependenciesIsResolved` (graph.go): START is met only while the dependency is RUNNING
+ *   (`IsKnownSteadyState`), CREATE once it was created (a stopped one counts), COMPLETE once it stopped with any
+ *   exit code, SUCCESS once it stopped with 0, HEALTHY only while its health is HEALTHY.
+ * - `verifyContainerOrderingStatusResolvable` (graph.go): the only *terminal* outcomes, which make
+ *   `handleTerminalDependencyError` (agent/engine/task_manager.go) stop the waiter with exit 143 and
+ *   `CannotStartContainerError`, are SUCCESS on a container that stopped with a non-zero code, and any condition on
+ *   a container that `HasNotAndWillNotStart` (never ran, desired STOPPED). A dependency that stopped can no longer
+ *   time out (`hasDependencyTimedOut` is skipped once it stopped), so HEALTHY (and START) on a stopped container
+ *   block forever.
+ * - `progressTask` (task_manager.go): while a container is blocked on an ordering dependency the agent keeps
+ *   polling and never gives up; the task's known status is the earliest of its containers'
+ *   (`updateTaskKnownStatus`, agent/api/task/task.go), so one container that waits forever keeps the task from
+ *   RUNNING, and nothing stops it unless an essential container stops.
+ * - `startContainerTransitions` (task_manager.go) walks the containers in task order and marks a held-back one
+ *   desired-STOPPED at once: a waiter listed after it sees it as never starting in the same pass (143), a waiter
+ *   listed before it sees it on the next pass as STOPPED with exit 143, which meets COMPLETE and CREATE, fails
+ *   SUCCESS, and leaves START and HEALTHY blocked. This container-order rule applies only to held-back containers:
+ *   a container that ran is never `HasNotAndWillNotStart`.
+ */
+
+/** What one container does in the scenario. */
+export type ContainerOutcome =
+  /** The container whose exit the scenario is about, or a gate that fails because of it. */
+  | "exits"
+  /** Starts as it would anyway (what it waits for was met before, or regardless of, the exit). */
+  | "starts"
+  /** Waits on a container that stopped (COMPLETE, CREATE) and starts because that stop meets the condition. */
+  | "starts-anyway"
+  /** Stopped by the agent with exit 143 (CannotStartContainerError) before it ever starts. */
+  | "held-back"
+  /** Blocked for good: the agent keeps waiting, nothing times out, the container never starts. */
+  | "waits-forever"
+  /** Had not started when an essential container stopped the task; stopped without exit 143. */
+  | "stopped-with-task";
+
+/** What the task does in the scenario. */
+export type TaskOutcome =
+  /** An essential container stopped (or was held back): the task stops. */
+  | "stops"
+  /** Every container started or is done, the router too. */
+  | "runs"
+  /** The task runs, but its non-essential router is gone: logs sent through awsfirelens are lost. */
+  | "runs-without-router"
+  /** A container waits forever: the task never reaches RUNNING, and nothing stops it. */
+  | "hangs";
+
+export interface NodeOutcome {
+  readonly node: number;
+  readonly outcome: ContainerOutcome;
+  /** For `exits` and `held-back` (143). */
+  readonly exitCode?: number;
+  readonly reason: string;
+}
+
+/** What the scenario needs of a startup graph. */
+export interface OutcomeGraph {
+  readonly nodes: readonly {
+    readonly index: number;
+    readonly name: string;
+    readonly essential: boolean;
+    readonly hasHealthCheck: boolean;
+  }[];
+  readonly edges: readonly { readonly from: number; readonly to: number; readonly condition: string }[];
+}
+
+export interface OutcomeRoles {
+  /** Node index of the FireLens router. */
+  readonly router?: number;
+  /**
+   * Gates that verify the router (the preflight probe): when the router dies while they run, they exit 1. A gate
+   * that verifies nothing (a sleep) would exit 0, so only probes belong here.
+   */
+  readonly probes?: readonly number[];
+}
+
+export interface ExitOutcome {
+  readonly node: number;
+  readonly exitCode: number;
+  /** Every node in index order, the exiting one included. */
+  readonly nodes: readonly NodeOutcome[];
+  readonly task: TaskOutcome;
+}
+
+type Edge = OutcomeGraph["edges"][number];
+
+/** A node's state as the agent sees it when it evaluates a waiter. */
+type State =
+  | { readonly kind: "running" } // started and still running (or done with 0, for SUCCESS/COMPLETE on a non-essential)
+  | { readonly kind: "stopped"; readonly code: number } // ran, or was held back on an earlier pass, and is STOPPED
+  | { readonly kind: "never-starts" } // held back on this pass: HasNotAndWillNotStart
+  | { readonly kind: "pending" };
+
+type Verdict = "met" | "unmet" | "terminal";
+
+function verdict(edge: Edge, target: State, graph: OutcomeGraph): Verdict {
+  const node = graph.nodes[edge.to];
+  switch (target.kind) {
+    case "never-starts":
+      return "terminal";
+    case "pending":
+      return "unmet";
+    case "stopped":
+      if (edge.condition === "SUCCESS") return target.code === 0 ? "met" : "terminal";
+      return edge.condition === "COMPLETE" || edge.condition === "CREATE" ? "met" : "unmet";
+    case "running":
+      if (edge.condition === "START" || edge.condition === "CREATE") return "met";
+      if (edge.condition === "HEALTHY") return node?.hasHealthCheck === true ? "met" : "unmet";
+      // SUCCESS and COMPLETE on a container that runs: it is assumed to finish with 0 unless it is essential,
+      // whose exit stops the task instead.
+      if (edge.condition === "SUCCESS" || edge.condition === "COMPLETE")
+        return node?.essential ? "unmet" : "met";
+      return "unmet";
+  }
+}
+
+function waitsOf(graph: OutcomeGraph): Edge[][] {
+  const out: Edge[][] = Array.from({ length: graph.nodes.length }, () => []);
+  for (const e of graph.edges) out[e.from]?.push(e);
+  return out;
+}
+
+/**
+ * The containers that start while `node` runs and before it exits: START and CREATE on it are met, its HEALTHY,
+ * SUCCESS and COMPLETE are not (the scenario is an exit before it ever became healthy), and `failing` probes do not
+ * finish either.
+ */
+function startedWhileRunning(
+  graph: OutcomeGraph,
+  waits: Edge[][],
+  node: number,
+  failing: ReadonlySet<number>,
+) {
+  const started = new Set<number>([node]);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const n of graph.nodes) {
+      if (started.has(n.index)) continue;
+      const ok = (waits[n.index] ?? []).every((e) => {
+        if (!started.has(e.to)) return false;
+        if (e.to === node || failing.has(e.to)) return e.condition === "START" || e.condition === "CREATE";
+        return verdict(e, { kind: "running" }, graph) === "met";
+      });
+      if (ok) {
+        started.add(n.index);
+        changed = true;
+      }
+    }
+  }
+  return started;
+}
+
+function names(graph: OutcomeGraph, list: Iterable<number>): string {
+  return [...list].map((i) => `"${graph.nodes[i]?.name}"`).join(", ");
+}
+
+/**
+ * What the agent does with every container when `node`, which ran, exits with `exitCode` before what waits on it
+ * started. An essential exit stops the task. When the router exits, the probes that wait on it exit 1 as well.
+ */
+export function outcomeOfExit(
+  graph: OutcomeGraph,
+  node: number,
+  exitCode: number,
+  roles: OutcomeRoles = {},
+): ExitOutcome {
+  const waits = waitsOf(graph);
+  const exiting = graph.nodes[node];
+  const result = new Map<number, NodeOutcome>();
+  const failing = new Set<number>(
+    node === roles.router
+      ? (roles.probes ?? []).filter((g) => g !== node && (waits[g] ?? []).some((e) => e.to === node))
+      : [],
+  );
+  const started = startedWhileRunning(graph, waits, node, failing);
+  for (const g of [...failing]) if (!started.has(g)) failing.delete(g);
+  const finish = (task: TaskOutcome): ExitOutcome => ({
+    node,
+    exitCode,
+    nodes: graph.nodes.map(
+      (n) => result.get(n.index) ?? { node: n.index, outcome: "starts", reason: "starts as planned" },
+    ),
+    task,
+  });
+  result.set(node, { node, outcome: "exits", exitCode, reason: `exits ${exitCode}` });
+  for (const g of failing) {
+    result.set(g, {
+      node: g,
+      outcome: "exits",
+      exitCode: 1,
+      reason: `verifies "${exiting?.name}", sees it die and exits 1`,
+    });
+  }
+  for (const i of started) {
+    if (!result.has(i))
+      result.set(i, { node: i, outcome: "starts", reason: `starts while "${exiting?.name}" runs` });
+  }
+  const notStarted = graph.nodes.filter((n) => !result.has(n.index)).map((n) => n.index);
+  if (exiting?.essential === true) {
+    for (const i of notStarted) {
+      result.set(i, {
+        node: i,
+        outcome: "stopped-with-task",
+        reason: `had not started when essential "${exiting.name}" stopped the task`,
+      });
+    }
+    return finish("stops");
+  }
+
+  // The agent's passes over the containers in task order, after the exit (task_manager.go startContainerTransitions).
+  const state = new Map<number, State>();
+  for (const i of started) state.set(i, { kind: "running" });
+  state.set(node, { kind: "stopped", code: exitCode });
+  for (const g of failing) state.set(g, { kind: "stopped", code: 1 });
+  const heldOnPass = new Map<number, number>();
+  const stateOf = (i: number, pass: number): State => {
+    const held = heldOnPass.get(i);
+    if (held !== undefined) return held === pass ? { kind: "never-starts" } : { kind: "stopped", code: 143 };
+    return state.get(i) ?? { kind: "pending" };
+  };
+  for (let pass = 0, changed = true; changed; pass++) {
+    changed = false;
+    for (const w of notStarted) {
+      if (result.has(w)) continue;
+      const edges = waits[w] ?? [];
+      const verdicts = edges.map((e) => verdict(e, stateOf(e.to, pass), graph));
+      const terminal = edges.find((_, k) => verdicts[k] === "terminal");
+      if (terminal !== undefined) {
+        const on = graph.nodes[terminal.to]?.name;
+        const because =
+          heldOnPass.get(terminal.to) === pass
+            ? `"${on}" will never start (HasNotAndWillNotStart; listed before it, held back on the same pass)`
+            : `"${on}" stopped with a non-zero exit code, so ${terminal.condition} can never be met`;
+        heldOnPass.set(w, pass);
+        result.set(w, { node: w, outcome: "held-back", exitCode: 143, reason: because });
+        changed = true;
+      } else if (verdicts.every((v) => v === "met")) {
+        const onStopped = edges.filter((e) => stateOf(e.to, pass).kind === "stopped").map((e) => e.to);
+        state.set(w, { kind: "running" });
+        result.set(
+          w,
+          onStopped.length > 0
+            ? {
+                node: w,
+                outcome: "starts-anyway",
+                reason: `starts: the stop of ${names(graph, new Set(onStopped))} meets its COMPLETE or CREATE wait`,
+              }
+            : { node: w, outcome: "starts", reason: "starts once what it waits for is met" },
+        );
+        changed = true;
+      }
+    }
+  }
+  const essentialHeld = notStarted.filter(
+    (i) => result.get(i)?.outcome === "held-back" && graph.nodes[i]?.essential,
+  );
+  for (const w of notStarted) {
+    if (result.has(w)) continue;
+    const blockers = (waits[w] ?? []).filter(
+      (e) => verdict(e, stateOf(e.to, Number.MAX_SAFE_INTEGER), graph) !== "met",
+    );
+    const on = blockers.map((e) => `"${graph.nodes[e.to]?.name}" ${e.condition}`).join(", ");
+    result.set(
+      w,
+      essentialHeld.length > 0
+        ? {
+            node: w,
+            outcome: "stopped-with-task",
+            reason: `still waiting for ${on} when essential ${names(graph, essentialHeld)} stopped the task`,
+          }
+        : {
+            node: w,
+            outcome: "waits-forever",
+            reason: `waits for ${on}, which can no longer be met and never times out`,
+          },
+    );
+  }
+  if (essentialHeld.length > 0) return finish("stops");
+  if (notStarted.some((i) => result.get(i)?.outcome === "waits-forever")) return finish("hangs");
+  return finish(node === roles.router ? "runs-without-router" : "runs");
+}
