@@ -9,7 +9,7 @@ import type { Duration } from "aws-cdk-lib";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import type { IConstruct } from "constructs";
 import { readTask, type TaskReading } from "../model/index.js";
-import { formatDurationMs } from "../probe/contract.js";
+import { durationMsProblem, formatDurationMs } from "../probe/contract.js";
 import type { ContainerDefinition, TaskDefinitionView } from "../taskdef/model.js";
 import { FireLensPreflightError } from "./errors.js";
 
@@ -67,11 +67,8 @@ export function probeDuration(duration: Duration, prop: string, scope: IConstruc
     throw new FireLensPreflightError(`${prop}: must be a literal duration, not a token`, scope);
   }
   const ms = duration.toMilliseconds({ integral: false });
-  if (!Number.isInteger(ms) || ms <= 0) {
-    throw new FireLensPreflightError(
-      `${prop}: ${ms} ms must be a positive whole number of milliseconds`,
-      scope,
-    );
-  }
+  // The probe's own range (its contract): a deadline it refuses makes it exit 2 in every task.
+  const problem = durationMsProblem("deadline", ms);
+  if (problem !== undefined) throw new FireLensPreflightError(`${prop}: ${problem}`, scope);
   return formatDurationMs(ms);
 }

@@ -4,7 +4,12 @@
  * `firelens-preflight.config.{json,yaml,yml}` file, or the `"firelens-preflight"` key of package.json).
  */
 import * as v from "valibot";
-import { CONTAINER_NAME_PATTERN, DURATION_EXAMPLES, parseDurationMs } from "../probe/contract.js";
+import {
+  CONTAINER_NAME_PATTERN,
+  DURATION_EXAMPLES,
+  durationProblem,
+  durationRangeText,
+} from "../probe/contract.js";
 
 const RULE_ID = v.pipe(v.string(), v.regex(/^FLP\d{3}$/i, "a rule id such as FLP203"), v.toUpperCase());
 const SEVERITY = v.picklist(["error", "warning", "note"], 'one of "error", "warning", "note"');
@@ -28,9 +33,13 @@ const SuppressionSchema = v.strictObject({
   files: v.optional(v.array(v.pipe(v.string(), v.minLength(1, "a glob")))),
 });
 
+/** The probe's deadline as the probe accepts it (grammar and range from its contract). */
 const DURATION = v.pipe(
   v.string(),
-  v.check((s) => parseDurationMs(s) !== undefined, `a duration such as ${DURATION_EXAMPLES}`),
+  v.check(
+    (s) => durationProblem("deadline", s) === undefined,
+    `a duration such as ${DURATION_EXAMPLES}, ${durationRangeText("deadline")} (the probe refuses others)`,
+  ),
 );
 
 export const ConfigSchema = v.strictObject({

@@ -15,7 +15,12 @@ import {
   readTask,
   str,
 } from "../model/index.js";
-import { CONTAINER_NAME_PATTERN, PREFLIGHT_CONTAINER_NAME, PROBE_SETTINGS } from "../probe/contract.js";
+import {
+  CONTAINER_NAME_PATTERN,
+  durationProblem,
+  PREFLIGHT_CONTAINER_NAME,
+  PROBE_SETTINGS,
+} from "../probe/contract.js";
 import { DocumentEditor, isIntrinsic, parseDocument } from "../taskdef/index.js";
 import type { JsonPath, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
 import { checkBudget } from "./budget.js";
@@ -452,6 +457,17 @@ function checkOptions(doc: TaskDefinitionDocument, options: GateOptions): void {
         "gate",
       );
     }
+  }
+  // The probe's own grammar and range: a deadline it refuses would make it exit 2 in every task it gates.
+  const timeoutProblem =
+    options.timeout === undefined ? undefined : durationProblem("deadline", options.timeout);
+  if (timeoutProblem !== undefined) {
+    throw new FixError(
+      "bad-option",
+      doc.file,
+      `{option}: ${timeoutProblem}; the probe would exit 2 (bad configuration) in every task and the apps it gates would never start. Nothing was written.`,
+      "timeout",
+    );
   }
   if (options.probeImage !== undefined && options.probeImage.trim() === "") {
     throw new FixError("bad-option", doc.file, "{option} is empty", "probeImage");

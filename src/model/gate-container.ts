@@ -16,13 +16,12 @@ import {
   DEFAULT_MONITOR_URL,
   DEFAULT_RECORDS,
   DEFAULT_REQUIRE,
-  DURATION_EXAMPLES,
+  durationProblem,
   MAX_RECORDS,
   PREFLIGHT_CONTAINER_NAME,
   PREFLIGHT_CPU,
   PREFLIGHT_MEMORY_RESERVATION_MIB,
   PROBE_SETTINGS,
-  parseDurationMs,
   REQUIRE_LEVELS,
   type RequireLevel,
 } from "../probe/contract.js";
@@ -204,12 +203,10 @@ export function validateGateOptions(options: GateContainerOptions): void {
       `"${options.require}" is not one of ${REQUIRE_LEVELS.map((l) => `"${l}"`).join(", ")}`,
     );
   }
-  if (options.deadline !== undefined && parseDurationMs(options.deadline) === undefined) {
-    throw new GateContainerError(
-      "deadline",
-      `"${options.deadline}" is not a duration such as ${DURATION_EXAMPLES}`,
-    );
-  }
+  // The probe's own grammar and range (its contract): a deadline it refuses makes it exit 2 in every task.
+  const deadlineProblem =
+    options.deadline === undefined ? undefined : durationProblem("deadline", options.deadline);
+  if (deadlineProblem !== undefined) throw new GateContainerError("deadline", deadlineProblem);
   const records = options.records ?? DEFAULT_RECORDS;
   if (!Number.isInteger(records) || records < 1 || records > MAX_RECORDS) {
     throw new GateContainerError("records", `${records} must be an integer from 1 to ${MAX_RECORDS}`);

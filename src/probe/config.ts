@@ -19,6 +19,7 @@ import {
   MAX_TAG_LENGTH,
   MONITOR_OFF,
   MONITOR_PORT,
+  PROBE_DURATION_RANGE,
   PROBE_ENV_PREFIX,
   PROBE_EXIT,
   PROBE_SETTINGS,
@@ -85,9 +86,9 @@ const DEFAULT_FORWARD: ForwardTarget = {
   host: DEFAULT_FORWARD_HOST,
   port: DEFAULT_FORWARD_PORT,
 };
-/** Bounds of `--deadline` and `--settle`. */
-const DEADLINE_MIN_MS = 100;
-const DURATION_MAX_MS = 24 * 3_600_000;
+/** Bounds of `--deadline` and `--settle`: the contract's, which fix, the config and the CDK check too. */
+const DEADLINE_MIN_MS = PROBE_DURATION_RANGE.deadline.min;
+const DURATION_MAX_MS = PROBE_DURATION_RANGE.deadline.max;
 
 interface OptionSpec {
   readonly flag: string;
@@ -224,7 +225,7 @@ export function loadConfig(argv: readonly string[], env: Env): LoadResult {
   const settleOpt = pick("settle");
   // An explicit settle window must fit the deadline; the default one shrinks to fit a short deadline.
   const settleMs = settleOpt
-    ? parseDuration(settleOpt.value, settleOpt.source, { min: 0 })
+    ? parseDuration(settleOpt.value, settleOpt.source, { min: PROBE_DURATION_RANGE.settle.min })
     : Math.min(DEFAULT_SETTLE_MS, Math.floor(deadlineMs / 2));
   if (settleMs >= deadlineMs) {
     throw new ConfigError(

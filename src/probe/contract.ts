@@ -105,6 +105,43 @@ export function parseDurationMs(text: string): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
+/**
+ * The range the probe accepts for each duration setting: a deadline from 100 ms (time for one connection attempt)
+ * to 24 h, a settle window from 0 to 24 h and shorter than the deadline. Every surface that writes a duration
+ * for the probe (`fix --timeout`, the config's `fix.timeout`, the CDK props, lint's FLP209) checks it here, so a
+ * value they accept is one the probe runs with: anything else makes the probe exit 2 in every task, and the
+ * apps it gates never start.
+ */
+export const PROBE_DURATION_RANGE = {
+  deadline: { min: 100, max: 24 * 3_600_000 },
+  settle: { min: 0, max: 24 * 3_600_000 },
+} as const;
+export type DurationSetting = keyof typeof PROBE_DURATION_RANGE;
+
+/** "from 100ms to 24h", for messages. */
+export function durationRangeText(setting: DurationSetting): string {
+  const { min, max } = PROBE_DURATION_RANGE[setting];
+  return `from ${formatDurationMs(min)} to ${formatDurationMs(max)}`;
+}
+
+/** What the probe would say about a duration in whole milliseconds: `undefined` when it accepts it. */
+export function durationMsProblem(setting: DurationSetting, ms: number): string | undefined {
+  const { min, max } = PROBE_DURATION_RANGE[setting];
+  if (!Number.isInteger(ms)) return `${ms} ms is not a whole number of milliseconds`;
+  if (ms < min || ms > max)
+    return `${formatDurationMs(ms)} is outside the probe's range, ${durationRangeText(setting)}`;
+  return undefined;
+}
+
+/** What the probe would say about a duration as written: `undefined` when it accepts it. */
+export function durationProblem(setting: DurationSetting, text: string): string | undefined {
+  const ms = parseDurationMs(text);
+  if (ms === undefined) {
+    return `"${text}" is not a duration such as ${DURATION_EXAMPLES} (${durationRangeText(setting)})`;
+  }
+  return durationMsProblem(setting, ms);
+}
+
 /** The shortest exact spelling of a whole number of milliseconds in the same grammar. */
 export function formatDurationMs(ms: number): string {
   if (ms > 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
@@ -222,6 +259,44 @@ export function probeTargets(
   const containers = read("containers");
   const tags = read("tags");
   return { containers, tags, unknown };
+}
+
+/** One probe setting of a gate container as the probe will read it: the last flag wins over the variable. */
+export interface ProbeSettingValue {
+  /** The value, or `undefined` when the setting is absent or only known at deploy time. */
+  readonly value: string | undefined;
+  /** Where it comes from. */
+  readonly from: "flag" | "env" | "none";
+  /** The value is only known at deploy time. */
+  readonly unknown: boolean;
+}
+
+export function probeSetting(
+  setting: ProbeSetting,
+  environment: ReadonlyMap<string, string | undefined>,
+  args: readonly unknown[],
+): ProbeSettingValue {
+  const flag = `--${PROBE_SETTINGS[setting].flag}`;
+  let found: ProbeSettingValue | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (typeof arg !== "string") continue;
+    let value: unknown;
+    if (arg === flag) value = args[++i];
+    else if (arg.startsWith(`${flag}=`)) value = arg.slice(flag.length + 1);
+    else continue;
+    found =
+      typeof value === "string"
+        ? { value, from: "flag", unknown: false }
+        : { value: undefined, from: "flag", unknown: true };
+  }
+  if (found !== undefined) return found;
+  const env = PROBE_SETTINGS[setting].env;
+  if (!environment.has(env)) return { value: undefined, from: "none", unknown: false };
+  const value = environment.get(env);
+  return value === undefined
+    ? { value: undefined, from: "env", unknown: true }
+    : { value, from: "env", unknown: false };
 }
 
 /** Whether a gate with these targets sends records through `container`'s output. */

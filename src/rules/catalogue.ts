@@ -18,6 +18,7 @@ import { FLP205 } from "./FLP205-preflight-wrong-condition.js";
 import { FLP206 } from "./FLP206-preflight-coverage.js";
 import { FLP207 } from "./FLP207-app-not-after-router.js";
 import { FLP208 } from "./FLP208-service-circuit-breaker.js";
+import { FLP209 } from "./FLP209-probe-duration-range.js";
 import { FLP210 } from "./FLP210-router-health-endpoint.js";
 import { FLP211 } from "./FLP211-router-depends-on.js";
 import { FLP212 } from "./FLP212-datadog-provider-ecs.js";
@@ -45,6 +46,7 @@ export const rules: readonly Rule[] = [
   FLP206,
   FLP207,
   FLP208,
+  FLP209,
   FLP210,
   FLP211,
   FLP212,

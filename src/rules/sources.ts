@@ -29,6 +29,8 @@ export const SRC = {
   fluentBitPr4056: "https://github.com/fluent/fluent-bit/pull/4056",
   fluentBitPr5929: "https://github.com/fluent/fluent-bit/pull/5929",
   fluentBitPr6786: "https://github.com/fluent/fluent-bit/pull/6786",
+  /** This project's probe settings (flags, variables, defaults and ranges). */
+  probeSettings: "https://github.com/firelens-preflight/firelens-preflight#probe",
   cdkNagSuppressions: "https://github.com/cdklabs/cdk-nag#suppressing-a-rule",
   cfnLintMetadata: "https://github.com/aws-cloudformation/cfn-lint#metadata",
 } as const;
