@@ -4,15 +4,12 @@
  * JSON string literal, every character maps back to its offset in the document.
  */
 import { TaskDefError } from "../errors.js";
+import { put } from "../put.js";
 import { LineIndex, parseJsonTree, type RawNode } from "../raw.js";
 import { intrinsic, isIntrinsic } from "../values.js";
 import { type LNode, leaf, member } from "./located.js";
 
 type Obj = Record<string, unknown>;
-
-function put(out: Obj, key: string, value: unknown): void {
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-}
 
 /**
  * A located JSON tree as `LNode`s. `at(i)` maps an offset in the JSON text to one in the document (or

@@ -36,6 +36,7 @@ import type {
   TaskDefinitionDocument,
   TaskDefinitionView,
 } from "../model.js";
+import { put } from "../put.js";
 import { LineIndex } from "../raw.js";
 import { isPlainObject } from "./evaluate.js";
 import { decodeJsonString, jsonNodes, parseJsonText } from "./json.js";
@@ -45,10 +46,6 @@ import { readTerraformHcl } from "./terraform.js";
 import { makeDocument, registerInternals, SERVICE, TASK_DEFINITION } from "./tf-document.js";
 
 type Obj = Record<string, unknown>;
-
-function put(out: Obj, key: string, value: unknown): void {
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-}
 
 /** Whether parsed JSON is `terraform show -json` output. */
 export function isTerraformShowJson(data: unknown): data is Obj {

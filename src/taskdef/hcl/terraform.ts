@@ -19,6 +19,7 @@ import type {
   TaskDefinitionDocument,
   TaskDefinitionView,
 } from "../model.js";
+import { put } from "../put.js";
 import { LineIndex } from "../raw.js";
 import { attributesOf, blockKey, blocksOf, type HclBlock } from "./blocks.js";
 import { containerViews, Reader, type TerraformReadOptions } from "./containers.js";
@@ -40,10 +41,6 @@ function snakeToCamel(name: string): string {
 }
 
 type Obj = Record<string, unknown>;
-
-function put(out: Obj, key: string, value: unknown): void {
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-}
 
 // ---------------------------------------------------------------------------------------------------------
 

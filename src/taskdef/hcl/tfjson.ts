@@ -15,6 +15,7 @@ import type {
   TaskDefinitionDocument,
   TaskDefinitionView,
 } from "../model.js";
+import { put } from "../put.js";
 import { LineIndex } from "../raw.js";
 import { isIntrinsic } from "../values.js";
 import { evaluate, isPlainObject, kids, newEnv } from "./evaluate.js";
@@ -24,10 +25,6 @@ import { firstSyntaxError, parseHclSyntax } from "./parser.js";
 import { makeDocument, registerInternals, SERVICE, TASK_DEFINITION } from "./tf-document.js";
 
 type Obj = Record<string, unknown>;
-
-function put(out: Obj, key: string, value: unknown): void {
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-}
 
 const FIXED = "it is written in a .tf.json string; edit it by hand";
 
