@@ -11,6 +11,7 @@ import {
   type GatedName,
   gateContainer,
   gatedDependency,
+  gateTargets,
   hasPlaceholder,
   readTask,
   str,
@@ -20,6 +21,8 @@ import {
   durationProblem,
   PREFLIGHT_CONTAINER_NAME,
   PROBE_SETTINGS,
+  splitList,
+  targetsCover,
 } from "../probe/contract.js";
 import { DocumentEditor, isIntrinsic, parseDocument } from "../taskdef/index.js";
 import type { JsonPath, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
@@ -190,42 +193,62 @@ function completeGate(scope: TaskScope, gate: ContainerReading): void {
   }
 }
 
-/** An existing gate must send records for every container it gates (FLP206). */
+/**
+ * An existing gate must send records for every container it gates (FLP206). Its targets are read as the probe
+ * reads them (the model's `gateTargets`, the contract's parser: the last `--containers` flag wins over the
+ * variable), and the missing names go where the list that counts is written.
+ */
 function coverGate(scope: TaskScope, gate: ContainerReading, gated: readonly GatedName[]): void {
   const { ctx, td } = scope;
-  const entry = gate.environment.get(PROBE_SETTINGS.containers.env);
-  const tags = gate.environment.get(PROBE_SETTINGS.tags.env);
+  const { targets, containers: source } = gateTargets(gate);
   // A list only known at deploy time cannot be checked, nor safely extended.
-  if ((entry !== undefined && entry.value === undefined) || (tags !== undefined && tags.value === undefined))
+  if (targets.unknown) {
+    ctx.notes.push(
+      `${td.id}: the targets of '${gate.label}' are only known at deploy time; make sure they cover ${q(gated.map(labelOf))}`,
+    );
     return;
-  const listed = (entry?.value ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-  const tagged = (tags?.value ?? "").split(",").map((s) => s.trim());
-  const covered = (n: GatedName) =>
-    typeof n === "string" && (listed.includes(n) || tagged.some((t) => t.startsWith(`${n}-firelens`)));
+  }
+  const covered = (n: GatedName) => typeof n === "string" && targetsCover(targets, n);
   const missing = gated.filter((n) => !covered(n));
   if (missing.length === 0) return;
+  const listed = splitList(source.value ?? "");
   const all: GatedName[] = [...listed, ...missing];
-  const value = containersSetting(all);
-  const base = ["containerDefinitions", gate.index, "environment"];
   let path: JsonPath;
-  if (entry !== undefined) {
-    path = viewEdit(scope, "set", [...base, entry.index, "value"], value);
+  if (source.kind === "flag") {
+    // A deploy-time name cannot go into a flag's text; the variable would be ignored (flags win), so say so.
+    if (!all.every((n): n is string => typeof n === "string")) {
+      refuse(
+        scope,
+        `'${gate.label}' takes its containers from the ${source.field} flag --${PROBE_SETTINGS.containers.flag}, and ${q(missing.map(labelOf))} is only named at deploy time; add it to that flag by hand`,
+      );
+    }
+    const list = all.join(",");
+    const value = source.inline ? `--${PROBE_SETTINGS.containers.flag}=${list}` : list;
+    path = viewEdit(scope, "set", ["containerDefinitions", gate.index, source.field, source.index], value);
   } else {
-    const item = { name: PROBE_SETTINGS.containers.env, value };
-    const list: unknown = gate.definition.environment;
-    if (list === undefined || list === null) path = viewEdit(scope, "set", base, [item]);
-    else if (Array.isArray(list)) path = viewEdit(scope, "append", base, item);
-    else return;
+    const value = containersSetting(all);
+    const base = ["containerDefinitions", gate.index, "environment"];
+    if (source.index !== undefined) {
+      path = viewEdit(scope, "set", [...base, source.index, "value"], value);
+    } else {
+      const item = { name: PROBE_SETTINGS.containers.env, value };
+      const list: unknown = gate.definition.environment;
+      if (list === undefined || list === null) path = viewEdit(scope, "set", base, [item]);
+      else if (Array.isArray(list)) path = viewEdit(scope, "append", base, item);
+      else {
+        refuse(
+          scope,
+          `'${gate.label}' has an environment that is not a list; add ${PROBE_SETTINGS.containers.env}=${q(missing.map(labelOf))} by hand`,
+        );
+      }
+    }
   }
   ctx.changes.push({
     kind: "preflight-coverage",
     target: td.id,
     container: gate.label,
     path,
-    description: `'${gate.label}' now also sends records through the outputs of ${q(missing.map(labelOf))}`,
+    description: `'${gate.label}' now also sends records through the outputs of ${q(missing.map(labelOf))}${source.kind === "flag" ? ` (its --${PROBE_SETTINGS.containers.flag} flag, which the probe reads before the variable)` : ""}`,
   });
 }
 

@@ -29,6 +29,7 @@ export {
   outcomeOfExit,
   type TaskOutcome,
 } from "./outcomes.js";
+export { type GateTargets, gateTargets, type TargetsSource } from "./probe-targets.js";
 export { printable, printableJson } from "./printable.js";
 export { imageTextOf, readTask } from "./read.js";
 export { agentEvidence } from "./roles.js";

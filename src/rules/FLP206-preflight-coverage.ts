@@ -2,27 +2,13 @@
  * Passes when the preflight's probe configuration (its containers / tags variables, or the
  * `--containers` / `--tags` flags) covers every awsfirelens container that waits for it.
  */
-import type { ContainerReading } from "../model/index.js";
-import { PROBE_SETTINGS, type ProbeTargets, probeTargets, targetsCover } from "../probe/contract.js";
+import { gateTargets } from "../model/index.js";
+import { PROBE_SETTINGS, targetsCover } from "../probe/contract.js";
 import { SRC } from "./sources.js";
 import { defineRule } from "./types.js";
-import { arr, cpath, quoteList } from "./util.js";
+import { quoteList } from "./util.js";
 
 const CONTAINERS = PROBE_SETTINGS.containers.env;
-
-/** The gate's targets as the probe will read them, and the setting a finding should point at. */
-function targetsOf(p: ContainerReading): { targets: ProbeTargets; path: ReadonlyArray<string | number> } {
-  const values = new Map<string, string | undefined>();
-  let path: ReadonlyArray<string | number> = cpath(p, "name");
-  for (const key of ["containers", "tags"] as const) {
-    const entry = p.environment.get(PROBE_SETTINGS[key].env);
-    if (entry === undefined) continue;
-    values.set(PROBE_SETTINGS[key].env, entry.value);
-    path = cpath(p, "environment", entry.index, "value");
-  }
-  const args = [...arr(p.definition.entryPoint as unknown), ...arr(p.definition.command as unknown)];
-  return { targets: probeTargets(values, args), path };
-}
 
 export const FLP206 = defineRule({
   meta: {
@@ -48,7 +34,8 @@ export const FLP206 = defineRule({
         (c) => c !== p && c.logsThroughFirelens && c.dependsOn.some((d) => d.target === p.name),
       );
       if (gated.length === 0) continue;
-      const { targets, path } = targetsOf(p);
+      // The model's reading of the gate's targets, the one `fix` extends: flags win over the variable.
+      const { targets, path } = gateTargets(p);
       if (targets.unknown) continue;
       if (targets.containers.length === 0 && targets.tags.length === 0) {
         ctx.report({
