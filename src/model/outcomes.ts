@@ -172,7 +172,7 @@ export function outcomeOfExit(
   const exiting = graph.nodes[node];
   const result = new Map<number, NodeOutcome>();
   const failing = new Set<number>(
-    node === roles.router
+    node === roles.router && exiting?.essential !== true
       ? (roles.probes ?? []).filter((g) => g !== node && (waits[g] ?? []).some((e) => e.to === node))
       : [],
   );
@@ -197,7 +197,7 @@ export function outcomeOfExit(
   }
   for (const i of started) {
     if (!result.has(i))
-      result.set(i, { node: i, outcome: "starts", reason: `starts while "${exiting?.name}" runs` });
+      result.set(i, { node: i, outcome: "starts", reason: `started before "${exiting?.name}" exited` });
   }
   const notStarted = graph.nodes.filter((n) => !result.has(n.index)).map((n) => n.index);
   if (exiting?.essential === true) {

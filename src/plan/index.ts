@@ -13,3 +13,12 @@ export {
 } from "./graph.js";
 export { renderPlanMermaid } from "./mermaid.js";
 export { renderPlanText } from "./render.js";
+export { scenarioHeading, scenarioOutcome, scenariosOf } from "./scenario.js";
+export {
+  planOfTaskDefinition,
+  plansOfDocument,
+  type StartupSummary,
+  startupSummaries,
+  startupSummaryLines,
+  startupVerdictLine,
+} from "./summary.js";

@@ -1,5 +1,5 @@
 import {
-  buildStartupPlan,
+  planOfTaskDefinition,
   renderPlanDot,
   renderPlanMermaid,
   renderPlanText,
@@ -35,7 +35,8 @@ export async function runPlan(
   if (failed !== undefined) throw failed;
   await refuseInputAsOutput("--output", options.output, loaded.read);
   const plans: { file: string; plan: StartupPlan }[] = loaded.documents.flatMap((doc) =>
-    doc.taskDefinitions.map((td) => ({ file: doc.file, plan: buildStartupPlan(td) })),
+    // Ordered as the agent orders it for the services in the file (Service Connect adds its proxy and edges).
+    doc.taskDefinitions.map((td) => ({ file: doc.file, plan: planOfTaskDefinition(doc, td) })),
   );
   let rendered: string;
   if (options.format === "json") {
