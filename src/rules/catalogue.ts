@@ -10,6 +10,7 @@ import { FLP108 } from "./FLP108-health-check-range.js";
 import { FLP109 } from "./FLP109-container-timeout-range.js";
 import { FLP110 } from "./FLP110-depends-on-condition.js";
 import { FLP111 } from "./FLP111-field-type.js";
+import { FLP112 } from "./FLP112-healthy-on-stoppable.js";
 import { FLP201 } from "./FLP201-ungated-app.js";
 import { FLP202 } from "./FLP202-router-known-crash.js";
 import { FLP203 } from "./FLP203-mutable-router-tag.js";
@@ -38,6 +39,7 @@ export const rules: readonly Rule[] = [
   FLP109,
   FLP110,
   FLP111,
+  FLP112,
   FLP201,
   FLP202,
   FLP203,
