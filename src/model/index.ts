@@ -4,6 +4,21 @@
  * what would make the agent refuse the task, what an early exit stops, which values are only known at deploy
  * time, and the gate container that `fix` and the CDK constructs add.
  */
+export {
+  type BranchCondition,
+  conditionKey,
+  conditionLabel,
+  describeBranches,
+  inEveryBranch,
+  MAX_BRANCH_CONDITIONS,
+  readBranches,
+  routerHealthCheckInEveryBranch,
+  type TaskBranch,
+  type TaskBranches,
+  type TaskUnknown,
+  taskBranches,
+  taskUnknowns,
+} from "./branches.js";
 export { SERVICE_CONNECT_NODE } from "./edges.js";
 export {
   type ContainerDependency,
@@ -31,6 +46,14 @@ export {
 } from "./outcomes.js";
 export { type GateTargets, gateTargets, type TargetsSource } from "./probe-targets.js";
 export { printable, printableJson } from "./printable.js";
+export {
+  type GateKind,
+  gateKind,
+  type HealthCheckTiming,
+  healthCheckTiming,
+  literalHealthCheck,
+  servingContainer,
+} from "./serving.js";
 export { imageTextOf, readTask } from "./read.js";
 export { agentEvidence } from "./roles.js";
 export { configFileOf, firelensTypeOf, loadsCustomConfig, loadsMonitoringConfig } from "./router.js";

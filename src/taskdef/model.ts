@@ -60,6 +60,41 @@ export interface Intrinsic {
   readonly fn: string;
   /** The intrinsic's argument, as plain data. */
   readonly argument: unknown;
+  /**
+   * Set when the value is one of two branches chosen by a condition not known at lint time: CloudFormation
+   * `Fn::If` (a named condition of the template) or a Terraform conditional (`var.x ? a : b`). The branches are
+   * in the view's casing; `AWS::NoValue` stays a `Ref` intrinsic (the model reads it as absent).
+   */
+  readonly choice?: Choice;
+}
+
+/** One condition's two branches (see `Intrinsic.choice`). */
+export interface Choice {
+  /** `cloudformation`: a condition of the template's `Conditions`; `terraform`: an HCL expression. */
+  readonly kind: "cloudformation" | "terraform";
+  /** The condition's name (CloudFormation) or source text (`var.x`, Terraform). */
+  readonly condition: string;
+  readonly whenTrue: unknown;
+  readonly whenFalse: unknown;
+}
+
+/**
+ * An element of a container list that cannot be read as a container at lint time, kept with its position: an
+ * element chosen by a condition (`Fn::If`, `var.on ? {…} : null`), a list spliced in from a module output or a
+ * variable, or the whole list when it is not literal.
+ */
+export interface UnknownContainerView {
+  /** Position in the container list as written; `undefined` when the whole list is unknown. */
+  readonly index: number | undefined;
+  /** Raw path of the element (or of the list). */
+  readonly path: JsonPath;
+  /** Why it cannot be read, in the file's own terms (`it comes from module.app.containers`). */
+  readonly reason: string;
+  /**
+   * For an element chosen by a condition: the `Intrinsic` with its `choice` (a branch may be `AWS::NoValue` or
+   * `null`: no container). The model reads such an element per branch; it is not unknown there.
+   */
+  readonly value?: unknown;
 }
 
 export interface ContainerView {
@@ -85,6 +120,11 @@ export interface TaskDefinitionView {
   /** camelCase view of the task-level fields (cpu, memory, requiresCompatibilities, networkMode, …). */
   readonly taskDefinition: TaskDefinition;
   readonly containers: readonly ContainerView[];
+  /**
+   * Elements of the container list that are not containers at lint time (see `UnknownContainerView`); the
+   * readable containers keep their own indexes. Absent or empty when every element was read.
+   */
+  readonly unknownContainers?: readonly UnknownContainerView[];
   /** Template parameters filled from SSM Parameter Store: logical id → the SSM parameter name (templates only). */
   readonly ssmParameters?: ReadonlyMap<string, string>;
   /** The resource's `Metadata` as written, plain data (templates only): where inline suppressions live. */

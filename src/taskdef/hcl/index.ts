@@ -8,6 +8,7 @@ import { isTerraformShowJson, readTerraformPlan } from "./plan.js";
 import { readTerraformHcl } from "./terraform.js";
 import { terraformInternals } from "./tf-document.js";
 import { readTerraformJson } from "./tfjson.js";
+import { attachUnknownContainers } from "./unknowns.js";
 
 export { HCL_PACKAGES, HclParserMissingError, hclParserLoaded, loadHclParser };
 
@@ -40,16 +41,21 @@ export function terraformFromJson(
   file: string,
   data: unknown,
 ): TaskDefinitionDocument | undefined {
-  if (/\.tf\.json$/i.test(file)) return readTerraformJson(text, file, data);
-  if (isTerraformShowJson(data)) return readTerraformPlan(text, file, data);
+  if (/\.tf\.json$/i.test(file)) return withUnknowns(readTerraformJson(text, file, data));
+  if (isTerraformShowJson(data)) return withUnknowns(readTerraformPlan(text, file, data));
   return undefined;
 }
 
 /** The Terraform document, or `undefined` when the text is not Terraform. */
 export function parseTerraform(text: string, file: string): TaskDefinitionDocument | undefined {
   const kind = terraformKind(text, file);
-  if (kind === "hcl") return readTerraformHcl(text, file).doc;
+  if (kind === "hcl") return withUnknowns(readTerraformHcl(text, file).doc);
   return undefined;
+}
+
+/** The document with the container elements its reader set aside kept on the views (see unknowns.ts). */
+function withUnknowns(doc: TaskDefinitionDocument): TaskDefinitionDocument {
+  return attachUnknownContainers(doc, terraformInternals(doc));
 }
 
 /**

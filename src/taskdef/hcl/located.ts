@@ -3,7 +3,7 @@
  * data, with `Intrinsic` markers for what is unknown until `terraform apply`) and its span in the document,
  * plus, where the value is written literally in place, the syntax an edit can go into.
  */
-import type { JsonPath } from "../model.js";
+import type { Choice, JsonPath } from "../model.js";
 import { intrinsic } from "../values.js";
 import type { Syn } from "./parser.js";
 
@@ -27,6 +27,8 @@ export interface LNode {
   readonly insertInto?: LNode;
   /** Why the value cannot be edited in place (shown in fix's refusal). */
   readonly fixed?: string;
+  /** For a conditional whose condition is only known at plan: its two branches, located. */
+  readonly branches?: { readonly condition: string; readonly whenTrue: LNode; readonly whenFalse: LNode };
 }
 
 /** The unknown marker for an HCL expression: rules read it as "unknown at lint time". */
@@ -74,4 +76,65 @@ export function walk(root: LNode, path: JsonPath): LNode[] {
     out.push(node);
   }
   return out;
+}
+
+/** The marker for "no element here in this branch" (CloudFormation's own word for it, which the model reads). */
+const NO_ELEMENT = intrinsic("Ref", "AWS::NoValue");
+
+/**
+ * `cond ? a : b` with `cond` only known at plan: unknown as a whole (written back as its text), with the
+ * choice between the branches for the model to read per branch.
+ */
+export function conditional(
+  text: string,
+  condition: string,
+  whenTrue: LNode,
+  whenFalse: LNode,
+  span: { readonly offset: number; readonly length: number },
+): LNode {
+  const choice: Choice = {
+    kind: "terraform",
+    condition,
+    whenTrue: whenTrue.value,
+    whenFalse: whenFalse.value,
+  };
+  return leaf({ ...unknownValue(text), choice }, span.offset, span.length, {
+    branches: { condition, whenTrue, whenFalse },
+    fixed: `it is chosen by the conditional on ${condition}`,
+  });
+}
+
+/**
+ * A conditional list spliced into `concat`, element by element: element i is the i-th of either branch, or no
+ * element in a branch that has fewer (`var.on ? [a, b] : []` → `a` and `b`, each only when `var.on` is true).
+ * `undefined` when a branch is not a known list.
+ */
+export function zipChoice(node: LNode): LNode[] | undefined {
+  const b = node.branches;
+  const t = b?.whenTrue.items;
+  const f = b?.whenFalse.items;
+  if (b === undefined || t === undefined || f === undefined) return undefined;
+  const out: LNode[] = [];
+  for (let i = 0; i < Math.max(t.length, f.length); i++) {
+    const whenTrue = t[i];
+    const whenFalse = f[i];
+    const at = whenTrue ?? whenFalse ?? node;
+    const choice: Choice = {
+      kind: "terraform",
+      condition: b.condition,
+      whenTrue: whenTrue?.value ?? NO_ELEMENT,
+      whenFalse: whenFalse?.value ?? NO_ELEMENT,
+    };
+    out.push(
+      leaf({ ...intrinsic("terraform", b.condition), choice }, at.offset, at.length, {
+        fixed: `it is chosen by the conditional on ${b.condition}`,
+      }),
+    );
+  }
+  return out;
+}
+
+/** An unknown list spliced into `concat` (`module.app.containers`): one element standing for all it adds. */
+export function spliced(text: string, offset: number, length: number): LNode {
+  return leaf(unknownValue(text), offset, length, { fixed: `its elements come from ${text}` });
 }
