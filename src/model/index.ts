@@ -46,6 +46,14 @@ export {
 } from "./outcomes.js";
 export { type GateTargets, gateTargets, type TargetsSource } from "./probe-targets.js";
 export { printable, printableJson } from "./printable.js";
+export {
+  type GateKind,
+  gateKind,
+  type HealthCheckTiming,
+  healthCheckTiming,
+  literalHealthCheck,
+  servingContainer,
+} from "./serving.js";
 export { imageTextOf, readTask } from "./read.js";
 export { agentEvidence } from "./roles.js";
 export { configFileOf, firelensTypeOf, loadsCustomConfig, loadsMonitoringConfig } from "./router.js";

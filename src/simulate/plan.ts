@@ -3,8 +3,15 @@
  * (explicit and the ones ECS adds), whether it is essential, its health check, and its role (router, gate,
  * load-balancer target). Pure data; compiled once per simulation, shared by every run.
  */
-import { CONDITIONS, readTask, type TaskReading } from "../model/index.js";
-import { PROBE_ENV_PREFIX } from "../probe/contract.js";
+import {
+  CONDITIONS,
+  type GateKind,
+  gateKind,
+  healthCheckTiming,
+  readTask,
+  servingContainer,
+  type TaskReading,
+} from "../model/index.js";
 import type { ContainerDefinition, TaskDefinitionView } from "../taskdef/model.js";
 import { hashString } from "./rng.js";
 import { type ContainerTiming, type Scenario, timingOf } from "./scenario.js";
@@ -42,7 +49,7 @@ export interface ContainerPlan {
   readonly salt: number;
 }
 
-export type GateKind = "probe" | "sleep";
+export type { GateKind };
 
 export interface TaskPlan {
   readonly containers: readonly ContainerPlan[];
@@ -120,18 +127,6 @@ function dependenciesOf(
   return out;
 }
 
-function healthOf(def: ContainerDefinition): ContainerHealthPlan | null {
-  const hc = def.healthCheck;
-  if (hc === undefined || hc === null || !Array.isArray(hc.command) || hc.command.length === 0) return null;
-  // ECS defaults: interval 30, timeout 5, retries 3, startPeriod off.
-  return {
-    interval: num(hc.interval) ?? 30,
-    timeout: num(hc.timeout) ?? 5,
-    retries: num(hc.retries) ?? 3,
-    startPeriod: num(hc.startPeriod) ?? 0,
-  };
-}
-
 /** Compile the containers of a task definition against a scenario, from the task reading every part shares. */
 export function compileTask(source: ContainerSource, scenario: Scenario): TaskPlan {
   const task = readTask(viewOf(source));
@@ -163,7 +158,8 @@ export function compileTask(source: ContainerSource, scenario: Scenario): TaskPl
       index: c.index,
       essential: c.essential !== false,
       deps: dependenciesOf(task, c.index, names, notes),
-      health: healthOf(c.definition),
+      // The model's reading (ECS defaults for what is not written literally), as plan and check read it.
+      health: healthCheckTiming(c),
       logsViaRouter: c.logsThroughFirelens,
       // ECS's default stopTimeout: 30 s.
       stopTimeout: num(c.definition.stopTimeout) ?? 30,
@@ -173,15 +169,14 @@ export function compileTask(source: ContainerSource, scenario: Scenario): TaskPl
   });
   const router = task.router?.index ?? -1;
   const gate = findGate(task, containers, scenario, notes);
-  let gateKind: GateKind | null = null;
+  let kind: GateKind | null = null;
   if (gate >= 0) {
     const configured = scenario.gate.kind;
-    if (configured !== "auto") gateKind = configured;
+    if (configured !== "auto") kind = configured;
     else {
+      // The model's reading: the probe's settings by variable or by flag.
       const reading = task.containers[gate];
-      const isProbe =
-        reading !== undefined && [...reading.environment.keys()].some((k) => k.startsWith(PROBE_ENV_PREFIX));
-      gateKind = isProbe ? "probe" : "sleep";
+      kind = reading === undefined ? "sleep" : gateKind(reading);
     }
   }
   const target = findTarget(task, containers, router, gate, scenario);
@@ -189,7 +184,7 @@ export function compileTask(source: ContainerSource, scenario: Scenario): TaskPl
     containers,
     router,
     gate,
-    gateKind,
+    gateKind: kind,
     target,
     implicitRouterDeps: task.firelensEdges.kind === "added",
     notes,
@@ -239,13 +234,11 @@ function findTarget(
     }
     return i;
   }
-  const candidates = containers.filter((c) => c.index !== router && c.index !== gate && c.essential);
-  const withPorts = candidates.find((c) => {
-    const pm = task.containers[c.index]?.definition.portMappings;
-    return Array.isArray(pm) && pm.length > 0;
-  });
-  const viaRouter = candidates.find((c) => c.logsViaRouter);
-  return (withPorts ?? viaRouter ?? candidates[0] ?? containers[0])?.index ?? 0;
+  // The model names the serving container (an essential app, never the router, a gate or the agent).
+  const serving = servingContainer(task);
+  if (serving !== undefined) return serving.index;
+  const rest = containers.filter((c) => c.index !== router && c.index !== gate);
+  return (rest.find((c) => c.essential) ?? rest[0] ?? containers[0])?.index ?? 0;
 }
 
 /** The task definition being rolled back to: one container that starts and serves (scenario.previousVersion). */
