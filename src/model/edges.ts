@@ -10,7 +10,8 @@
  *    agent adds none at all.
  *
  * It also finds what makes the agent refuse the task before any container starts: a dependency on a container
- * that is not there, a cycle, HEALTHY on a container without a health check, or a condition it does not know
+ * that is not there, a cycle, HEALTHY on a container without a health check, a condition it does not know, or a
+ * link that is neither `name` nor `name:alias`
  * (`ValidDependencies`, agent/engine/dependencygraph/graph.go).
  */
 
@@ -106,7 +107,17 @@ function orderingEdges(g: Building, serviceConnect: boolean): void {
     }
     for (const link of arr(c.definition.links as unknown)) {
       if (typeof link !== "string") continue;
-      const target = link.split(":")[0] ?? "";
+      // `name` or `name:alias`, nothing else: the agent fails the task on "Invalid link format" otherwise
+      // (`dockerLinks` and the links ordering in agent/api/task/task.go split on ":" and refuse more than 2 parts).
+      const parts = link.split(":");
+      if (parts.length > 2) {
+        g.problems.push({
+          container: c.index,
+          reason: `"${c.label}" has link "${link}", which is neither "name" nor "name:alias" (Invalid link format)`,
+        });
+        continue;
+      }
+      const target = parts[0] ?? "";
       const to = g.indexOf.get(target);
       if (to === undefined) {
         g.problems.push({

@@ -160,7 +160,9 @@ function names(graph: OutcomeGraph, list: Iterable<number>): string {
 
 /**
  * What the agent does with every container when `node`, which ran, exits with `exitCode` before what waits on it
- * started. An essential exit stops the task. When the router exits, the probes that wait on it exit 1 as well.
+ * started. Everything that can start while it runs has started by then (a router crashes on its first flush, and
+ * the records come from what started), except what waits for its health or its exit. An essential exit stops the
+ * task. When a non-essential router exits, the probes that verify it exit 1 as well (`roles.probes`).
  */
 export function outcomeOfExit(
   graph: OutcomeGraph,
