@@ -14,6 +14,7 @@ import {
   gateTargets,
   hasPlaceholder,
   readTask,
+  routerHealthCheckInEveryBranch,
   str,
 } from "../model/index.js";
 import {
@@ -179,6 +180,19 @@ function checkEditable(scope: TaskScope, containers: readonly ContainerReading[]
 function completeGate(scope: TaskScope, gate: ContainerReading): void {
   const { ctx, td } = scope;
   const base = ["containerDefinitions", gate.index];
+  // A HEALTHY wait on a router whose health check exists only in some branches never ends in the others.
+  const router = scope.task.router;
+  const healthy = gate.dependsOn.find((d) => d.target === router?.name && d.condition === "HEALTHY");
+  if (router !== undefined && healthy !== undefined && !routerHealthCheckInEveryBranch(td)) {
+    const path = viewEdit(scope, "set", [...base, "dependsOn", healthy.index, "condition"], "START");
+    ctx.changes.push({
+      kind: "gate-condition",
+      target: td.id,
+      container: gate.label,
+      path,
+      description: `'${gate.label}' now waits for router '${router.label}' to START, not to be HEALTHY: its healthCheck exists only in some branches (a condition, or a deploy-time value), and a HEALTHY wait on a router without one never ends`,
+    });
+  }
   if (gate.essential !== false) {
     // A value only known at deploy time is replaced too: a gate that may be essential is not a gate.
     const was = gate.essential === undefined ? "only known at deploy time" : "true";

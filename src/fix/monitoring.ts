@@ -8,6 +8,7 @@ import {
   isObject,
   loadsCustomConfig,
   loadsMonitoringConfig,
+  routerHealthCheckInEveryBranch,
 } from "../model/index.js";
 import {
   DEFAULT_MONITOR_URL,
@@ -75,6 +76,10 @@ function turnOn(scope: TaskScope, router: ContainerReading, hasHealthCheck: bool
     path,
     description: `router '${name}' loads ${ROUTER_MONITORING_CONFIG}, which starts the monitoring server on 127.0.0.1:2020, so the probe can verify 'flushed'`,
   });
+  if (router.hasHealthCheck && !hasHealthCheck) {
+    // A conditional health check is the owner's: left as written, and the gate waits START.
+    return { monitor: DEFAULT_MONITOR_URL, healthCheck: false };
+  }
   if (!hasHealthCheck) {
     const hc = viewEdit(
       scope,
@@ -93,11 +98,27 @@ function turnOn(scope: TaskScope, router: ContainerReading, hasHealthCheck: bool
   return { monitor: DEFAULT_MONITOR_URL, healthCheck: true };
 }
 
+/**
+ * Whether the gate may wait for the router HEALTHY: only when the router has a health check in every branch of
+ * the task (the model's `routerHealthCheckInEveryBranch`). A health check chosen by a condition
+ * (`!If [Cond, {...}, !Ref AWS::NoValue]`) or only known at deploy time may be absent when the task runs, and a
+ * HEALTHY wait on a container without a health check never ends: the gate and every app it holds would never
+ * start. The gate then waits START, which holds in every branch, and `fix` says why.
+ */
+function healthCheckInEveryBranch(scope: TaskScope, router: ContainerReading): boolean {
+  if (!router.hasHealthCheck) return false;
+  if (routerHealthCheckInEveryBranch(scope.td)) return true;
+  scope.ctx.notes.push(
+    `${scope.td.id}: router '${router.label}' has a healthCheck only in some branches (it is chosen by a condition, or only known at deploy time), so the preflight waits for it to START, not to be HEALTHY: a HEALTHY wait on a router without a health check never ends, and the gate and the apps would never start`,
+  );
+  return false;
+}
+
 export function planMonitoring(scope: TaskScope, router: ContainerReading): Monitoring {
   const { ctx, td } = scope;
   const name = router.label;
   const def = router.definition;
-  const hasHealthCheck = router.hasHealthCheck;
+  const hasHealthCheck = healthCheckInEveryBranch(scope, router);
   if (loadsMonitoringConfig(def)) return { monitor: DEFAULT_MONITOR_URL, healthCheck: hasHealthCheck };
   if (loadsCustomConfig(def)) {
     // A custom config may or may not run the HTTP server; the probe's `auto` finds out at run time.
