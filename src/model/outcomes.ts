@@ -174,7 +174,7 @@ export function outcomeOfExit(
   const exiting = graph.nodes[node];
   const result = new Map<number, NodeOutcome>();
   const failing = new Set<number>(
-    node === roles.router && exiting?.essential !== true
+    node === roles.router
       ? (roles.probes ?? []).filter((g) => g !== node && (waits[g] ?? []).some((e) => e.to === node))
       : [],
   );
@@ -189,14 +189,6 @@ export function outcomeOfExit(
     task,
   });
   result.set(node, { node, outcome: "exits", exitCode, reason: `exits ${exitCode}` });
-  for (const g of failing) {
-    result.set(g, {
-      node: g,
-      outcome: "exits",
-      exitCode: 1,
-      reason: `verifies "${exiting?.name}", sees it die and exits 1`,
-    });
-  }
   for (const i of started) {
     if (!result.has(i))
       result.set(i, { node: i, outcome: "starts", reason: `started before "${exiting?.name}" exited` });
@@ -213,6 +205,16 @@ export function outcomeOfExit(
     return finish("stops");
   }
 
+  // Probes verify the router: its first flush is theirs, so they fail when it dies (not when it is essential:
+  // then the task stops them first).
+  for (const g of failing) {
+    result.set(g, {
+      node: g,
+      outcome: "exits",
+      exitCode: 1,
+      reason: `verifies "${exiting?.name}", sees it die and exits 1`,
+    });
+  }
   // The agent's passes over the containers in task order, after the exit (task_manager.go startContainerTransitions).
   const state = new Map<number, State>();
   for (const i of started) state.set(i, { kind: "running" });
