@@ -1,7 +1,8 @@
 /**
  * The text renderer of a startup plan, for people in a terminal (Mermaid and DOT live in mermaid.ts and dot.ts).
  * Pure: it returns a string. Every renderer shows the same facts: essential containers, the gate, the edges the
- * ECS agent adds, what never starts, and what a router crash stops.
+ * ECS agent adds, what never starts, and what each scenario (a router crash, a failed gate) does to every
+ * container and to the task.
  */
 import type { StartupNode, StartupPlan } from "./graph.js";
 import { scenarioHeading, scenarioOutcome, scenariosOf } from "./scenario.js";
