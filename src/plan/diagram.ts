@@ -28,7 +28,7 @@ export interface DiagramEdge {
 
 export interface DiagramNote {
   readonly id: string;
-  /** `exit`: what one scenario (the router's crash, a gate's failure) does, hung on the container that exits. */
+  /** `exit`: what one scenario (the router's crash, a gate's failure) does, on on the container that exits. */
   readonly kind: "verdict" | "refusal" | "dropped" | "deploy-time" | "exit";
   readonly text: string;
   /** The diagram node id the note hangs on, when it has one. */

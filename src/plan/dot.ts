@@ -1,9 +1,10 @@
 /**
- * Graphviz DOT of one or more startup plans: one digraph, a cluster per task definition (its name as label), the
- * verdict as a note on the router, each scenario's outcome as a note on the container that exits, essential containers bold and solid, the others thin and dashed, the router,
- * the gate and containers that never start by shape and colour, written dependencies solid and the agent's
- * implicit ones dotted, and a legend. Ids are generated, so no container name can collide with another or with
- * the notes; every name is a quoted, escaped label.
+ * Graphviz DOT of one or more startup plans: one digraph, a cluster per task definition (its name as label),
+ * the verdict as a note on the router, each scenario's outcome as a note on the container that exits,
+ * essential containers bold and solid, the others thin and dashed, the router, the gate and containers that
+ * never start by shape and colour, written dependencies solid and the agent's implicit ones dotted, and a
+ * legend. Ids are generated, so no container name can collide with another or with the notes; every name is a
+ * quoted, escaped label.
  */
 import { anyBlocked, type DiagramNode, type TaskDiagram, taskDiagrams, wrap } from "./diagram.js";
 import type { StartupPlan } from "./graph.js";

@@ -6,6 +6,7 @@
 import {
   type ContainerOutcome,
   consequencesOfExit as consequencesInGraph,
+  describeBranches,
   type EdgeSource,
   type FirelensEdges,
   type Role,
@@ -14,6 +15,8 @@ import {
   startOrder,
   type TaskOutcome,
   type TaskReading,
+  taskBranches,
+  taskUnknowns,
 } from "../model/index.js";
 import type { TaskDefinitionView } from "../taskdef/model.js";
 
@@ -53,8 +56,8 @@ export interface ContainerFate {
   readonly container: string;
   /**
    * `exits` (the container the scenario is about, or a probe that fails with its router), `starts`,
-   * `starts-anyway` (its COMPLETE or CREATE wait is met by the stop), `held-back` (exit 143), `waits-forever`,
-   * or `stopped-with-task` (had not started when an essential container stopped the task).
+   * `starts-anyway` (its COMPLETE or CREATE wait is met by the stop), `held-back` (exit 143),
+   * `waits-forever`, or `stopped-with-task` (had not started when an essential container stopped the task).
    */
   readonly outcome: ContainerOutcome;
   /** For `exits` and `held-back`. */
@@ -114,8 +117,32 @@ function quoted(names: readonly string[]): string {
   return names.map((n) => `'${n}'`).join(", ");
 }
 
-/** Whether the app is gated and what a router crash would do, in one sentence. */
+/**
+ * Whether the app is gated and what a router crash would do, in one sentence, over every branch of the task's
+ * conditions (model/branches.ts): one verdict when all branches agree, else each with its conditions. A task
+ * whose containers cannot all be read is "unknown", never safe.
+ */
 export function gateVerdict(task: TaskReading): string {
+  const unknowns = taskUnknowns(task.taskDefinition);
+  if (unknowns.length > 0) {
+    const what = unknowns.map((u) => `${u.what} cannot be read before deploy (${u.reason})`).join("; ");
+    return `unknown: ${what}; ${unknowns[0]?.remedy ?? ""}`;
+  }
+  const all = taskBranches(task.taskDefinition);
+  const only = all.branches.length === 1 ? all.branches[0] : undefined;
+  if (only !== undefined && only.view === task.taskDefinition) return branchVerdict(task);
+  const options = { serviceConnect: task.nodes.some((n) => n.addedByEcs) };
+  const groups = new Map<string, number[]>();
+  all.branches.forEach((b, i) => {
+    const v = branchVerdict(readTask(b.view, options));
+    groups.set(v, [...(groups.get(v) ?? []), i]);
+  });
+  if (groups.size === 1) return [...groups.keys()][0] as string;
+  const parts = [...groups].map(([v, holding]) => `when ${describeBranches(all, holding) ?? "always"}: ${v}`);
+  return `depends on conditions: ${parts.join("; ")}`;
+}
+
+function branchVerdict(task: TaskReading): string {
   if (task.refusal !== undefined)
     return `the ECS agent refuses this task before any container starts (${task.refusal.reason})`;
   const router = task.router;

@@ -1,9 +1,9 @@
 /**
  * Mermaid flowchart of one or more startup plans: one subgraph per task definition (its name as title), the
- * verdict as a note on the router, each scenario's outcome as a note on the container that exits, essential containers thick and solid, the others thin and dashed, the router,
- * the gate and containers that never start by colour and shape, written dependencies as thick arrows and the
- * agent's implicit ones dotted, and a legend. Every name is escaped: Mermaid reads `"`, `#`, `<`, `|` and
- * backticks itself.
+ * verdict as a note on the router, each scenario's outcome as a note on the container that exits, essential
+ * containers thick and solid, the others thin and dashed, the router, the gate and containers that never
+ * start by colour and shape, written dependencies as thick arrows and the agent's implicit ones dotted, and a
+ * legend. Every name is escaped: Mermaid reads `"`, `#`, `<`, `|` and backticks itself.
  */
 import { anyBlocked, type DiagramNode, type DiagramNote, type TaskDiagram, taskDiagrams } from "./diagram.js";
 import type { StartupPlan } from "./graph.js";
