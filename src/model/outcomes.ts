@@ -1,26 +1,27 @@
 /**
  * What every container and the task end up doing when one container that ran exits, decided the way the ECS
  * agent decides it. Sources, read at amazon-ecs-agent master (the `DependentContainersPullUpfront` era of
- * `agent/engine/dependencygraph/graph.go`, 2023 and later; the functions named below are unchanged since PR #3218):
+ * `agent/engine/dependencygraph/graph.go`, 2023 and later; the functions named below are unchanged since PR
+ * #3218):
  *
  * - `containerOrderingDependenciesIsResolved` (graph.go): START is met only while the dependency is RUNNING
- *   (`IsKnownSteadyState`), CREATE once it was created (a stopped one counts), COMPLETE once it stopped with any
- *   exit code, SUCCESS once it stopped with 0, HEALTHY only while its health is HEALTHY.
+ *   (`IsKnownSteadyState`), CREATE once it was created (a stopped one counts), COMPLETE once it stopped with
+ *   any exit code, SUCCESS once it stopped with 0, HEALTHY only while its health is HEALTHY.
  * - `verifyContainerOrderingStatusResolvable` (graph.go): the only *terminal* outcomes, which make
  *   `handleTerminalDependencyError` (agent/engine/task_manager.go) stop the waiter with exit 143 and
- *   `CannotStartContainerError`, are SUCCESS on a container that stopped with a non-zero code, and any condition on
- *   a container that `HasNotAndWillNotStart` (never ran, desired STOPPED). A dependency that stopped can no longer
- *   time out (`hasDependencyTimedOut` is skipped once it stopped), so HEALTHY (and START) on a stopped container
- *   block forever.
+ *   `CannotStartContainerError`, are SUCCESS on a container that stopped with a non-zero code, and any
+ *   condition on a container that `HasNotAndWillNotStart` (never ran, desired STOPPED). A dependency that
+ *   stopped can no longer time out (`hasDependencyTimedOut` is skipped once it stopped), so HEALTHY (and
+ *   START) on a stopped container block forever.
  * - `progressTask` (task_manager.go): while a container is blocked on an ordering dependency the agent keeps
  *   polling and never gives up; the task's known status is the earliest of its containers'
- *   (`updateTaskKnownStatus`, agent/api/task/task.go), so one container that waits forever keeps the task from
- *   RUNNING, and nothing stops it unless an essential container stops.
- * - `startContainerTransitions` (task_manager.go) walks the containers in task order and marks a held-back one
- *   desired-STOPPED at once: a waiter listed after it sees it as never starting in the same pass (143), a waiter
- *   listed before it sees it on the next pass as STOPPED with exit 143, which meets COMPLETE and CREATE, fails
- *   SUCCESS, and leaves START and HEALTHY blocked. This container-order rule applies only to held-back containers:
- *   a container that ran is never `HasNotAndWillNotStart`.
+ *   (`updateTaskKnownStatus`, agent/api/task/task.go), so one container that waits forever keeps the task
+ *   from RUNNING, and nothing stops it unless an essential container stops.
+ * - `startContainerTransitions` (task_manager.go) walks the containers in task order and marks a held-back
+ *   one desired-STOPPED at once: a waiter listed after it sees it as never starting in the same pass (143), a
+ *   waiter listed before it sees it on the next pass as STOPPED with exit 143, which meets COMPLETE and
+ *   CREATE, fails SUCCESS, and leaves START and HEALTHY blocked. This container-order rule applies only to
+ *   held-back containers: a container that ran is never `HasNotAndWillNotStart`.
  */
 
 /** What one container does in the scenario. */
@@ -29,7 +30,7 @@ export type ContainerOutcome =
   | "exits"
   /** Starts as it would anyway (what it waits for was met before, or regardless of, the exit). */
   | "starts"
-  /** Waits on a container that stopped (COMPLETE, CREATE) and starts because that stop meets the condition. */
+  /** Waits on a container that stopped (COMPLETE, CREATE) and starts because the stop meets the condition. */
   | "starts-anyway"
   /** Stopped by the agent with exit 143 (CannotStartContainerError) before it ever starts. */
   | "held-back"
@@ -72,8 +73,8 @@ export interface OutcomeRoles {
   /** Node index of the FireLens router. */
   readonly router?: number;
   /**
-   * Gates that verify the router (the preflight probe): when the router dies while they run, they exit 1. A gate
-   * that verifies nothing (a sleep) would exit 0, so only probes belong here.
+   * Gates that verify the router (the preflight probe): when the router dies while they run, they exit 1. A
+   * gate that verifies nothing (a sleep) would exit 0, so only probes belong here.
    */
   readonly probes?: readonly number[];
 }
@@ -90,8 +91,10 @@ type Edge = OutcomeGraph["edges"][number];
 
 /** A node's state as the agent sees it when it evaluates a waiter. */
 type State =
-  | { readonly kind: "running" } // started and still running (or done with 0, for SUCCESS/COMPLETE on a non-essential)
-  | { readonly kind: "stopped"; readonly code: number } // ran, or was held back on an earlier pass, and is STOPPED
+  // Started and still running (or done with 0, for SUCCESS/COMPLETE on a non-essential).
+  | { readonly kind: "running" }
+  // Ran, or was held back on an earlier pass, and is STOPPED.
+  | { readonly kind: "stopped"; readonly code: number }
   | { readonly kind: "never-starts" } // held back on this pass: HasNotAndWillNotStart
   | { readonly kind: "pending" };
 
@@ -125,9 +128,9 @@ function waitsOf(graph: OutcomeGraph): Edge[][] {
 }
 
 /**
- * The containers that start while `node` runs and before it exits: START and CREATE on it are met, its HEALTHY,
- * SUCCESS and COMPLETE are not (the scenario is an exit before it ever became healthy), and `failing` probes do not
- * finish either.
+ * The containers that start while `node` runs and before it exits: START and CREATE on it are met, its
+ * HEALTHY, SUCCESS and COMPLETE are not (the scenario is an exit before it ever became healthy), and
+ * `failing` probes do not finish either.
  */
 function startedWhileRunning(
   graph: OutcomeGraph,
@@ -159,10 +162,11 @@ function names(graph: OutcomeGraph, list: Iterable<number>): string {
 }
 
 /**
- * What the agent does with every container when `node`, which ran, exits with `exitCode` before what waits on it
- * started. Everything that can start while it runs has started by then (a router crashes on its first flush, and
- * the records come from what started), except what waits for its health or its exit. An essential exit stops the
- * task. When a non-essential router exits, the probes that verify it exit 1 as well (`roles.probes`).
+ * What the agent does with every container when `node`, which ran, exits with `exitCode` before what waits on
+ * it started. Everything that can start while it runs has started by then (a router crashes on its first
+ * flush, and the records come from what started), except what waits for its health or its exit. An essential
+ * exit stops the task. When a non-essential router exits, the probes that verify it exit 1 as well
+ * (`roles.probes`).
  */
 export function outcomeOfExit(
   graph: OutcomeGraph,
@@ -215,7 +219,8 @@ export function outcomeOfExit(
       reason: `verifies "${exiting?.name}", sees it die and exits 1`,
     });
   }
-  // The agent's passes over the containers in task order, after the exit (task_manager.go startContainerTransitions).
+  // The agent's passes over the containers in task order, after the exit (task_manager.go
+  // startContainerTransitions).
   const state = new Map<number, State>();
   for (const i of started) state.set(i, { kind: "running" });
   state.set(node, { kind: "stopped", code: exitCode });

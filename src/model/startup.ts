@@ -191,9 +191,9 @@ function sentence(graph: StartGraph, c: Omit<ExitConsequence, "explanation">): s
 }
 
 /**
- * What the agent does when `node`, which ran, exits with `exitCode` before the containers that wait on it started
- * (see outcomes.ts for the agent's rules and where they are decided). `roles` names the router and the probes
- * that fail with it.
+ * What the agent does when `node`, which ran, exits with `exitCode` before the containers that wait on it
+ * started (see outcomes.ts for the agent's rules and where they are decided). `roles` names the router and
+ * the probes that fail with it.
  */
 export function consequencesOfExit(
   graph: StartGraph,
