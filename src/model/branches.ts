@@ -64,6 +64,8 @@ export interface TaskUnknown {
   readonly rawPath: JsonPath;
   /** Position of the unknown element in the container list; `undefined` for the whole list or the conditions. */
   readonly index: number | undefined;
+  /** What is unknown: an element, the whole list, or values under more conditions than are read. */
+  readonly kind: "container" | "list" | "conditions";
   readonly what: string;
   readonly reason: string;
   /** The way forward, in the file's own terms. */
@@ -271,7 +273,8 @@ export function taskBranches(td: TaskDefinitionView): TaskBranches {
           },
         ],
         conditions: [],
-        overflow: undefined,
+        // A view read past the cap still holds the unread choices: it says so too.
+        overflow: result.overflow,
       });
     }
   }
@@ -366,6 +369,7 @@ export function taskUnknowns(td: TaskDefinitionView): readonly TaskUnknown[] {
       out.push({
         rawPath: u.path,
         index: u.index,
+        kind: u.index === undefined ? "list" : "container",
         what: u.index === undefined ? "the container list" : `container #${u.index}`,
         reason: u.reason,
         remedy: remedyFor(td),
@@ -376,6 +380,7 @@ export function taskUnknowns(td: TaskDefinitionView): readonly TaskUnknown[] {
     out.push({
       rawPath: td.path,
       index: undefined,
+      kind: "conditions",
       what: "the conditions",
       reason: all.overflow,
       remedy: remedyFor(td),

@@ -1,6 +1,6 @@
 /** Reading a task definition view into the one `TaskReading` every part uses. */
 import { isIntrinsic } from "../taskdef/index.js";
-import type { ContainerView, JsonPath, TaskDefinitionView } from "../taskdef/model.js";
+import type { ContainerView, JsonPath, TaskDefinitionView, UnknownContainerView } from "../taskdef/model.js";
 import { buildEdges } from "./edges.js";
 import { assignRoles, type RoleInput } from "./roles.js";
 import type {
@@ -116,6 +116,7 @@ function readDependencies(raw: unknown): Dependency[] {
 type Reading = { -readonly [K in keyof ContainerReading]: ContainerReading[K] };
 
 const NO_EVIDENCE: Evidence = Object.freeze([]);
+const NO_UNKNOWN: readonly UnknownContainerView[] = Object.freeze([]);
 
 function readContainer(view: ContainerView, ssmParameters: ReadonlyMap<string, string> | undefined): Reading {
   const def = view.definition;
@@ -279,6 +280,7 @@ function readTaskUncached(td: TaskDefinitionView, options: ReadOptions): TaskRea
     refusal: graph.refusal,
     cycles: graph.cycles,
     deployTime: deployTimeValues(containers),
+    unknownContainers: td.unknownContainers ?? NO_UNKNOWN,
   };
 }
 

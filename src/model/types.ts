@@ -3,7 +3,13 @@
  * the router, the agent, the gates and the apps are and why, what `essential` is once normalised, the start
  * edges as the ECS agent builds them, and which values are only known at deploy time.
  */
-import type { ContainerDefinition, ContainerView, JsonPath, TaskDefinitionView } from "../taskdef/model.js";
+import type {
+  ContainerDefinition,
+  ContainerView,
+  JsonPath,
+  TaskDefinitionView,
+  UnknownContainerView,
+} from "../taskdef/model.js";
 
 export type Role = "router" | "agent" | "gate" | "app" | "other";
 
@@ -157,4 +163,9 @@ export interface TaskReading {
   /** Dependency cycles over literal edges, each as node indexes in order. */
   readonly cycles: readonly (readonly number[])[];
   readonly deployTime: readonly DeployTimeValue[];
+  /**
+   * Container list elements (or the whole list) that cannot be read at lint time: the containers above may not be
+   * all the task has, so nothing may be concluded from a container being absent.
+   */
+  readonly unknownContainers: readonly UnknownContainerView[];
 }

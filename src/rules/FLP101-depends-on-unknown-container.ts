@@ -31,7 +31,7 @@ export const FLP101 = defineRule({
             path: cpath(c, "dependsOn", d.index),
             container: c.name,
           });
-        } else if (!task.byName.has(d.target)) {
+        } else if (!task.byName.has(d.target) && task.unknownContainers.length === 0) {
           ctx.report({
             messageId: "unknownContainer",
             data: { container: c.label, target: d.target },

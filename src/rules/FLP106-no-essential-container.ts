@@ -18,8 +18,9 @@ export const FLP106 = defineRule({
     },
   },
   check(ctx) {
-    const { containers } = ctx.task;
-    if (containers.length === 0) return;
+    const { containers, unknownContainers } = ctx.task;
+    // A container that cannot be read may be the essential one (FLP200 reports it).
+    if (containers.length === 0 || unknownContainers.length > 0) return;
     if (containers.some((c) => c.essential !== false)) return;
     ctx.report({
       messageId: "noEssential",

@@ -32,7 +32,8 @@ export const FLP107 = defineRule({
   check(ctx) {
     const task = ctx.task;
     const first = task.firelensUsers[0];
-    if (task.firelensContainers.length === 0 && first !== undefined) {
+    // A container that cannot be read may be the router (FLP200 reports it).
+    if (task.firelensContainers.length === 0 && first !== undefined && task.unknownContainers.length === 0) {
       ctx.report({
         messageId: "missingRouter",
         data: { container: first.label },

@@ -11,6 +11,7 @@ import { FLP109 } from "./FLP109-container-timeout-range.js";
 import { FLP110 } from "./FLP110-depends-on-condition.js";
 import { FLP111 } from "./FLP111-field-type.js";
 import { FLP112 } from "./FLP112-healthy-on-stoppable.js";
+import { FLP200 } from "./FLP200-task-not-fully-read.js";
 import { FLP201 } from "./FLP201-ungated-app.js";
 import { FLP202 } from "./FLP202-router-known-crash.js";
 import { FLP203 } from "./FLP203-mutable-router-tag.js";
@@ -40,6 +41,7 @@ export const rules: readonly Rule[] = [
   FLP110,
   FLP111,
   FLP112,
+  FLP200,
   FLP201,
   FLP202,
   FLP203,

@@ -4,7 +4,14 @@
  * stay in the loader. A rule that throws is our bug, not the user's: it becomes one internal-error finding
  * and the other rules still run (as cdk-nag's `applyRule` does).
  */
-import { maskedDocumentText, readTask } from "../model/index.js";
+import {
+  describeBranches,
+  maskedDocumentText,
+  type ReadOptions,
+  readTask,
+  type TaskBranch,
+  taskBranches,
+} from "../model/index.js";
 import { LineIndex } from "../taskdef/index.js";
 import type { JsonPath, ServiceView, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
 import { rules as catalogue } from "./catalogue.js";
@@ -194,8 +201,9 @@ export function runRule(
 }
 
 /**
- * Run rules over one task definition, appending to `out`. One context serves every rule (linting is hot:
- * `check` runs it per file), and a rule that throws loses its partial findings for one internal error.
+ * Run rules over one task definition, appending to `out`. A task whose values are chosen by conditions is read
+ * once per branch (model/branches.ts) and every rule runs on each reading: a finding that holds in every branch
+ * is reported once as it is; one that holds in some says when (`… (when condition UseHealthCheck is false)`).
  */
 function runRules(
   doc: TaskDefinitionDocument,
@@ -204,14 +212,51 @@ function runRules(
   services: readonly ServiceView[],
   out: Finding[],
 ): void {
+  const options = { serviceConnect: services.some((s) => s.serviceConnect === true) };
+  const all = taskBranches(td);
+  if (all.branches.length === 1) {
+    runBranch(doc, td, all.branches[0] as TaskBranch, list, services, options, out);
+    return;
+  }
+  const merged = new Map<string, { finding: Finding; holding: number[] }>();
+  all.branches.forEach((branch, i) => {
+    const found: Finding[] = [];
+    runBranch(doc, td, branch, list, services, options, found);
+    for (const f of found) {
+      const key = `${f.ruleId}\u0000${f.message}\u0000${f.jsonPath}\u0000${f.container ?? ""}`;
+      const seen = merged.get(key);
+      if (seen === undefined) merged.set(key, { finding: f, holding: [i] });
+      else if (!seen.holding.includes(i)) seen.holding.push(i);
+    }
+  });
+  for (const { finding, holding } of merged.values()) {
+    const when = describeBranches(all, holding);
+    out.push(when === undefined ? finding : { ...finding, message: `${finding.message} (when ${when})` });
+  }
+}
+
+/**
+ * Run rules over one branch's reading. One context serves every rule (linting is hot: `check` runs it per file),
+ * and a rule that throws loses its partial findings for one internal error. The context's `taskDefinition` is the
+ * view as loaded (rules compare it with the document's); `task` is this branch's reading.
+ */
+function runBranch(
+  doc: TaskDefinitionDocument,
+  td: TaskDefinitionView,
+  branch: TaskBranch,
+  list: readonly Rule[],
+  services: readonly ServiceView[],
+  options: ReadOptions,
+  out: Finding[],
+): void {
   let current: Rule | undefined;
   const context: RuleContext = {
     document: doc,
     taskDefinition: td,
-    task: readTask(td, { serviceConnect: services.some((s) => s.serviceConnect === true) }),
+    task: readTask(branch.view, options),
     services,
     report(report: Report) {
-      if (current !== undefined) out.push(toFinding(doc, td, current, report));
+      if (current !== undefined) out.push(toFinding(doc, td, current, written(report, branch)));
     },
   };
   for (const rule of list) {
@@ -224,6 +269,17 @@ function runRules(
       out.push(internalError(doc, td, rule, error));
     }
   }
+}
+
+/** A report about a branch's container, located where that container is written (branches number them densely). */
+function written(report: Report, branch: TaskBranch): Report {
+  const path = report.path;
+  const at = path?.[1];
+  if (path === undefined || path[0] !== "containerDefinitions" || typeof at !== "number") return report;
+  const index = branch.writtenIndex[at];
+  return index === undefined || index === at
+    ? report
+    : { ...report, path: ["containerDefinitions", index, ...path.slice(2)] };
 }
 
 function internalError(

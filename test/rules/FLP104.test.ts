@@ -15,7 +15,7 @@ testRule(FLP104, {
       ContainerDefinitions:
         - Name: init
           Image: busybox
-          Essential: !If [IsProd, false, true]
+          Essential: !Ref InitEssential
         - Name: app
           Image: nginx
           DependsOn:
@@ -25,6 +25,30 @@ testRule(FLP104, {
     },
   ],
   invalid: [
+    {
+      name: "essential chosen by !If: reported for the branch where it is true",
+      file: "template.yaml",
+      code: `Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: init
+          Image: busybox
+          Essential: !If [IsProd, false, true]
+        - Name: app
+          Image: nginx
+          DependsOn:
+            - ContainerName: init
+              Condition: SUCCESS
+`,
+      errors: [
+        {
+          messageId: "essentialTarget",
+          path: "$.Resources.Task.Properties.ContainerDefinitions[1].DependsOn[0].Condition",
+        },
+      ],
+    },
     {
       name: "the seed's gate with the preflight left essential by default",
       code: ecs([router(), preflight({ essential: undefined }), app(gate)]),
