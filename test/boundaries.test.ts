@@ -12,9 +12,9 @@ import { afterAll, describe, expect, it } from "vitest";
 const root = mkdtempSync(join(tmpdir(), "flp-boundaries-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function file(path: string, importFrom: string): void {
+function file(path: string, importFrom: string, name = "x"): void {
   mkdirSync(dirname(join(root, path)), { recursive: true });
-  writeFileSync(join(root, path), `import { x } from "${importFrom}";\n\nexport const y = x;\n`);
+  writeFileSync(join(root, path), `import { ${name} } from "${importFrom}";\n\nexport const y = ${name};\n`);
 }
 
 function flagged(): string[] {
@@ -56,5 +56,59 @@ describe("part boundaries", () => {
       "src/plan/into-sibling.ts",
       "src/probe/outside.ts",
     ]);
+  });
+
+  it("refuses an upward import (taskdef < model < firelens < {rules, plan, simulate, fix, diagnose, cdk, rehearse} < cli), even through an index", () => {
+    rmSync(join(root, "src"), { recursive: true, force: true });
+    // Upward: flagged.
+    file("src/model/up-rules.ts", "../rules/index.js");
+    file("src/taskdef/up-fix.ts", "../fix/index.js");
+    file("src/taskdef/hcl/up-model.ts", "../../model/index.js");
+    file("src/model/up-firelens.ts", "../firelens/index.js");
+    file("src/firelens/up-plan.ts", "../plan/index.js");
+    file("src/rules/up-cli.ts", "../cli/index.js");
+    file("src/rules/format/up-cli.ts", "../../cli/index.js");
+    file("src/simulate/up-cli.ts", "../cli/index.js");
+    // A reader borrowed from the rules by a part beside them: flagged (it lives in the model or taskdef).
+    file("src/fix/reader-from-rules.ts", "../rules/index.js", "routerImage");
+    file("src/diagnose/reader-from-rules.ts", "../rules/index.js", "toJsonPath");
+    file("src/cdk/version-from-rules.ts", "../rules/index.js", "compareVersions");
+    // Downward or beside, through an index: allowed.
+    file("src/model/down-taskdef.ts", "../taskdef/index.js");
+    file("src/fix/down-model.ts", "../model/index.js", "routerImage");
+    file("src/diagnose/down-taskdef.ts", "../taskdef/index.js", "toJsonPath");
+    file("src/diagnose/catalogue.ts", "../rules/index.js", "ruleById");
+    file("src/cdk/engine.ts", "../rules/index.js", "lintDocument");
+    file("src/cli/commands/down-fix.ts", "../../fix/index.js");
+    file("src/rules/down-model.ts", "../model/index.js");
+    file("src/firelens/down-model.ts", "../model/index.js");
+    expect(flagged()).toEqual([
+      "src/cdk/version-from-rules.ts",
+      "src/diagnose/reader-from-rules.ts",
+      "src/firelens/up-plan.ts",
+      "src/fix/reader-from-rules.ts",
+      "src/model/up-firelens.ts",
+      "src/model/up-rules.ts",
+      "src/rules/format/up-cli.ts",
+      "src/rules/up-cli.ts",
+      "src/simulate/up-cli.ts",
+      "src/taskdef/hcl/up-model.ts",
+      "src/taskdef/up-fix.ts",
+    ]);
+  });
+
+  it("the repository itself has no upward import", () => {
+    let out: string;
+    try {
+      out = execFileSync(
+        resolve("node_modules/.bin/biome"),
+        ["lint", "--reporter=json", "--only=style/noRestrictedImports", "src"],
+        { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+      );
+    } catch (e) {
+      out = String((e as { stdout?: unknown }).stdout ?? "");
+    }
+    const report = JSON.parse(out) as { diagnostics: { location: { path: string } }[] };
+    expect(report.diagnostics.map((d) => d.location.path)).toEqual([]);
   });
 });

@@ -4,8 +4,7 @@
  */
 import { findNodeAtLocation, type Node } from "jsonc-parser";
 import { maskSecretsInFreeText, printable } from "../model/index.js";
-import { toJsonPath } from "../rules/index.js";
-import { LineIndex } from "../taskdef/index.js";
+import { LineIndex, toJsonPath } from "../taskdef/index.js";
 import { DiagnoseInputError } from "./errors.js";
 import type { InputNote } from "./types.js";
 

@@ -4,11 +4,15 @@
  */
 import {
   type ContainerReading,
+  compareVersions,
   firelensTypeOf,
+  formatVersion,
   isObject,
   loadsCustomConfig,
   loadsMonitoringConfig,
+  type RouterImage,
   routerHealthCheckInEveryBranch,
+  routerImage,
 } from "../model/index.js";
 import {
   DEFAULT_MONITOR_URL,
@@ -17,7 +21,6 @@ import {
   ROUTER_MONITORING_CONFIG,
   ROUTER_MONITORING_SINCE,
 } from "../probe/contract.js";
-import { compareVersions, formatVersion, type RouterImage, routerImage } from "../rules/index.js";
 import type { JsonPath } from "../taskdef/model.js";
 import { type TaskScope, viewEdit } from "./context.js";
 import { FixError } from "./errors.js";

@@ -44,19 +44,18 @@ export {
   outcomeOfExit,
   type TaskOutcome,
 } from "./outcomes.js";
-export { type GateTargets, gateTargets, type TargetsSource } from "./probe-targets.js";
 export { printable, printableJson } from "./printable.js";
-export {
-  type GateKind,
-  gateKind,
-  type HealthCheckTiming,
-  healthCheckTiming,
-  literalHealthCheck,
-  servingContainer,
-} from "./serving.js";
+export { type GateTargets, gateTargets, type TargetsSource } from "./probe-targets.js";
 export { imageTextOf, readTask } from "./read.js";
 export { agentEvidence } from "./roles.js";
 export { configFileOf, firelensTypeOf, loadsCustomConfig, loadsMonitoringConfig } from "./router.js";
+export {
+  type ImageRef,
+  parseImageRef,
+  type RouterImage,
+  type RouterImageKind,
+  routerImage,
+} from "./router-image.js";
 export {
   type DocumentSecrets,
   documentSecrets,
@@ -74,6 +73,14 @@ export {
   secretFingerprint,
   secretSpanAt,
 } from "./secrets.js";
+export {
+  type GateKind,
+  gateKind,
+  type HealthCheckTiming,
+  healthCheckTiming,
+  literalHealthCheck,
+  servingContainer,
+} from "./serving.js";
 export {
   type Blocked,
   consequencesOfExit,
@@ -101,3 +108,13 @@ export {
   type TextValue,
   textValue,
 } from "./values.js";
+export {
+  compareVersions,
+  fluentBitForAws,
+  formatVersion,
+  inRange,
+  MUTABLE_TAGS,
+  parseVersion,
+  type Version,
+  type VersionRange,
+} from "./versions.js";

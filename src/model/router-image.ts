@@ -4,8 +4,8 @@
  * model marks their placeholders as `${…}`, and the literal parts still tell the repository and tag when the
  * placeholders sit in the registry.
  */
-import { PLACEHOLDER_MARK } from "../model/index.js";
-import { fluentBitForAws, MUTABLE_TAGS, parseVersion, type Version } from "./data/router-versions.js";
+import { PLACEHOLDER_MARK } from "./values.js";
+import { fluentBitForAws, MUTABLE_TAGS, parseVersion, type Version } from "./versions.js";
 
 export interface ImageRef {
   /** The reference as read; placeholders of intrinsics appear as `${…}`. */
@@ -104,7 +104,7 @@ function readRouterImage(text: string | undefined, firelensType: string | undefi
       mutable: false,
       unknownReason:
         text === undefined
-          ? "the image is not known until deploy time (CloudFormation intrinsic)"
+          ? "the image is not known until deploy time"
           : "the image is a placeholder filled in at deploy time",
     };
   }

@@ -1,6 +1,15 @@
 /** `firelens-preflight/rules`: the catalogue, the engine, the renderers. */
+
+// The readers the rules share with every part live below them (model, taskdef); kept here for this subpath's users.
+export {
+  compareVersions,
+  formatVersion,
+  type RouterImage,
+  routerImage,
+  type Version,
+} from "../model/index.js";
+export { toJsonPath } from "../taskdef/index.js";
 export { DOCS_BASE, ruleById, ruleDocsUrl, rules } from "./catalogue.js";
-export { compareVersions, formatVersion, type Version } from "./data/router-versions.js";
 export {
   atOrAbove,
   compareByPosition,
@@ -21,7 +30,6 @@ export {
   SuppressionError,
   severityRank,
   suppressionMatches,
-  toJsonPath,
   unusedSuppressions,
   worstSeverity,
 } from "./engine.js";
@@ -29,7 +37,6 @@ export { escapeData, escapeProperty, formatGithub, type GithubOptions } from "./
 export { formatJson, type JsonOptions } from "./format/json.js";
 export { formatSarif, SARIF_SCHEMA_URI, type SarifOptions } from "./format/sarif.js";
 export { formatText, type TextOptions } from "./format/text.js";
-export { type RouterImage, routerImage } from "./image.js";
 export type {
   Finding,
   LintFileResult,

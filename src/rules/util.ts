@@ -2,10 +2,9 @@
  * What rules share beyond the task reading (`ctx.task`, from the model part): paths for findings, labels for
  * messages, the router image read once per task, and reachability along `dependsOn`.
  */
-import type { ContainerReading, TaskReading } from "../model/index.js";
-import { firelensTypeOf } from "../model/index.js";
+import type { ContainerReading, RouterImage, TaskReading } from "../model/index.js";
+import { firelensTypeOf, routerImage } from "../model/index.js";
 import type { JsonPath } from "../taskdef/model.js";
-import { type RouterImage, routerImage } from "./image.js";
 
 export { arr, bool, isObject, num, option, optionsOf, str } from "../model/index.js";
 

@@ -22,6 +22,7 @@ export {
 } from "./document.js";
 export { TaskDefError, type TaskDefErrorKind } from "./errors.js";
 export { HclParserMissingError, loadHclParser, unreadableContainerLists } from "./hcl/index.js";
+export { toJsonPath } from "./json-path.js";
 export * from "./model.js";
 export { JSON_ERRORS, LineIndex, MAX_ALIAS_NODES } from "./raw.js";
 export { type ReadSourceOptions, readSource, type Source } from "./source.js";

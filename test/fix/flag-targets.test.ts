@@ -97,8 +97,8 @@ describe("a gate whose targets come from --containers", () => {
       expect(again.changed).toBe(false);
       // The model's reading of the fixed gate covers every gated app.
       const td = parseDocument(r.text, "td.json").taskDefinitions[0];
-    if (td === undefined) throw new Error("no task definition");
-    const reading = readTask(td);
+      if (td === undefined) throw new Error("no task definition");
+      const reading = readTask(td);
       const gate = reading.gates[0];
       if (gate === undefined) throw new Error("no gate");
       const { targets } = gateTargets(gate);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { imageTextOf } from "../../src/model/index.js";
+import { parseImageRef, routerImage } from "../../src/model/router-image.js";
 import {
   bugsFor,
   compareVersions,
@@ -8,7 +9,6 @@ import {
   parseVersion,
   shortLink,
 } from "../../src/rules/data/router-versions.js";
-import { parseImageRef, routerImage } from "../../src/rules/image.js";
 import { intrinsic } from "../../src/taskdef/values.js";
 
 describe("image references", () => {
