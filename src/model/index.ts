@@ -107,6 +107,7 @@ export {
   str,
   type TextValue,
   textValue,
+  unknownText,
 } from "./values.js";
 export {
   compareVersions,

@@ -85,6 +85,23 @@ export function textValue(value: unknown): TextValue {
   return { known: true, text: value };
 }
 
+/**
+ * An unknown value in its own file's words, for messages: `var.router_image (Terraform, known at plan)`,
+ * `Ref RouterImage (CloudFormation, known at deploy)`, `chosen by condition UseX`. `undefined` for a value that
+ * is no marker.
+ */
+export function unknownText(value: unknown): string | undefined {
+  if (!isIntrinsic(value)) return undefined;
+  const choice = value.choice;
+  if (choice !== undefined)
+    return choice.kind === "terraform"
+      ? `chosen by ${choice.condition}`
+      : `chosen by condition ${choice.condition}`;
+  if (value.fn === "terraform") return `${String(value.argument)} (Terraform, known at plan)`;
+  const arg = typeof value.argument === "string" ? ` ${value.argument}` : "";
+  return `${value.fn}${arg} (CloudFormation, known at deploy)`;
+}
+
 /** Whether a field's value is only known at deploy time. */
 export function deployTime(value: unknown): boolean {
   return isIntrinsic(value) || (typeof value === "string" && isWholePlaceholder(value));

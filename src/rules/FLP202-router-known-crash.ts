@@ -1,4 +1,5 @@
 /** Passes when the router image's Fluent Bit version has no known crash or hang bug that the task can reach. */
+import { unknownText } from "../model/index.js";
 import { conditionPresence } from "./conditions.js";
 import { bugLabel, bugsFor, describeVersion, type KnownBug } from "./data/router-versions.js";
 import { SRC } from "./sources.js";
@@ -46,7 +47,7 @@ export const FLP202 = defineRule({
           messageId: "unknownVersion",
           data: {
             container: router.label,
-            image: img.ref?.text ?? "(intrinsic)",
+            image: img.ref?.text ?? unknownText(router.definition.image as unknown) ?? "(unknown)",
             reason: img.unknownReason ?? "",
           },
           path,

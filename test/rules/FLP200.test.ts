@@ -93,3 +93,25 @@ describe("FLP200 on Terraform", () => {
     expect(lintWith(FLP200, readFileSync(file, "utf8"), file)).toEqual([]);
   });
 });
+
+describe("Terraform unknowns are worded as Terraform (issue 26 item 4)", () => {
+  beforeAll(async () => {
+    await loadHclParser();
+  });
+
+  it("a router image from var.x is named as var.x, never as a CloudFormation intrinsic", async () => {
+    const { FLP202 } = await import("../../src/rules/FLP202-router-known-crash.js");
+    const tf = `resource "aws_ecs_task_definition" "t" {
+  family = "t"
+  container_definitions = jsonencode([
+    { name = "log-router", image = var.router_image, firelensConfiguration = { type = "fluentbit" } },
+    { name = "web", image = "nginx", logConfiguration = { logDriver = "awsfirelens" } }
+  ])
+}
+`;
+    const found = lintWith(FLP202, tf, "main.tf");
+    expect(found.map((f) => f.message)).toEqual([
+      "Router 'log-router' image 'var.router_image (Terraform, known at plan)': Fluent Bit version unknown (the image is not known until deploy time); it is not known to be safe.",
+    ]);
+  });
+});

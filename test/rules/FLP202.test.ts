@@ -239,8 +239,8 @@ testRule(FLP202, {
           messageId: "unknownVersion",
           data: {
             container: "log_router",
-            image: "(intrinsic)",
-            reason: "the image is not known until deploy time (CloudFormation intrinsic)",
+            image: "Ref RouterImage (CloudFormation, known at deploy)",
+            reason: "the image is not known until deploy time",
           },
         },
       ],
