@@ -137,20 +137,40 @@ function startedWhileRunning(
   waits: Edge[][],
   node: number,
   failing: ReadonlySet<number>,
-) {
+): Set<number> {
+  // Kahn's algorithm over the edges that starting their target meets; a node with any other edge never starts
+  // while `node` runs. Linear in nodes + edges, so a generated task of thousands of containers stays cheap.
+  const size = graph.nodes.length;
+  const pending = new Int32Array(size);
+  const never = new Uint8Array(size);
+  const released: number[][] = Array.from({ length: size }, () => []);
+  for (const n of graph.nodes) {
+    for (const e of waits[n.index] ?? []) {
+      const meets =
+        e.to === node || failing.has(e.to)
+          ? e.condition === "START" || e.condition === "CREATE"
+          : verdict(e, { kind: "running" }, graph) === "met";
+      if (!meets) never[n.index] = 1;
+      else {
+        pending[n.index] = (pending[n.index] as number) + 1;
+        released[e.to]?.push(n.index);
+      }
+    }
+  }
   const started = new Set<number>([node]);
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const n of graph.nodes) {
-      if (started.has(n.index)) continue;
-      const ok = (waits[n.index] ?? []).every((e) => {
-        if (!started.has(e.to)) return false;
-        if (e.to === node || failing.has(e.to)) return e.condition === "START" || e.condition === "CREATE";
-        return verdict(e, { kind: "running" }, graph) === "met";
-      });
-      if (ok) {
-        started.add(n.index);
-        changed = true;
+  const queue = [node];
+  for (const n of graph.nodes) {
+    if (n.index !== node && pending[n.index] === 0 && never[n.index] === 0) {
+      started.add(n.index);
+      queue.push(n.index);
+    }
+  }
+  for (let head = 0; head < queue.length; head++) {
+    for (const w of released[queue[head] as number] ?? []) {
+      pending[w] = (pending[w] as number) - 1;
+      if (pending[w] === 0 && never[w] === 0 && !started.has(w)) {
+        started.add(w);
+        queue.push(w);
       }
     }
   }
@@ -220,58 +240,59 @@ export function outcomeOfExit(
     });
   }
   // The agent's passes over the containers in task order, after the exit (task_manager.go
-  // startContainerTransitions).
+  // startContainerTransitions). A held-back container is desired-STOPPED at once and never started
+  // (HasNotAndWillNotStart) for the rest of that pass, so a waiter listed after it is held back in the same pass;
+  // a waiter listed before it is evaluated on the next pass, when it is STOPPED with exit 143. Which of the two a
+  // waiter sees depends on the order of the two containers only, so a worklist finds the passes' fixed point.
   const state = new Map<number, State>();
   for (const i of started) state.set(i, { kind: "running" });
   state.set(node, { kind: "stopped", code: exitCode });
   for (const g of failing) state.set(g, { kind: "stopped", code: 1 });
-  const heldOnPass = new Map<number, number>();
-  const stateOf = (i: number, pass: number): State => {
-    const held = heldOnPass.get(i);
-    if (held !== undefined) return held === pass ? { kind: "never-starts" } : { kind: "stopped", code: 143 };
-    return state.get(i) ?? { kind: "pending" };
+  const held = new Set<number>();
+  const stateFor = (waiter: number, target: number): State => {
+    if (held.has(target)) return target < waiter ? { kind: "never-starts" } : { kind: "stopped", code: 143 };
+    return state.get(target) ?? { kind: "pending" };
   };
-  for (let pass = 0, changed = true; changed; pass++) {
-    changed = false;
-    for (const w of notStarted) {
-      if (result.has(w)) continue;
-      const edges = waits[w] ?? [];
-      const verdicts = edges.map((e) => verdict(e, stateOf(e.to, pass), graph));
-      const terminal = edges.find((_, k) => verdicts[k] === "terminal");
-      if (terminal !== undefined) {
-        const on = graph.nodes[terminal.to]?.name;
-        const because =
-          heldOnPass.get(terminal.to) === pass
-            ? `"${on}" will never start (HasNotAndWillNotStart; listed before it, held back on the same pass)`
-            : `"${on}" stopped with a non-zero exit code, so ${terminal.condition} can never be met`;
-        heldOnPass.set(w, pass);
-        result.set(w, { node: w, outcome: "held-back", exitCode: 143, reason: because });
-        changed = true;
-      } else if (verdicts.every((v) => v === "met")) {
-        const onStopped = edges.filter((e) => stateOf(e.to, pass).kind === "stopped").map((e) => e.to);
-        state.set(w, { kind: "running" });
-        result.set(
-          w,
-          onStopped.length > 0
-            ? {
-                node: w,
-                outcome: "starts-anyway",
-                reason: `starts: the stop of ${names(graph, new Set(onStopped))} meets its COMPLETE or CREATE wait`,
-              }
-            : { node: w, outcome: "starts", reason: "starts once what it waits for is met" },
-        );
-        changed = true;
-      }
-    }
+  const waitedOnBy: number[][] = Array.from({ length: graph.nodes.length }, () => []);
+  for (const e of graph.edges) waitedOnBy[e.to]?.push(e.from);
+  const queue = [...notStarted];
+  for (let head = 0; head < queue.length; head++) {
+    const w = queue[head] as number;
+    if (result.has(w)) continue;
+    const edges = waits[w] ?? [];
+    const verdicts = edges.map((e) => verdict(e, stateFor(w, e.to), graph));
+    const terminal = edges.find((_, k) => verdicts[k] === "terminal");
+    if (terminal !== undefined) {
+      const on = graph.nodes[terminal.to]?.name;
+      const because = held.has(terminal.to)
+        ? terminal.to < w
+          ? `"${on}" was held back and will never start (HasNotAndWillNotStart, seen in the same pass: it is listed before)`
+          : `"${on}" was held back with exit 143, so ${terminal.condition} can never be met`
+        : `"${on}" stopped with a non-zero exit code, so ${terminal.condition} can never be met`;
+      held.add(w);
+      result.set(w, { node: w, outcome: "held-back", exitCode: 143, reason: because });
+    } else if (verdicts.every((v) => v === "met")) {
+      const onStopped = edges.filter((e) => stateFor(w, e.to).kind === "stopped").map((e) => e.to);
+      state.set(w, { kind: "running" });
+      result.set(
+        w,
+        onStopped.length > 0
+          ? {
+              node: w,
+              outcome: "starts-anyway",
+              reason: `starts: the stop of ${names(graph, new Set(onStopped))} meets its COMPLETE or CREATE wait`,
+            }
+          : { node: w, outcome: "starts", reason: "starts once what it waits for is met" },
+      );
+    } else continue;
+    for (const next of waitedOnBy[w] ?? []) if (!result.has(next)) queue.push(next);
   }
   const essentialHeld = notStarted.filter(
     (i) => result.get(i)?.outcome === "held-back" && graph.nodes[i]?.essential,
   );
   for (const w of notStarted) {
     if (result.has(w)) continue;
-    const blockers = (waits[w] ?? []).filter(
-      (e) => verdict(e, stateOf(e.to, Number.MAX_SAFE_INTEGER), graph) !== "met",
-    );
+    const blockers = (waits[w] ?? []).filter((e) => verdict(e, stateFor(w, e.to), graph) !== "met");
     const on = blockers.map((e) => `"${graph.nodes[e.to]?.name}" ${e.condition}`).join(", ");
     result.set(
       w,
