@@ -241,9 +241,9 @@ export function outcomeOfExit(
   }
   // The agent's passes over the containers in task order, after the exit (task_manager.go
   // startContainerTransitions). A held-back container is desired-STOPPED at once and never started
-  // (HasNotAndWillNotStart) for the rest of that pass, so a waiter listed after it is held back in the same pass;
-  // a waiter listed before it is evaluated on the next pass, when it is STOPPED with exit 143. Which of the two a
-  // waiter sees depends on the order of the two containers only, so a worklist finds the passes' fixed point.
+  // (HasNotAndWillNotStart) for the rest of that pass, so a waiter listed after it is held back in the same
+  // pass; a waiter listed before it is evaluated on the next pass, when it is STOPPED with exit 143. Which of
+  // the two a waiter sees depends on the order of the two containers only, so a worklist finds the fixed point.
   const state = new Map<number, State>();
   for (const i of started) state.set(i, { kind: "running" });
   state.set(node, { kind: "stopped", code: exitCode });

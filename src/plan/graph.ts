@@ -103,9 +103,12 @@ export interface StartupPlan {
   readonly firelensEdges: FirelensEdges;
   /** Why the ECS agent would refuse the whole task, when it would. */
   readonly refusal: string | undefined;
-  /** What a crash of the router does (exit 139). */
+  /** What a crash of the router does (exit 139); none when the router never starts. */
   readonly routerCrash: StopConsequence | undefined;
-  /** What a failure (exit 1) of each non-essential container something waits on with SUCCESS does: gates, init containers. */
+  /**
+   * What a failure (exit 1) of each non-essential container something waits on with SUCCESS does (gates, init
+   * containers), for those that start at all.
+   */
   readonly gateFailures: readonly StopConsequence[];
   /** Values only known at deploy time, which the plan had to leave open. */
   readonly deployTime: readonly string[];
@@ -233,12 +236,15 @@ export function buildStartupPlan(
     nodes,
     edges,
   };
+  // A scenario is a container that ran and exits: one that never starts (the task refused, or a dependency
+  // that can never be met) has none.
+  const runs = new Set(order.stages.flat());
   const routerCrash =
-    task.router === undefined
+    task.router === undefined || !runs.has(task.router.index)
       ? undefined
       : toConsequence(plan, consequencesInGraph(task, task.router.index, 139, rolesOf(nodes)));
   const successTargets = new Set(task.edges.filter((e) => e.condition === "SUCCESS").map((e) => e.to));
-  const gateLike = nodes.filter((n) => !n.essential && successTargets.has(n.index));
+  const gateLike = nodes.filter((n) => !n.essential && successTargets.has(n.index) && runs.has(n.index));
   return {
     taskDefinition: td.id,
     nodes,

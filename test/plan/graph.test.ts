@@ -107,6 +107,9 @@ describe("startup plan", () => {
     expect(plan.refusal).toBe(reason);
     expect(plan.stages).toEqual([]);
     expect(plan.blocked.map((b) => b.name).sort()).toEqual(plan.nodes.map((n) => n.name).sort());
+    // Nothing runs, so nothing can exit: no scenario (issue 23).
+    expect(plan.routerCrash).toBeUndefined();
+    expect(plan.gateFailures).toEqual([]);
     expect(renderPlanText(plan)).toContain(
       `the ECS agent refuses this task before starting any container: ${reason}`,
     );
