@@ -79,17 +79,28 @@ const SECURITY_SEVERITY: Readonly<Record<string, string>> = {
   FLP301: "7.5",
 };
 
-/** 1-based line/column of a character offset. */
-function position(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let last = -1;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      last = i;
-    }
+/**
+ * 1-based line/column of character offsets in one text. The line starts are found once per file and each
+ * lookup is a binary search, so a file with many findings costs one pass over its text, not one per finding.
+ * A line ends at `\n` only; a CRLF's `\r` is the last column of its line.
+ */
+class LinePositions {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
   }
-  return { line, column: offset - last };
+
+  position(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (this.starts[lo] as number) + 1 };
+  }
 }
 
 /** FNV-1a, 32 bits, hex: a short stable fingerprint without a crypto dependency. */
@@ -102,10 +113,10 @@ function fnv1a(s: string): string {
   return h.toString(16).padStart(8, "0");
 }
 
-function region(f: Finding, text: string | undefined): Record<string, number> {
+function region(f: Finding, lines: LinePositions | undefined): Record<string, number> {
   const r: Record<string, number> = { startLine: f.location.line, startColumn: f.location.column };
-  if (text !== undefined && f.location.length > 0) {
-    const end = position(text, f.location.offset + f.location.length);
+  if (lines !== undefined && f.location.length > 0) {
+    const end = lines.position(f.location.offset + f.location.length);
     r.endLine = end.line;
     r.endColumn = end.column;
     r.charOffset = f.location.offset;
@@ -117,7 +128,7 @@ function region(f: Finding, text: string | undefined): Record<string, number> {
 /** One finding as a SARIF result, located in its artifact and fingerprinted so it survives moved lines. */
 function sarifResult(
   f: Finding,
-  text: string | undefined,
+  lines: LinePositions | undefined,
   index: number | undefined,
   artifactLocation: Record<string, unknown>,
 ): unknown {
@@ -130,7 +141,7 @@ function sarifResult(
       {
         physicalLocation: {
           artifactLocation,
-          region: region(f, text),
+          region: region(f, lines),
         },
         logicalLocations: [
           {
@@ -206,6 +217,8 @@ export function formatSarif(results: readonly LintFileResult[], options: SarifOp
       });
       return;
     }
+    // One pass over the text for all the file's findings (and none for a file without findings).
+    const lines = r.text !== undefined && r.findings.length > 0 ? new LinePositions(r.text) : undefined;
     for (const f of [...r.findings].sort(compareByPosition)) {
       if (f.internalError) {
         notifications.push({
@@ -219,7 +232,7 @@ export function formatSarif(results: readonly LintFileResult[], options: SarifOp
         continue;
       }
       sarifResults.push(
-        sarifResult(f, r.text, ruleIndex.get(f.ruleId), {
+        sarifResult(f, lines, ruleIndex.get(f.ruleId), {
           ...locations[artifactIndex],
           index: artifactIndex,
         }),
