@@ -15,9 +15,11 @@ import {
   renderPlanMermaid,
   renderPlanText,
   type StartupPlan,
+  type StartupSummary,
   scenarioHeading,
   scenarioOutcome,
   scenariosOf,
+  startupSummaries,
 } from "../../src/plan/index.js";
 import { mermaidText } from "../../src/plan/mermaid.js";
 import { parseDocument } from "../../src/taskdef/index.js";
@@ -189,5 +191,34 @@ describe("the renderers say the same of every scenario", () => {
     expect(renderPlanMermaid(plan)).toContain(`t1_note_exit_1>"${mermaidText(line)}"]`);
     expect(renderPlanMermaid(plan)).toContain("t1_c_log_router -.- t1_note_exit_1");
     expect(renderPlanDot(plan).replace(/\\n/g, " ")).toContain(line);
+  });
+});
+
+describe("check's startup summary, built in plan/", () => {
+  it("check -f json carries each scenario's task outcome, as plan says it", () => {
+    const run = cli(["check", "-f", "json", "examples/seed/after.json"]);
+    const startup = (JSON.parse(run.stdout) as { startup: StartupSummary[] }).startup;
+    expect(startup[0]?.ifExits.map((x) => [x.container, x.role, x.task])).toEqual([
+      ["log-router", "router", "stops"],
+      ["log-router-preflight", "gate", "stops"],
+    ]);
+    const [plan] = planJson("examples/seed/after.json");
+    expect(startup[0]?.ifExits.map((x) => x.explanation)).toEqual(
+      scenariosOf(plan as StartupPlan).map((c) => c.explanation),
+    );
+  });
+
+  it("a hang is named in check's text as plan names it", () => {
+    const file = written("check-hang", [
+      { ...router, essential: false, healthCheck },
+      { name: "app", logConfiguration: logs, dependsOn: [on("log-router", "HEALTHY")] },
+    ]);
+    const doc = parseDocument(JSON.stringify({ family: "h", containerDefinitions: [] }), "h.json");
+    expect(startupSummaries(doc)).toEqual([
+      expect.objectContaining({ taskDefinition: "h", ifExits: [], stages: [] }),
+    ]);
+    const text = cli(["check", file]).stdout;
+    expect(text).toContain("if log-router crashes:");
+    expect(text).toContain('"app" waits forever');
   });
 });
