@@ -72,7 +72,9 @@ export function addColorOptions(command: Command): Command {
 /** The exit codes every command keeps, for `--help` (README says the same; test/cli/ci-output.test.ts holds both to it). */
 export const EXIT_CODES_HELP =
   "Exit codes: 0 clean; 1 findings at or above --fail-on; 2 bad input, output, usage or config file; " +
-  "3 internal error (a bug: please report it).\n\n";
+  "3 internal error (a bug: please report it). A task whose containers cannot all be read (a list spliced " +
+  "from a Terraform module output or variable, a container CloudFormation fills in) is a finding of its own, " +
+  "FLP200 (error): unknown is never clean.\n\n";
 
 /** `--config <file>` and `--no-config`, declared once for every command that reads the config. */
 export function addConfigOptions(command: Command): Command {
