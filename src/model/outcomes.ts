@@ -1,8 +1,8 @@
 /**
  * What every container and the task end up doing when one container that ran exits, decided the way the ECS
  * agent decides it. Sources: amazon-ecs-agent at tag v1.61.2 (PR #3218, "a task can be stuck in PENDING for ever
- * when container dependencies can never be fulfilled") and later, read at master (`agent/engine/dependencygraph/
- * graph.go` of the `DependentContainersPullUpfront` era, whose functions named below are unchanged):
+ * when container dependencies can never be fulfilled") and later, as read in a recent master
+ * (`agent/engine/dependencygraph/graph.go` with its `DependentContainersPullUpfront` check):
  *
  * - `containerOrderingDependenciesIsResolved` (graph.go): START is met only while the dependency is RUNNING
  *   (`IsKnownSteadyState`), CREATE once it was created (a stopped one counts), COMPLETE once it stopped with
