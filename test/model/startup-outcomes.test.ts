@@ -1,8 +1,8 @@
 /**
  * Issue 23 items 1–5: what the ECS agent does with every container when one that ran exits, and how it orders
  * volumesFrom and links. Each case is a task shaped like the issue's; the agent functions that decide each
- * outcome are named in src/model/outcomes.ts (amazon-ecs-agent master, agent/engine/dependencygraph/graph.go and
- * agent/engine/task_manager.go, the functions unchanged since PR #3218).
+ * outcome are named in src/model/outcomes.ts (amazon-ecs-agent v1.61.2 / PR #3218 and later:
+ * agent/engine/dependencygraph/graph.go and agent/engine/task_manager.go).
  */
 import { describe, expect, it } from "vitest";
 import {
