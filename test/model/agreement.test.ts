@@ -3,15 +3,22 @@
  * for every fixture and for generated task definitions (string and boolean `essential`, null or missing
  * firelensConfiguration, several FireLens containers, names only known at deploy time, placeholder images, agent
  * images of every known spelling). After `fix`, no FLP201 remains and every app lint named is gated.
+ *
+ * Templates are also generated with values chosen by conditions (a router health check under `Fn::If` with
+ * `AWS::NoValue`, a log driver under `Fn::If`, a container element under `Fn::If`) and with container elements
+ * that cannot be read (`Fn::GetAtt`): lint's FLP201 is then exactly the union, over the branches of the
+ * conditions, of each branch's ungated apps, each said with the branches it holds in; and a task that cannot be
+ * fully read gets FLP200 and an "unknown" verdict, never a safe one.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FixError, fixText, planGate } from "../../src/fix/index.js";
-import { readTask } from "../../src/model/index.js";
+import { describeBranches, readTask, taskBranches, taskUnknowns } from "../../src/model/index.js";
 import { buildStartupPlan } from "../../src/plan/index.js";
-import { lintDocument } from "../../src/rules/index.js";
+import { FLP201 } from "../../src/rules/FLP201-ungated-app.js";
+import { type Finding, formatMessage, lintDocument } from "../../src/rules/index.js";
 import { defaultScenario } from "../../src/simulate/index.js";
 import { compileTask, SimulationInputError } from "../../src/simulate/plan.js";
 import {
@@ -25,49 +32,101 @@ import {
 const IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/firelens-preflight:1";
 const scenario = defaultScenario();
 
+/** FLP201's message for an app of one branch's reading, as the rule words it (without the branch's "when"). */
+function flp201Message(
+  task: ReturnType<typeof readTask>,
+  app: ReturnType<typeof readTask>["apps"][number],
+): string {
+  const id = task.gates.length === 0 ? "noGate" : "notGated";
+  return formatMessage(FLP201.meta.messages[id] as string, {
+    container: app.label,
+    router: task.router?.label ?? "",
+    preflights: task.gates.map((g) => `'${g.label}'`).join(", "),
+  });
+}
+
+/**
+ * Per branch of the task's conditions: FLP201 is each branch's ungated apps behind an essential router, reported
+ * once with the branches it holds in; FLP200 and the "unknown" verdict exactly when the task cannot be fully read.
+ */
+function checkBranches(doc: TaskDefinitionDocument, findings: readonly Finding[]): void {
+  for (const td of doc.taskDefinitions) {
+    const where = `${doc.file} ${td.id}`;
+    const serviceConnect = doc.services.some(
+      (s) => s.taskDefinitionRef === td.id && s.serviceConnect === true,
+    );
+    const all = taskBranches(td);
+    const holding = new Map<string, number[]>();
+    all.branches.forEach((b, i) => {
+      const task = readTask(b.view, { serviceConnect });
+      if (task.router?.essential !== true) return;
+      for (const app of task.ungatedApps) {
+        const message = flp201Message(task, app);
+        holding.set(message, [...(holding.get(message) ?? []), i]);
+      }
+    });
+    const expected = [...holding].map(([message, where]) => {
+      const when = describeBranches(all, where);
+      return when === undefined ? message : `${message} (when ${when})`;
+    });
+    const flp201 = findings.filter((f) => f.ruleId === "FLP201" && f.taskDefinition === td.id);
+    expect(flp201.map((f) => f.message).sort(), where).toEqual(expected.sort());
+
+    const unknown = taskUnknowns(td).length > 0;
+    const flp200 = findings.filter((f) => f.ruleId === "FLP200" && f.taskDefinition === td.id);
+    expect(flp200.length > 0, where).toBe(unknown);
+    const verdict = buildStartupPlan(td, { serviceConnect }).verdict;
+    if (unknown) expect(verdict, where).toMatch(/^unknown: /);
+    else expect(verdict, where).not.toMatch(/^unknown: /);
+  }
+}
+
 /** What each part says about each task definition of a document; throws when two parts disagree. */
 function checkAgreement(doc: TaskDefinitionDocument): void {
   const findings = lintDocument(doc);
+  checkBranches(doc, findings);
+  // Fix writes one file for every branch: it is held to the one reading where there is one (no condition, no
+  // unknown element); plan and simulate are held to each branch's reading.
+  const single = doc.taskDefinitions.every((td) => taskBranches(td).branches[0]?.view === td);
   let fixPlan: ReturnType<typeof planGate> | undefined;
   try {
-    fixPlan = planGate(doc, { probeImage: IMAGE });
+    if (single) fixPlan = planGate(doc, { probeImage: IMAGE });
   } catch (e) {
     if (!(e instanceof FixError)) throw e;
   }
   doc.taskDefinitions.forEach((td, i) => {
     const services = doc.services.filter((s) => s.taskDefinitionRef === td.id);
-    const task = readTask(td, { serviceConnect: services.some((s) => s.serviceConnect === true) });
-    const where = `${doc.file} ${td.id}`;
+    const serviceConnect = services.some((s) => s.serviceConnect === true);
+    for (const branch of taskBranches(td).branches) {
+      const view = branch.view;
+      const task = readTask(view, { serviceConnect });
+      const where = `${doc.file} ${td.id}${branch.label === undefined ? "" : ` when ${branch.label}`}`;
 
-    // plan
-    const plan = buildStartupPlan(td, { serviceConnect: services.some((s) => s.serviceConnect === true) });
-    expect(
-      plan.nodes.filter((n) => n.router).map((n) => n.name),
-      where,
-    ).toEqual(task.router === undefined ? [] : [task.router.label]);
-    for (const c of task.containers) expect(plan.nodes[c.index]?.role, `${where} ${c.label}`).toBe(c.role);
+      // plan
+      const plan = buildStartupPlan(view, { serviceConnect });
+      expect(
+        plan.nodes.filter((n) => n.router).map((n) => n.name),
+        where,
+      ).toEqual(task.router === undefined ? [] : [task.router.label]);
+      for (const c of task.containers) expect(plan.nodes[c.index]?.role, `${where} ${c.label}`).toBe(c.role);
 
-    // lint: FLP201 is about exactly the ungated essential apps, behind an essential router
-    const flp201 = findings.filter((f) => f.ruleId === "FLP201" && f.taskDefinition === td.id);
-    const expected = task.router?.essential === true ? task.ungatedApps : [];
-    expect(
-      flp201.map((f) => f.container ?? null),
-      where,
-    ).toEqual(expected.map((a) => a.name ?? null));
-    for (const f of flp201) expect(f.message).toContain(`router '${task.router?.label}'`);
-
-    // simulate
-    try {
-      const compiled = compileTask(td, scenario);
-      expect(compiled.router, where).toBe(task.router?.index ?? -1);
-      if (compiled.gate >= 0) expect(task.containers[compiled.gate]?.role, where).toBe("gate");
-      else expect(task.gates, where).toEqual([]);
-      for (const c of compiled.containers)
-        expect(c.essential, where).toBe(task.containers[c.index]?.essential !== false);
-    } catch (e) {
-      if (!(e instanceof SimulationInputError)) throw e;
-      expect(task.refusal !== undefined || task.containers.length === 0, where).toBe(true);
+      // simulate
+      try {
+        const compiled = compileTask(view, scenario);
+        expect(compiled.router, where).toBe(task.router?.index ?? -1);
+        if (compiled.gate >= 0) expect(task.containers[compiled.gate]?.role, where).toBe("gate");
+        else expect(task.gates, where).toEqual([]);
+        for (const c of compiled.containers)
+          expect(c.essential, where).toBe(task.containers[c.index]?.essential !== false);
+      } catch (e) {
+        if (!(e instanceof SimulationInputError)) throw e;
+        expect(task.refusal !== undefined || task.containers.length === 0, where).toBe(true);
+      }
     }
+    if (!single) return;
+    const task = readTask(td, { serviceConnect });
+    const where = `${doc.file} ${td.id}`;
+    const flp201 = findings.filter((f) => f.ruleId === "FLP201" && f.taskDefinition === td.id);
 
     // fix
     const t = fixPlan?.tasks[i];
@@ -158,7 +217,23 @@ describe("one reading of a task for every command", () => {
           ...(template ? ["@if"] : []),
         ),
         firelens: fc.constantFrom<unknown>(undefined, undefined, null, { type: "fluentbit" }),
-        driver: fc.constantFrom<string | undefined>(undefined, "awsfirelens", "awsfirelens", "awslogs"),
+        driver: fc.constantFrom<string | undefined>(
+          undefined,
+          "awsfirelens",
+          "awsfirelens",
+          "awslogs",
+          ...(template ? ["@if"] : []),
+        ),
+        health: fc.constantFrom<string | undefined>(
+          undefined,
+          undefined,
+          "plain",
+          ...(template ? ["@if"] : []),
+        ),
+        element: fc.constantFrom<string | undefined>(
+          undefined,
+          ...(template ? [undefined, undefined, undefined, undefined, "@if", "@opaque"] : []),
+        ),
         image: fc.constantFrom(...ROUTER_IMAGES, ...AGENT_IMAGES, "nginx:1.27", "app:1"),
         probeEnv: fc.boolean(),
         deps: fc.array(
@@ -166,7 +241,19 @@ describe("one reading of a task for every command", () => {
           { maxLength: 2 },
         ),
       },
-      { requiredKeys: ["name", "essential", "firelens", "driver", "image", "probeEnv", "deps"] },
+      {
+        requiredKeys: [
+          "name",
+          "essential",
+          "firelens",
+          "driver",
+          "health",
+          "element",
+          "image",
+          "probeEnv",
+          "deps",
+        ],
+      },
     );
 
   const taskOf = (template: boolean) =>
@@ -186,14 +273,33 @@ describe("one reading of a task for every command", () => {
           if (s.essential !== undefined)
             def.essential = s.essential === "@if" ? intrinsic("Fn::If", ["Prod", true, false]) : s.essential;
           if (s.firelens !== undefined) def.firelensConfiguration = s.firelens;
-          if (s.driver !== undefined)
-            def.logConfiguration = { logDriver: s.driver, options: { Name: "datadog" } };
+          if (s.driver !== undefined) {
+            const logDriver =
+              s.driver === "@if" ? intrinsic("Fn::If", ["UseFirelens", "awsfirelens", "awslogs"]) : s.driver;
+            def.logConfiguration = { logDriver, options: { Name: "datadog" } };
+          }
+          // Intrinsics keep their argument as written: the template's own PascalCase.
+          if (s.health === "plain") def.healthCheck = { command: ["CMD-SHELL", "exit 0"], retries: 3 };
+          if (s.health === "@if")
+            def.healthCheck = intrinsic("Fn::If", [
+              "UseHealthCheck",
+              { Command: ["CMD-SHELL", "exit 0"], Retries: 3 },
+              { Ref: "AWS::NoValue" },
+            ]);
           if (s.probeEnv) def.environment = [{ name: "FIRELENS_PREFLIGHT_CONTAINERS", value: "app" }];
           const deps = s.deps.map((d) => ({
             containerName: names[d.to % names.length],
             condition: d.condition,
           }));
           if (deps.length > 0) def.dependsOn = deps;
+          // A container element chosen by a condition, or one CloudFormation fills in (unknown at lint time).
+          if (s.element === "@if")
+            return intrinsic("Fn::If", [
+              "WithContainer",
+              inDocumentCasing("cloudformation-json", def),
+              { Ref: "AWS::NoValue" },
+            ]);
+          if (s.element === "@opaque") return intrinsic("Fn::GetAtt", ["Shared", "Container"]);
           return def;
         }),
       );
@@ -208,7 +314,7 @@ describe("one reading of a task for every command", () => {
     );
   });
 
-  it("agrees on generated CloudFormation templates, intrinsic names and essential included", () => {
+  it("agrees on generated CloudFormation templates: intrinsic names, conditions, unknown containers", () => {
     fc.assert(
       fc.property(taskOf(true), (containers) => {
         const template = {
