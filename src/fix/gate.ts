@@ -13,6 +13,7 @@ import {
   gatedDependency,
   gateTargets,
   hasPlaceholder,
+  readBranches,
   readTask,
   routerHealthCheckInEveryBranch,
   str,
@@ -266,6 +267,38 @@ function coverGate(scope: TaskScope, gate: ContainerReading, gated: readonly Gat
   });
 }
 
+/**
+ * The names a gate must send records for: the containers being gated now, and every named container that logs
+ * through awsfirelens and already waits for the gate with SUCCESS (what FLP206 checks), essential or not.
+ */
+function withWaiters(
+  scope: TaskScope,
+  gate: ContainerReading,
+  gated: readonly ContainerReading[],
+): GatedName[] {
+  const names = gated.map((c) => gatedNameOf(c) as GatedName);
+  // Whether each container logs through awsfirelens, branch by branch (a log driver chosen by a condition).
+  const branches = readBranches(scope.td).map((b) => b.task);
+  const firelensIn = (name: string) =>
+    branches.filter((t) => t.byName.get(name)?.logsThroughFirelens === true).length;
+  for (const c of scope.task.containers) {
+    if (c === gate || c.name === undefined || names.includes(c.name)) continue;
+    if (!c.dependsOn.some((d) => d.target === gate.name && d.condition === "SUCCESS")) continue;
+    const n = firelensIn(c.name);
+    if (n === 0) continue;
+    if (n < branches.length) {
+      // Records for a container whose output exists in some branches only would go unflushed in the others,
+      // and the probe would fail a healthy router there: the target list would need a condition of its own.
+      refuse(
+        scope,
+        `'${c.label}' waits for '${gate.label}' and logs through awsfirelens only in some branches (its log driver is chosen by a condition), so the probe's target list would have to follow that condition; add it to ${PROBE_SETTINGS.containers.env} under the same condition by hand`,
+      );
+    }
+    names.push(c.name);
+  }
+  return names;
+}
+
 function labelOf(n: GatedName): string {
   return typeof n === "string" ? n : `(deploy-time name ${n.fn})`;
 }
@@ -411,6 +444,21 @@ function planTask(ctx: FixContext, td: TaskDefinitionView, image: string | undef
         : `${id}: none of the containers to gate (${q(requested)}) is in this task definition`;
     if (requested === undefined)
       refuseIfUngated(scope, reason, "give the apps literal names, or add the gate by hand");
+    // A gate already in the task still sends records for whatever waits on it (FLP206), essential or not.
+    const gate = task.gates.find((p) => p.name !== undefined);
+    if (gate !== undefined && requested === undefined) {
+      const before = ctx.changes.length;
+      coverGate(scope, gate, withWaiters(scope, gate, []));
+      if (ctx.changes.length > before) {
+        return {
+          ...base,
+          status: "gated",
+          reason: `${id}: the gate '${gate.label}' now sends records for every container that waits for it`,
+          preflight: gate.label,
+          gated: [],
+        };
+      }
+    }
     return { ...base, status: "nothing-to-gate", reason, gated: [] };
   }
   checkEditable(scope, gated);
@@ -436,11 +484,7 @@ function planTask(ctx: FixContext, td: TaskDefinitionView, image: string | undef
     checkEditable(scope, [existing]);
     completeGate(scope, existing);
     for (const c of gated) gateDependent(scope, c, gateName);
-    coverGate(
-      scope,
-      existing,
-      gated.map((c) => gatedNameOf(c) as GatedName),
-    );
+    coverGate(scope, existing, withWaiters(scope, existing, gated));
     const changed = ctx.changes.length > before;
     return {
       ...base,

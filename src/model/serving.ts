@@ -3,10 +3,9 @@
  * balancer sends traffic to, what kind of gate a gate container is, and a container's health check with the
  * ECS defaults filled in. `simulate` and `plan` both read them here, so they cannot disagree with `check`.
  */
-import { PROBE_ENV_PREFIX, PROBE_SETTINGS } from "../probe/contract.js";
 import { isIntrinsic } from "../taskdef/index.js";
 import type { ContainerReading, TaskReading } from "./types.js";
-import { arr, isObject, num } from "./values.js";
+import { isObject, num } from "./values.js";
 
 function hasPorts(c: ContainerReading): boolean {
   const pm: unknown = c.definition.portMappings;
@@ -29,17 +28,12 @@ export function servingContainer(task: TaskReading): ContainerReading | undefine
 /** What a gate container runs: the probe (its settings by variable or flag), or something else (a `sleep`). */
 export type GateKind = "probe" | "sleep";
 
-const PROBE_FLAGS: ReadonlySet<string> = new Set(Object.values(PROBE_SETTINGS).map((s) => `--${s.flag}`));
-
+/**
+ * The role reading's own answer (roles.ts gives a gate the evidence "carries the probe's FIRELENS_PREFLIGHT_…" or
+ * "runs the probe with --containers/--tags"), so `plan` and `simulate` cannot tell the kind apart from the roles.
+ */
 export function gateKind(c: ContainerReading): GateKind {
-  for (const name of c.environment.keys()) if (name.startsWith(PROBE_ENV_PREFIX)) return "probe";
-  const args = [...arr(c.definition.entryPoint as unknown), ...arr(c.definition.command as unknown)];
-  for (const a of args) {
-    if (typeof a !== "string") continue;
-    const flag = a.includes("=") ? a.slice(0, a.indexOf("=")) : a;
-    if (PROBE_FLAGS.has(flag)) return "probe";
-  }
-  return "sleep";
+  return c.evidence.some((e) => /\bthe probe\b/.test(e)) ? "probe" : "sleep";
 }
 
 /** A container health check's timing, seconds, with the ECS defaults for what is not written literally. */
