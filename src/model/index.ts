@@ -45,7 +45,13 @@ export {
   type TaskOutcome,
 } from "./outcomes.js";
 export { printable, printableJson } from "./printable.js";
-export { type GateTargets, gateTargets, type TargetsSource } from "./probe-targets.js";
+export {
+  type GateSettingProblem,
+  type GateTargets,
+  gateSettingProblems,
+  gateTargets,
+  type TargetsSource,
+} from "./probe-targets.js";
 export { imageTextOf, readTask } from "./read.js";
 export { agentEvidence } from "./roles.js";
 export { configFileOf, firelensTypeOf, loadsCustomConfig, loadsMonitoringConfig } from "./router.js";

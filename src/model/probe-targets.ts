@@ -4,7 +4,16 @@
  * the same one. One reading for both: a gate whose `--containers` flag `fix` left alone while it extended the
  * variable would pass `fix --check` and fail FLP206.
  */
-import { PROBE_SETTINGS, type ProbeTargets, probeTargets } from "../probe/contract.js";
+import {
+  DEFAULT_DEADLINE,
+  durationProblem,
+  PROBE_SETTINGS,
+  type ProbeSettingValue,
+  type ProbeTargets,
+  parseDurationMs,
+  probeSetting,
+  probeTargets,
+} from "../probe/contract.js";
 import type { JsonPath } from "../taskdef/model.js";
 import type { ContainerReading } from "./types.js";
 import { arr } from "./values.js";
@@ -74,4 +83,71 @@ export function gateTargets(c: ContainerReading): GateTargets {
   const containers: TargetsSource = flag ?? { kind: "env", index: env?.index, value: env?.value };
   if (flag?.kind === "flag") path = ["containerDefinitions", c.index, flag.field, flag.index];
   return { targets: probeTargets(values, args), containers, path };
+}
+
+/** A setting of a gate container that the probe would refuse: it then exits 2 in every task, and never opens. */
+export interface GateSettingProblem {
+  readonly kind: "refused" | "settle-too-long";
+  readonly setting: "deadline" | "settle";
+  /** What the probe would say (`0s is outside the probe's range, from 100ms to 24h`). */
+  readonly problem: string;
+  /** The values as written (for `settle-too-long`: both). */
+  readonly deadline: string;
+  readonly settle: string | undefined;
+  /** camelCase path (relative to the task definition) of where the setting is written. */
+  readonly path: JsonPath;
+}
+
+function settingPath(c: ContainerReading, setting: "deadline" | "settle", read: ProbeSettingValue): JsonPath {
+  if (read.from === "env") {
+    const entry = c.environment.get(PROBE_SETTINGS[setting].env);
+    if (entry !== undefined) return ["containerDefinitions", c.index, "environment", entry.index, "value"];
+  }
+  if (read.from === "flag") {
+    const flag = `--${PROBE_SETTINGS[setting].flag}`;
+    const inCommand = arr(c.definition.command as unknown).some(
+      (a) => typeof a === "string" && (a === flag || a.startsWith(`${flag}=`)),
+    );
+    return ["containerDefinitions", c.index, inCommand ? "command" : "entryPoint"];
+  }
+  return ["containerDefinitions", c.index, "name"];
+}
+
+/**
+ * The gate's deadline and settle window as the probe reads them (flags win over variables), checked against the
+ * probe's one grammar and range (its contract): what FLP209 reports, and why a gate that looks complete never
+ * opens. Values only known at deploy time are not judged.
+ */
+export function gateSettingProblems(c: ContainerReading): GateSettingProblem[] {
+  const environment = new Map<string, string | undefined>();
+  for (const [name, entry] of c.environment) environment.set(name, entry.value);
+  const args = [...arr(c.definition.entryPoint as unknown), ...arr(c.definition.command as unknown)];
+  const reads = {
+    deadline: probeSetting("deadline", environment, args),
+    settle: probeSetting("settle", environment, args),
+  };
+  const deadline = reads.deadline.value ?? DEFAULT_DEADLINE;
+  const settle = reads.settle.value;
+  const out: GateSettingProblem[] = [];
+  for (const setting of ["deadline", "settle"] as const) {
+    const read = reads[setting];
+    if (read.value === undefined) continue;
+    const problem = durationProblem(setting, read.value);
+    if (problem === undefined) continue;
+    out.push({ kind: "refused", setting, problem, deadline, settle, path: settingPath(c, setting, read) });
+  }
+  // An explicit settle window must fit the deadline (the probe shrinks its default one to fit a short deadline).
+  if (out.length > 0 || settle === undefined || reads.deadline.unknown) return out;
+  const settleMs = parseDurationMs(settle) ?? 0;
+  const deadlineMs = parseDurationMs(deadline) ?? Number.POSITIVE_INFINITY;
+  if (settleMs < deadlineMs) return out;
+  out.push({
+    kind: "settle-too-long",
+    setting: "settle",
+    problem: `a settle window of ${settle} is not shorter than the deadline of ${deadline}`,
+    deadline,
+    settle,
+    path: settingPath(c, "settle", reads.settle),
+  });
+  return out;
 }

@@ -4,37 +4,9 @@
  * A probe handed anything else exits 2 (bad configuration) in every task: the gate never opens, and every app
  * that waits for it with SUCCESS is held back, so the service never gets a running task.
  */
-import type { ContainerReading } from "../model/index.js";
-import {
-  DEFAULT_DEADLINE,
-  durationProblem,
-  PROBE_SETTINGS,
-  type ProbeSettingValue,
-  parseDurationMs,
-  probeSetting,
-} from "../probe/contract.js";
-import type { JsonPath } from "../taskdef/model.js";
+import { gateSettingProblems } from "../model/index.js";
 import { SRC } from "./sources.js";
 import { defineRule } from "./types.js";
-import { arr, cpath } from "./util.js";
-
-type Setting = "deadline" | "settle";
-
-/** Where a finding about one of the gate's settings points: the variable's value, or the flag's list. */
-function settingPath(p: ContainerReading, setting: Setting, read: ProbeSettingValue): JsonPath {
-  if (read.from === "env") {
-    const entry = p.environment.get(PROBE_SETTINGS[setting].env);
-    if (entry !== undefined) return cpath(p, "environment", entry.index, "value");
-  }
-  if (read.from === "flag") {
-    const flag = `--${PROBE_SETTINGS[setting].flag}`;
-    const inCommand = arr(p.definition.command as unknown).some(
-      (a) => typeof a === "string" && (a === flag || a.startsWith(`${flag}=`)),
-    );
-    return cpath(p, inCommand ? "command" : "entryPoint");
-  }
-  return cpath(p, "name");
-}
 
 export const FLP209 = defineRule({
   meta: {
@@ -55,41 +27,25 @@ export const FLP209 = defineRule({
     },
   },
   check(ctx) {
+    // The model's reading of the gate's settings, checked against the probe's own range (its contract).
     for (const p of ctx.task.gates) {
-      const environment = new Map<string, string | undefined>();
-      for (const [name, entry] of p.environment) environment.set(name, entry.value);
-      const args = [...arr(p.definition.entryPoint as unknown), ...arr(p.definition.command as unknown)];
-      const reads = {
-        deadline: probeSetting("deadline", environment, args),
-        settle: probeSetting("settle", environment, args),
-      };
-      let bad = false;
-      for (const setting of ["deadline", "settle"] as const) {
-        const read = reads[setting];
-        if (read.value === undefined) continue;
-        const problem = durationProblem(setting, read.value);
-        if (problem === undefined) continue;
-        bad = true;
-        ctx.report({
-          messageId: "refused",
-          data: { container: p.label, setting, problem },
-          path: settingPath(p, setting, read),
-          container: p.name,
-        });
+      for (const problem of gateSettingProblems(p)) {
+        if (problem.kind === "refused") {
+          ctx.report({
+            messageId: "refused",
+            data: { container: p.label, setting: problem.setting, problem: problem.problem },
+            path: problem.path,
+            container: p.name,
+          });
+        } else {
+          ctx.report({
+            messageId: "settleTooLong",
+            data: { container: p.label, settle: problem.settle ?? "", deadline: problem.deadline },
+            path: problem.path,
+            container: p.name,
+          });
+        }
       }
-      // An explicit settle window must fit the deadline (the default one shrinks to fit a short deadline).
-      const settle = reads.settle.value;
-      if (bad || settle === undefined || reads.deadline.unknown) continue;
-      const deadline = reads.deadline.value ?? DEFAULT_DEADLINE;
-      const settleMs = parseDurationMs(settle) ?? 0;
-      const deadlineMs = parseDurationMs(deadline) ?? Number.POSITIVE_INFINITY;
-      if (settleMs < deadlineMs) continue;
-      ctx.report({
-        messageId: "settleTooLong",
-        data: { container: p.label, settle, deadline },
-        path: settingPath(p, "settle", reads.settle),
-        container: p.name,
-      });
     }
   },
 });
