@@ -346,6 +346,9 @@ export function describeBranches(all: TaskBranches, holding: readonly number[]):
 
 /** How to see a task whose containers are not all known here, in its file's terms. */
 function remedyFor(td: TaskDefinitionView): string {
+  // A plan's task definitions are at their resource address: what a plan leaves unknown is known after apply.
+  if (td.containersKey === "container_definitions" && td.path.length === 1)
+    return "it is known after apply: check the task definition ECS registered (`aws ecs describe-task-definition`)";
   if (td.containersKey === "container_definitions")
     return "read the plan: `terraform plan -out=tfplan && terraform show -json tfplan > plan.json`, then check plan.json";
   if (td.containersKey === "ContainerDefinitions")

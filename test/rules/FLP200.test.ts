@@ -50,6 +50,20 @@ testRule(FLP200, {
       errors: [{ messageId: "unknownList", path: "$.Resources.Task.Properties.ContainerDefinitions" }],
     },
     {
+      name: "more conditions than are read branch by branch",
+      code: template([
+        ROUTER,
+        {
+          ...APP,
+          Environment: Array.from({ length: 7 }, (_, i) => ({
+            Name: `V${i}`,
+            Value: { "Fn::If": [`C${i}`, "a", "b"] },
+          })),
+        },
+      ]),
+      errors: [{ messageId: "tooManyConditions", path: "$.Resources.Task.Properties" }],
+    },
+    {
       name: "a chosen element whose branch is unknown: unknown in that branch only",
       code: template([
         ROUTER,

@@ -342,6 +342,8 @@ describe("terraform show -json (a hand-made plan)", () => {
     const findings = lintDocument(doc);
     expect(findings.filter((f) => f.internalError)).toEqual([]);
     expect(findings.map((f) => [f.ruleId, f.taskDefinition, f.jsonPath])).toEqual([
+      // Known after apply: unknown, never safe.
+      ["FLP200", "aws_ecs_task_definition.batch", '$["aws_ecs_task_definition.batch"].container_definitions'],
       [
         "FLP201",
         "module.api.aws_ecs_task_definition.this",
@@ -353,9 +355,9 @@ describe("terraform show -json (a hand-made plan)", () => {
         '$["module.api.aws_ecs_service.this"].DeploymentConfiguration.DeploymentCircuitBreaker',
       ],
     ]);
-    const app = findings[0];
+    const app = findings[1];
     expect(text.slice(app?.location.offset, (app?.location.offset ?? 0) + 14)).toBe('\\"name\\":\\"api');
-    const breaker = findings[1];
+    const breaker = findings[2];
     expect(
       text.slice(breaker?.location.offset, (breaker?.location.offset ?? 0) + (breaker?.location.length ?? 0)),
     ).toBe('{"enable":true,"rollback":false}');
