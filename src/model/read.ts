@@ -118,6 +118,15 @@ type Reading = { -readonly [K in keyof ContainerReading]: ContainerReading[K] };
 const NO_EVIDENCE: Evidence = Object.freeze([]);
 const NO_UNKNOWN: readonly UnknownContainerView[] = Object.freeze([]);
 
+/**
+ * Where the container is written in its list: its index, except in a branch's view (model/branches.ts), which
+ * numbers containers densely and keeps the written position as the last step of the path.
+ */
+function writtenIndex(view: ContainerView): number {
+  const last = view.path[view.path.length - 1];
+  return typeof last === "number" ? last : view.index;
+}
+
 function readContainer(view: ContainerView, ssmParameters: ReadonlyMap<string, string> | undefined): Reading {
   const def = view.definition;
   const name = readText(def.name as unknown);
@@ -132,7 +141,7 @@ function readContainer(view: ContainerView, ssmParameters: ReadonlyMap<string, s
     name: name.known ? name.text : undefined,
     nameValue: def.name as unknown,
     nameUnknown: !name.known && (name.why === "intrinsic" || name.why === "placeholder"),
-    label: name.known ? name.text : `#${view.index}`,
+    label: name.known ? name.text : `#${writtenIndex(view)}`,
     essential: essentialValue(def.essential as unknown),
     // Set once every container is read (assignRoles); the object keeps one shape from the start.
     role: "other",
