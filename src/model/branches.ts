@@ -213,9 +213,13 @@ const resolvedViews = new WeakMap<TaskDefinitionView, TaskBranches>();
 
 function computeBranches(td: TaskDefinitionView): TaskBranches {
   const found = new Map<string, BranchCondition>();
-  for (const c of td.containers) collect(c.definition, found);
-  for (const u of td.unknownContainers ?? []) if (u.value !== undefined) collect(u.value, found);
-  collect(taskLevel(td), found);
+  // Only templates and Terraform hold choice markers; an ECS document's view is its parsed JSON or YAML, so the
+  // walk (the one cost branches add to every lint) is skipped there.
+  if (td.containersKey === "ContainerDefinitions" || td.containersKey === "container_definitions") {
+    for (const c of td.containers) collect(c.definition, found);
+    for (const u of td.unknownContainers ?? []) if (u.value !== undefined) collect(u.value, found);
+    collect(taskLevel(td), found);
+  }
   const conditions = [...found.values()];
   if (conditions.length === 0 && dense(td)) {
     const identity = td.containers.map((_, i) => i);
