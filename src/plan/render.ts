@@ -50,6 +50,10 @@ export function renderPlanText(plan: StartupPlan): string {
   const note = droppedNote(plan);
   if (note !== undefined) lines.push(note);
   if (plan.deployTime.length > 0) lines.push(`  only known at deploy time: ${plan.deployTime.join("; ")}`);
+  // Unknown is a verdict of its own, and a task read per condition differs by branch: neither may pass for the
+  // one reading the stages above show.
+  if (plan.verdict.startsWith("unknown: ") || plan.verdict.startsWith("depends on conditions: "))
+    lines.push(`  verdict: ${plan.verdict}`);
   const stops: string[] = [];
   for (const c of scenariosOf(plan)) {
     stops.push(`    ${scenarioHeading(plan, c)}: ${c.explanation}`, `      → ${scenarioOutcome(c)}`);

@@ -101,6 +101,22 @@ describe("item 10: containers that cannot be read are unknown, never safe", () =
     expect(cli(["check", `${DIR}/spliced-containers.tf`, "--fail-on", "none"]).code).toBe(0);
   });
 
+  it("plan says unknown, in text and JSON, with the way forward", () => {
+    const text = cli(["plan", `${DIR}/spliced-containers.tf`]);
+    expect(text.stdout).toMatch(
+      /verdict: unknown: container #0 cannot be read before deploy \(its elements come from module\.log_router\.containers/,
+    );
+    expect(text.stdout).toContain("terraform show -json");
+    const json = JSON.parse(cli(["plan", `${DIR}/spliced-containers.tf`, "-f", "json"]).stdout) as Array<{
+      verdict: string;
+    }>;
+    expect(json.map((p) => p.verdict.slice(0, 9))).toEqual(["unknown: "]);
+    const conditional = cli(["plan", `${DIR}/conditional-log-driver.tf`]).stdout;
+    expect(conditional).toContain(
+      "verdict: depends on conditions: when var.use_cloudwatch is true: no app logs through 'log-router'; when var.use_cloudwatch is false: not gated",
+    );
+  });
+
   it("lint exits 1 on a conditional list whose router exists in one branch only", () => {
     const run = cli(["lint", `${DIR}/optional-sidecar.tf`]);
     expect(run.code).toBe(1);
