@@ -1,7 +1,8 @@
 /**
  * Issue 23, "One reading": fix, lint, plan and simulate read a task the same way. For every fixture and for
  * generated task definitions (targets by variable and by `--containers` flag, sleep gates, agents with ports,
- * conditional router health checks and log drivers, essential as text):
+ * conditional router health checks, log drivers and containers, container elements unknown until deploy,
+ * essential as text):
  * - after `fix`, FLP206 is clean and the probe's targets (the model's `gateTargets`) cover every gated app;
  * - `simulate` sends traffic to the container the model names (`servingContainer`);
  * - `plan` and `simulate` agree on the gate's kind (probe or sleep) and on which containers have health checks.
@@ -141,6 +142,8 @@ describe("fix, plan and simulate read the task as the model does", () => {
         { minLength: 1, maxLength: 3 },
       ),
       gate: fc.constantFrom("none", "env", "flag", "flag-inline", "entrypoint", "sleep"),
+      // In a template: a container list element chosen by a condition, or one not known until deploy.
+      extra: fc.constantFrom("none", "none", "conditional", "unknown"),
     })
     .map((g) => {
       const firelens = {
@@ -200,7 +203,7 @@ describe("fix, plan and simulate read the task as the model does", () => {
         }
         containers.push(app);
       });
-      return { conditional: g.routerHealth === "if", containers };
+      return { conditional: g.routerHealth === "if", extra: g.extra, containers };
     });
 
   /** ECS JSON, or a CloudFormation template (PascalCase) when the health check is conditional. */
@@ -226,15 +229,29 @@ describe("fix, plan and simulate read the task as the model does", () => {
       Conditions: {
         UseHealthCheck: { "Fn::Equals": [{ Ref: "Env" }, "prod"] },
         UseFirelens: { "Fn::Equals": [{ Ref: "Logs" }, "firelens"] },
+        WithSidecar: { "Fn::Equals": [{ Ref: "Sidecar" }, "on"] },
       },
       Resources: {
         Task: {
           Type: "AWS::ECS::TaskDefinition",
-          Properties: { ContainerDefinitions: pascal(t.containers) },
+          Properties: { ContainerDefinitions: [...(pascal(t.containers) as unknown[]), ...extraOf(t.extra)] },
         },
       },
     };
     return parseDocument(JSON.stringify(template, null, 2), "template.json");
+  }
+
+  /** The extra list element of a template: a sidecar present under a condition, or an element unknown until deploy. */
+  function extraOf(kind: string): unknown[] {
+    const sidecar = {
+      Name: "sidecar",
+      Image: "example/sidecar:1",
+      Essential: true,
+      LogConfiguration: { LogDriver: "awsfirelens", Options: { Name: "stdout" } },
+    };
+    if (kind === "conditional") return [{ "Fn::If": ["WithSidecar", sidecar, { Ref: "AWS::NoValue" }] }];
+    if (kind === "unknown") return [{ Ref: "ExtraContainer" }];
+    return [];
   }
 
   it("agrees on generated tasks, and fix leaves every gate covering what it gates", () => {
