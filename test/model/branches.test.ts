@@ -85,6 +85,13 @@ describe("taskBranches", () => {
     expect(read.map((r) => r.task.ungatedApps.map((a) => a.label))).toEqual([[], ["web"]]);
   });
 
+  it("the same conditional in .tf.json (a template that is one interpolation) is the same choice", async () => {
+    const td = await view("conditional-log-driver.tf.json");
+    const read = readBranches(td);
+    expect(read.map((r) => r.branch.label)).toEqual(["var.cw is true", "var.cw is false"]);
+    expect(read.map((r) => r.task.apps.map((a) => a.label))).toEqual([[], ["web"]]);
+  });
+
   it("concat with a conditional list: the router exists only when var.on is true", async () => {
     const td = await view("optional-sidecar.tf");
     const read = readBranches(td);

@@ -17,6 +17,7 @@ import {
   unknownValue,
   zipChoice,
 } from "./located.js";
+import { BINARY, binary } from "./operators.js";
 import type { Syn } from "./parser.js";
 import {
   decodeHeredoc,
@@ -76,9 +77,12 @@ function evaluateTemplate(env: Env, template: Syn, outer: Syn): LNode {
     const out = decodeHeredoc(heredocBody(env, template).raw);
     return leaf(out, outer.start, outer.end - outer.start, { syn: outer });
   }
+  const parts = quotedParts(env, template);
+  const lone = parts.length === 1 ? loneUnknown(env, parts[0], outer) : undefined;
+  if (lone !== undefined) return lone;
   let out = "";
   let hasInterpolation = false;
-  for (const p of quotedParts(env, template)) {
+  for (const p of parts) {
     if ("text" in p) {
       out += decodeQuoted(p.text);
       continue;
@@ -94,6 +98,21 @@ function evaluateTemplate(env: Env, template: Syn, outer: Syn): LNode {
     out += s;
   }
   return leaf(out, outer.start, outer.end - outer.start, hasInterpolation ? {} : { syn: outer });
+}
+
+/**
+ * A template that is one interpolation is that value itself (Terraform does not make it a string): when the
+ * value is unknown, it is kept as read, so `"${var.x ? "a" : "b"}"` (the `.tf.json` spelling) is the same
+ * choice as `var.x ? "a" : "b"`, and `"${var.image}"` is named `var.image`.
+ */
+function loneUnknown(env: Env, part: ReturnType<typeof quotedParts>[number] | undefined, outer: Syn) {
+  if (part === undefined || "text" in part || part.syn.type !== "template_interpolation") return undefined;
+  const expr = kids(part.syn).find((k) => k.type === "expression");
+  if (expr === undefined || kids(part.syn).some((k) => k.type === "strip_marker")) return undefined;
+  const v = evaluate(env, expr, false);
+  if (!isIntrinsic(v.value)) return undefined;
+  const offset = outer.start;
+  return { ...v, offset, valueOffset: offset, length: outer.end - offset };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -422,8 +441,6 @@ function merge(env: Env, args: readonly LNode[], whole: Syn): LNode {
 // ---------------------------------------------------------------------------------------------------------
 // Operations
 
-const BINARY = new Set(["*", "/", "%", "+", "-", ">", ">=", "<", "<=", "==", "!=", "&&", "||"]);
-
 function operation(env: Env, syn: Syn, whole: Syn): LNode {
   const op = kids(syn)[0];
   if (op === undefined) return unknown(env, whole);
@@ -447,40 +464,6 @@ function operation(env: Env, syn: Syn, whole: Syn): LNode {
   const o = textOf(env, parts[at] as Syn);
   const v = binary(o, l, r);
   return v === undefined ? unknown(env, whole) : leaf(v, whole.start, whole.end - whole.start);
-}
-
-function binary(op: string, l: unknown, r: unknown): unknown {
-  if (op === "==") return JSON.stringify(l) === JSON.stringify(r);
-  if (op === "!=") return JSON.stringify(l) !== JSON.stringify(r);
-  if (op === "&&" || op === "||") {
-    if (typeof l !== "boolean" || typeof r !== "boolean") return undefined;
-    return op === "&&" ? l && r : l || r;
-  }
-  const a = typeof l === "string" ? Number(l) : l;
-  const b = typeof r === "string" ? Number(r) : r;
-  if (typeof a !== "number" || typeof b !== "number" || Number.isNaN(a) || Number.isNaN(b)) return undefined;
-  switch (op) {
-    case "*":
-      return a * b;
-    case "/":
-      return a / b;
-    case "%":
-      return a % b;
-    case "+":
-      return a + b;
-    case "-":
-      return a - b;
-    case ">":
-      return a > b;
-    case ">=":
-      return a >= b;
-    case "<":
-      return a < b;
-    case "<=":
-      return a <= b;
-    default:
-      return undefined;
-  }
 }
 
 /** An `expression` node over some flattened parts (tree-sitter's hidden `_expr_term` leaves them inline). */
