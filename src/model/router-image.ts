@@ -63,11 +63,16 @@ export interface RouterImage {
   readonly unknownReason: string | undefined;
 }
 
-/** Strip the decorations aws-for-fluent-bit and Fluent Bit put around a version in their tags. */
+/**
+ * Strip the decorations aws-for-fluent-bit and Fluent Bit put around a version in their tags. aws-for-fluent-bit
+ * publishes each release as `{arch}-{version}` and `init-{arch}-{version}` besides the manifest lists `{version}`
+ * and `init-{version}` (aws/aws-for-fluent-bit scripts/publish.sh, `ARCHITECTURES=("amd64" "arm64")`), so a
+ * variant and an architecture may both precede the version: `init-arm64-2.32.2.20240627`.
+ */
 function versionFromTag(tag: string): Version | undefined {
   const core = tag
-    .replace(/^(?:init|debug|windowsservercore)-/i, "")
-    .replace(/-(?:debug|windowsservercore|amd64|arm64|x86_64|aarch64)$/i, "");
+    .replace(/^(?:(?:init|debug|windowsservercore|amd64|arm64|x86_64|aarch64)-)+/i, "")
+    .replace(/(?:-(?:debug|windowsservercore|amd64|arm64|x86_64|aarch64))+$/i, "");
   return parseVersion(core);
 }
 

@@ -45,6 +45,17 @@ describe("router image → version", () => {
     ["amazon/aws-for-fluent-bit:2.19.0", [2, 19, 0], [1, 8, 3], false],
     ["public.ecr.aws/aws-observability/aws-for-fluent-bit:init-2.32.5", [2, 32, 5], [1, 9, 10], false],
     ["amazon/aws-for-fluent-bit:debug-2.21.1", [2, 21, 1], [1, 8, 9], false],
+    // Per-architecture tags, plain and init (aws-for-fluent-bit scripts/publish.sh).
+    [
+      "public.ecr.aws/aws-observability/aws-for-fluent-bit:init-arm64-2.32.2.20240627",
+      [2, 32, 2],
+      [1, 9, 10],
+      false,
+    ],
+    ["amazon/aws-for-fluent-bit:arm64-2.31.12", [2, 31, 12], [1, 9, 10], false],
+    ["amazon/aws-for-fluent-bit:amd64-2.19.0", [2, 19, 0], [1, 8, 3], false],
+    ["amazon/aws-for-fluent-bit:init-amd64-3.0.1", [3, 0, 1], [4, 1, 1], false],
+    ["amazon/aws-for-fluent-bit:init-arm64-latest", undefined, undefined, true],
     ["amazon/aws-for-fluent-bit:2.32.5.20250212", [2, 32, 5], [1, 9, 10], false],
     ["amazon/aws-for-fluent-bit:3.0.1", [3, 0, 1], [4, 1, 1], false],
     ["amazon/aws-for-fluent-bit:3.9.9", [3, 9, 9], undefined, false],
