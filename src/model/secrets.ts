@@ -3,9 +3,11 @@
  * finds; every renderer (lint/check text, JSON and SARIF; `fix --dry-run`; `diagnose`) masks the same values.
  *
  * A value is a secret when its key names one (`DD_API_KEY`, `apikey`, `*_TOKEN`, `*PASSWORD*`, …, but not
- * `*_ARN`, `*_FILE`, … which name a secret without holding it) and the value is not a switch, a short number,
- * a placeholder or an ARN; or, under any key, when the value has the shape of a Datadog API key (32 hex
- * digits) or an AWS secret access key (40 characters of base64 with upper case, lower case and digits).
+ * `*_ARN`, `*_FILE`, … which name a secret without holding it, nor a logger's level such as
+ * `LOGGING_LEVEL_COM_AMAZONAWS_SECRETSMANAGER`, nor the AWS service Secrets Manager) and the value is not a
+ * switch, a log level, a short number, a placeholder (`<DD API KEY>`, `${DD_API_KEY}`, `{{ api_key }}`,
+ * `YOUR_API_KEY`, `xxxx`) or an ARN; or, under any key, when the value has the shape of a Datadog API key
+ * (32 hex digits) or an AWS secret access key (40 characters of base64 with upper case, lower case and digits).
  *
  * Masking is for what is printed, never for what is written: `fix` writes the document with its values.
  * Masks keep the key name and the value's position and length (`*` for each character in a source excerpt,
@@ -20,7 +22,22 @@ const SECRET_KEY_WORDS =
 const SECRET_KEY = new RegExp(`(${SECRET_KEY_WORDS})`, "i");
 /** Keys that name a secret without holding it. */
 const REFERENCE_KEY = /(_arn|_file|_path|_url|_uri|_name|_type|_mode|_header_name|_enabled|_id)$/i;
-const HARMLESS_VALUE = /^(on|off|true|false|yes|no|none|null|)$/i;
+/**
+ * Keys that set a logger's level (Spring Boot's `logging.level.<logger>` as `LOGGING_LEVEL_<LOGGER>`): the
+ * logger's name may hold a secret word (`…_SECRETSMANAGER`, `…_TOKEN_FILTER`), the value is a level.
+ */
+const LOG_LEVEL_KEY = /^logging[._-]level(?:[._-]|$)/i;
+/** The AWS service's name holds the word `secret` without naming a value: `AWS_SECRETSMANAGER_ENDPOINT`. */
+const SERVICE_WORD = /secrets?[_-]?manager/gi;
+/** Switches and log levels: a credential never reads `DEBUG` or `off`. */
+const HARMLESS_VALUE =
+  /^(on|off|true|false|yes|no|none|null|trace|debug|info|notice|warn|warning|error|fatal|critical|all|)$/i;
+/**
+ * Placeholders written where the value goes, in the forms documentation and templates use: `<DD API KEY>`,
+ * `${DD_API_KEY}`, `{{ api_key }}`, `%{api_key}`, `YOUR_API_KEY`, `REPLACE_ME`, `xxxx`, `****`.
+ */
+const PLACEHOLDER_VALUE =
+  /^(?:<[^<>]+>|\$\{[^}]+\}|\{\{[^{}]+\}\}|%\{[^}]+\}|your[\s_-].*|replace[\s_-]?(?:me|with\b.*)|x{3,}|\*{3,}|\.{3}|…)$/i;
 /** A Datadog API key: 32 lower-case hex digits. */
 const DATADOG_API_KEY = /^[0-9a-f]{32}$/;
 /** An AWS secret access key: 40 characters of base64 (checked for mixed case and digits below). */
@@ -33,7 +50,7 @@ function harmless(value: unknown): boolean {
   if (typeof value !== "string") return false;
   const v = value.trim();
   // Short numbers are settings (`TOKEN_TTL=3600`, `PASSWORD_MIN_LENGTH=12`), not credentials.
-  return HARMLESS_VALUE.test(v) || /^\$\{[^}]+\}$/.test(v) || v.startsWith("arn:") || /^\d{1,5}$/.test(v);
+  return HARMLESS_VALUE.test(v) || PLACEHOLDER_VALUE.test(v) || v.startsWith("arn:") || /^\d{1,5}$/.test(v);
 }
 
 /** Key names repeat across files (`Name`, `region`, `DD_API_KEY`): judge each spelling once. */
@@ -43,7 +60,8 @@ const keyMemo = new Map<string, boolean>();
 export function isSecretKey(key: string): boolean {
   let hit = keyMemo.get(key);
   if (hit === undefined) {
-    hit = SECRET_KEY.test(key) && !REFERENCE_KEY.test(key);
+    hit =
+      SECRET_KEY.test(key.replace(SERVICE_WORD, "")) && !REFERENCE_KEY.test(key) && !LOG_LEVEL_KEY.test(key);
     if (keyMemo.size > 4096) keyMemo.clear();
     keyMemo.set(key, hit);
   }

@@ -77,8 +77,10 @@ const EXAMPLES: Readonly<Record<string, { bad: string; good: string }>> = {
 "options": { "Name": "datadog", "provider": "ecs" }   (app)`,
   },
   FLP301: {
-    bad: `"environment": [{ "name": "DD_API_KEY", "value": "<the key>" }]`,
-    good: `"secrets": [{ "name": "DD_API_KEY", "valueFrom": "arn:aws:secretsmanager:…:secret:dd-api-key" }]`,
+    // The flagged value must be one FLP301 flags: a placeholder such as `<the key>` is skipped.
+    bad: `"environment": [{ "name": "DD_API_KEY", "value": "0123456789abcdef0123456789abcdef" }]`,
+    good: `"secrets": [{ "name": "DD_API_KEY", "valueFrom": "arn:aws:secretsmanager:…:secret:dd-api-key" }],
+"environment": [{ "name": "LOGGING_LEVEL_COM_AMAZONAWS_SECRETSMANAGER", "value": "DEBUG" }]`,
   },
 };
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   documentSecrets,
   hasSecretShape,
+  isSecretKey,
   looksSecret,
   maskedDocumentText,
   maskSecretsInFreeText,
@@ -24,6 +25,35 @@ describe("what is secret", () => {
     expect(looksSecret("UPLOADER", AWS)).toBe(true);
     expect(looksSecret("GIT_COMMIT", "0123456789abcdef0123456789abcdef01234567")).toBe(false);
     expect(hasSecretShape("abcdefghijklmnopqrstuvwxyzabcdefghijklmn")).toBe(false);
+  });
+
+  it("skips a logger's level, the Secrets Manager service name and placeholders, and nothing more", () => {
+    expect(looksSecret("LOGGING_LEVEL_COM_AMAZONAWS_SECRETSMANAGER", "DEBUG")).toBe(false);
+    expect(isSecretKey("LOGGING_LEVEL_COM_AMAZONAWS_SECRETSMANAGER")).toBe(false);
+    expect(looksSecret("AUTH_TOKEN_LOG_LEVEL", "INFO")).toBe(false);
+    expect(isSecretKey("AWS_SECRETSMANAGER_ENDPOINT")).toBe(false);
+    expect(isSecretKey("SECRETS_MANAGER_TOKEN")).toBe(true);
+    for (const placeholder of [
+      "<DD API KEY>",
+      "<the key>",
+      "{{ api_key }}",
+      "YOUR_API_KEY",
+      "xxxxxxxx",
+      "****",
+    ]) {
+      expect(looksSecret("DD_API_KEY", placeholder), placeholder).toBe(false);
+    }
+    // A value that only starts or ends like a placeholder is a value.
+    for (const value of ["<abc", "abc>", "debugger1", "your", "x", "$ecret"]) {
+      expect(looksSecret("DB_PASSWORD", value), value).toBe(true);
+    }
+    // The shape of a credential still counts under a logger's key.
+    expect(looksSecret("LOGGING_LEVEL_ROOT", DD)).toBe(true);
+    // Free text agrees: a placeholder or a level after a secret-named key stays readable.
+    expect(maskSecretsInFreeText("LOGGING_LEVEL_COM_AMAZONAWS_SECRETSMANAGER=DEBUG")).toBe(
+      "LOGGING_LEVEL_COM_AMAZONAWS_SECRETSMANAGER=DEBUG",
+    );
+    expect(maskSecretsInFreeText("DD_API_KEY=hunter2hunter2 failed")).toBe("DD_API_KEY=**** failed");
   });
 
   it("names a value by a short fingerprint", () => {

@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { looksSecret } from "../../src/model/index.js";
 import { FLP301 } from "../../src/rules/FLP301-plaintext-secret.js";
 import { app, ecs, lintWith, router, testRule } from "../support/rule-tester.js";
 
@@ -38,6 +41,35 @@ testRule(FLP301, {
         }),
       ]),
     },
+    {
+      name: "a logger's level under a key that names Secrets Manager",
+      code: ecs([
+        router(),
+        app({
+          environment: [
+            { name: "LOGGING_LEVEL_COM_AMAZONAWS_SECRETSMANAGER", value: "DEBUG" },
+            { name: "logging.level.org.springframework.security.oauth2.token", value: "trace" },
+            { name: "SECRETS_LOG_LEVEL", value: "warn" },
+            { name: "AWS_SECRETSMANAGER_ENDPOINT", value: "secretsmanager.us-east-1.amazonaws.com" },
+          ],
+        }),
+      ]),
+    },
+    {
+      name: "placeholders where the value goes (README: placeholders are skipped)",
+      code: ecs([
+        router(),
+        app({
+          environment: [
+            { name: "DD_API_KEY", value: "<DD API KEY>" },
+            { name: "DB_PASSWORD", value: "{{ db_password }}" },
+            { name: "SLACK_TOKEN", value: "YOUR_SLACK_TOKEN" },
+            { name: "GITHUB_TOKEN", value: "xxxxxxxx" },
+          ],
+          logConfiguration: { logDriver: "awsfirelens", options: { Name: "es", Aws_Auth: "On" } },
+        }),
+      ]),
+    },
   ],
   invalid: [
     {
@@ -59,6 +91,24 @@ testRule(FLP301, {
           data: { container: "app", key: "DD_API_KEY", value: "value sha256:3eb1bd43" },
           path: "$.containerDefinitions[1].environment[0].value",
         },
+      ],
+    },
+    {
+      name: "a secret key still flags a real value beside a log level, a service name and a placeholder",
+      code: ecs([
+        router(),
+        app({
+          environment: [
+            { name: "LOGGING_LEVEL_COM_AMAZONAWS_SECRETSMANAGER", value: "DEBUG" },
+            { name: "SECRETSMANAGER_API_KEY", value: "hunter2hunter2" },
+            { name: "DD_API_KEY", value: "<DD API KEY>" },
+            { name: "DB_PASSWORD", value: "<not a placeholder" },
+          ],
+        }),
+      ]),
+      errors: [
+        { messageId: "environment", path: "$.containerDefinitions[1].environment[1].value" },
+        { messageId: "environment", path: "$.containerDefinitions[1].environment[3].value" },
       ],
     },
     {
@@ -138,5 +188,24 @@ describe("FLP301 never prints the value", () => {
     );
     expect(found).toHaveLength(1);
     expect(JSON.stringify(found)).not.toContain(SECRET);
+  });
+});
+
+describe("FLP301's page", () => {
+  const page = readFileSync(join(import.meta.dirname, "../../docs/rules/FLP301.md"), "utf8");
+  /** The `environment` entries of the code block after `label` on the page. */
+  function environmentOf(label: string): Array<{ name: string; value: string }> {
+    const block = new RegExp(`${label}:\\n\\n\`\`\`\\n([\\s\\S]*?)\`\`\``).exec(page)?.[1] ?? "";
+    const env = /"environment": (\[.*\])/.exec(block)?.[1];
+    return env === undefined ? [] : (JSON.parse(env) as Array<{ name: string; value: string }>);
+  }
+
+  it("flags what it shows as flagged, and passes what it shows as passing", () => {
+    const bad = environmentOf("Flagged");
+    expect(bad).not.toHaveLength(0);
+    for (const e of bad) expect(looksSecret(e.name, e.value), e.value).toBe(true);
+    const good = environmentOf("Passes");
+    expect(good).not.toHaveLength(0);
+    for (const e of good) expect(looksSecret(e.name, e.value), e.value).toBe(false);
   });
 });
