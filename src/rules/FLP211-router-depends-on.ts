@@ -1,7 +1,12 @@
-/** Passes when the FireLens router has no dependsOn. */
+/**
+ * Passes when the FireLens router has no start dependencies of its own, or when it has some but every
+ * awsfirelens container is ordered after the router anyway: the agent drops only the implicit START edges of
+ * containers that do not already wait on the router (`addFirelensContainerDependency`,
+ * agent/api/task/task.go), and a container that waits on it through `dependsOn` needs no implicit edge.
+ */
 import { SRC } from "./sources.js";
 import { defineRule } from "./types.js";
-import { cpath } from "./util.js";
+import { cpath, quoteList, waitsOn } from "./util.js";
 
 export const FLP211 = defineRule({
   meta: {
@@ -16,15 +21,18 @@ export const FLP211 = defineRule({
       "Remove the router's dependsOn, links and volumesFrom; order other containers after the router instead. With Service Connect, give every awsfirelens container an explicit START dependency on the router.",
     messages: {
       routerDependsOn:
-        "Router '{{container}}' has a dependsOn ({{targets}}): ECS then drops the implicit START dependency of every awsfirelens container on it.",
+        "Router '{{container}}' has a dependsOn ({{targets}}): ECS then drops the implicit START dependency on it of {{apps}}, which do not wait on it otherwise.",
       routerOrdered:
-        "Router '{{container}}' waits for {{targets}} (from {{sources}}): ECS then drops the implicit START dependency of every awsfirelens container on it.",
+        "Router '{{container}}' waits for {{targets}} (from {{sources}}): ECS then drops the implicit START dependency on it of {{apps}}, which do not wait on it otherwise.",
     },
   },
   check(ctx) {
     const task = ctx.task;
     const router = task.router;
     if (router === undefined || task.firelensEdges.kind !== "dropped") return;
+    // The edges the agent would have added and that no explicit ordering replaces (FLP207 names each container).
+    const unordered = task.firelensUsers.filter((c) => c !== router && !waitsOn(task, c, router));
+    if (unordered.length === 0) return;
     const own = task.edges.filter((e) => e.from === router.index);
     const targets = own.map((e) => `${task.nodes[e.to]?.name ?? "?"} ${e.condition}`);
     const because = task.firelensEdges.because;
@@ -34,6 +42,7 @@ export const FLP211 = defineRule({
         container: router.label,
         targets: targets.join(", ") || "unknown",
         sources: because.join(", "),
+        apps: quoteList(unordered.map((c) => c.label)),
       },
       path: because.includes("dependsOn")
         ? cpath(router, "dependsOn")

@@ -1,21 +1,63 @@
 import { FLP211 } from "../../src/rules/FLP211-router-depends-on.js";
 import { app, ecs, gate, preflight, router, testRule } from "../support/rule-tester.js";
 
+const agent = { name: "dd-agent", image: "datadog/agent:7" };
+const routerAfterAgent = router({ dependsOn: [{ containerName: "dd-agent", condition: "START" }] });
+const afterRouter = { dependsOn: [{ containerName: "log-router", condition: "START" }] };
+
 testRule(FLP211, {
-  valid: [ecs([router(), preflight(), app(gate)]), ecs([router({ dependsOn: [] }), app()])],
+  valid: [
+    ecs([router(), preflight(), app(gate)]),
+    ecs([router({ dependsOn: [] }), app()]),
+    {
+      name: "every awsfirelens app waits on the router explicitly: no implicit edge is needed",
+      code: ecs([agent, routerAfterAgent, app(afterRouter), app({ name: "worker", ...afterRouter })]),
+    },
+    {
+      name: "the gated app waits on the router through the preflight, which waits on it",
+      code: ecs([
+        agent,
+        routerAfterAgent,
+        preflight({ logConfiguration: { logDriver: "awsfirelens", options: { Name: "stdout" } } }),
+        app(gate),
+      ]),
+    },
+    {
+      name: "no container logs through awsfirelens: nothing to drop",
+      code: ecs([agent, routerAfterAgent, { name: "web", image: "nginx:1.27", essential: true }]),
+    },
+  ],
   invalid: [
     {
-      code: ecs([
-        { name: "dd-agent", image: "datadog/agent:7" },
-        router({ dependsOn: [{ containerName: "dd-agent", condition: "START" }] }),
-        app(),
-      ]),
+      code: ecs([agent, routerAfterAgent, app()]),
       errors: [
         {
           messageId: "routerDependsOn",
-          data: { container: "log-router", targets: "dd-agent START" },
+          data: { container: "log-router", targets: "dd-agent START", apps: "'app'" },
           path: "$.containerDefinitions[1].dependsOn",
           severity: "warning",
+        },
+      ],
+    },
+    {
+      name: "one app waits on the router, another does not: only that one is named",
+      code: ecs([agent, routerAfterAgent, app(afterRouter), app({ name: "worker" })]),
+      errors: [
+        {
+          messageId: "routerDependsOn",
+          data: { container: "log-router", targets: "dd-agent START", apps: "'worker'" },
+          path: "$.containerDefinitions[1].dependsOn",
+        },
+      ],
+    },
+    {
+      name: "a link orders the router: same drop",
+      code: ecs([agent, router({ links: ["dd-agent"] }), app()]),
+      errors: [
+        {
+          messageId: "routerOrdered",
+          data: { container: "log-router", targets: "dd-agent START", sources: "links", apps: "'app'" },
+          path: "$.containerDefinitions[1].links",
         },
       ],
     },
