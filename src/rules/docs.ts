@@ -181,7 +181,7 @@ export function renderRulesIndex(list: readonly Rule[] = catalogue): string {
     "",
     "Some messages are reported below the rule's severity (an unknown router version is a warning; a known crash in a task the preflight gate already protects is a warning); each page lists them.",
     "",
-    "Values only known at deploy time (CloudFormation intrinsics such as `Ref`, `Fn::If`) are treated as unknown: a rule that needs them stays silent, except where not knowing is itself the hazard (an unknown router version is reported as unknown, never as safe).",
+    "Values chosen by a condition (CloudFormation `Fn::If`, a Terraform conditional on `var.x`) are read per branch: every rule runs on each assignment of the task's conditions, and a finding that holds in some branches only says when (`(when condition UseHealthCheck is false)`). Other values only known at deploy time (`Ref`, `var.x`) are treated as unknown: a rule that needs them stays silent, except where not knowing is itself the hazard (an unknown router version is reported as unknown, never as safe; containers that cannot be read are FLP200).",
     "",
     "## From code",
     "",
