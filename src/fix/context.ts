@@ -1,7 +1,8 @@
 /** What one `fix` run accumulates while it plans: the raw edits, the changes they make, and notes for the user. */
-import type { GateContainerDefinition, TaskReading } from "../model/index.js";
+import type { ContainerReading, GateContainerDefinition, GatedName, TaskReading } from "../model/index.js";
 import { inDocumentCasing } from "../taskdef/index.js";
 import type { JsonPath, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
+import { FixError } from "./errors.js";
 import type { GateOptions } from "./options.js";
 
 export type ChangeKind =
@@ -59,3 +60,21 @@ export function viewEdit(scope: TaskScope, op: GateEdit["op"], viewPath: JsonPat
 }
 
 export type { GateContainerDefinition };
+
+/** Names quoted for messages: `'a', 'b'`. */
+export function q(names: readonly string[]): string {
+  return names.map((n) => `'${n}'`).join(", ");
+}
+
+/** Refuse the whole document: nothing is written. */
+export function refuse(scope: TaskScope, detail: string): never {
+  throw new FixError("unsupported", scope.ctx.doc.file, `${scope.td.id}: ${detail}; nothing was written`);
+}
+
+/** The name to write for a gated container: its literal name, or the deploy-time value its definition uses. */
+export function gatedNameOf(c: ContainerReading): GatedName | undefined {
+  if (c.name !== undefined) return c.name;
+  if (!c.nameUnknown) return undefined;
+  const raw = c.nameValue;
+  return typeof raw === "string" ? raw : (raw as GatedName);
+}

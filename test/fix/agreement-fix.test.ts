@@ -209,6 +209,7 @@ describe("fix, plan and simulate read the task as the model does", () => {
   /** ECS JSON, or a CloudFormation template (PascalCase) when the health check is conditional. */
   function documentOf(t: {
     conditional: boolean;
+    extra: string;
     containers: Record<string, unknown>[];
   }): TaskDefinitionDocument {
     if (!t.conditional) {
