@@ -1,0 +1,281 @@
+/**
+ * The rehearsal, run for real: the router image with the configuration the agent would generate, mounted where
+ * the agent mounts it (`/fluent-bit/etc/fluent-bit.conf`, the socket directory at `/var/run`), in a network
+ * namespace of its own with nothing but loopback (`--network none`, like an awsvpc task that reaches nothing);
+ * beside it, in the same namespace (`--network container:<router>`), a sidecar from the probe image that runs the
+ * fake intake, the probe as the gate would, and the shake-down. The engine's `wait` says when and how the router
+ * ended. Everything started is removed on every way out: normal end, failure, or the caller's abort (Ctrl-C).
+ *
+ * Why `--network none` plus `container:` rather than a pod: Docker and Podman both take these two flags, so one
+ * code path serves both engines, and `none` is the one network that provably lets nothing leave the machine.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CONFIG_PATH, S3_CONFIG_PATH } from "../firelens/index.js";
+import { PLACEHOLDER_MARK, type TaskReading } from "../model/index.js";
+import { type EngineName, ensureImage, exec, findEngine, removeContainers } from "./engine.js";
+import { INTAKE_PORT, planRehearsal, type RehearsePlan, SINK_PORT } from "./plan.js";
+import { judge, type RehearseReport, type SidecarEvents } from "./report.js";
+import type { SidecarPlan } from "./sidecar.js";
+
+export interface RehearseOptions {
+  readonly engine?: EngineName;
+  readonly pull: "missing" | "always" | "never";
+  /** Instead of the router's own image. */
+  readonly routerImage?: string;
+  /** The image the sidecar and the probe run from (node at /nodejs/bin/node, the probe at /probe/probe.mjs). */
+  readonly probeImage: string;
+  readonly secrets: ReadonlyMap<string, string>;
+  readonly soakMs: number;
+  readonly gateOnly: boolean;
+  readonly realDestinations: boolean;
+  readonly s3ConfigText?: string;
+  readonly deadline: string;
+  /** What the fake intake answers (202 as Datadog; another status rehearses a failing destination). */
+  readonly intakeStatus?: number;
+  /** The compiled sidecar (dist/rehearse/sidecar.js); found next to this module or in the package by default. */
+  readonly sidecarScript?: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly signal?: AbortSignal;
+  /** One line per step, for a person watching. */
+  readonly onProgress?: (line: string) => void;
+}
+
+/** The compiled sidecar: beside this module (dist/rehearse/), beside the CLI bundle, or in the package's dist/. */
+export function defaultSidecarScript(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, "sidecar.js"), join(here, "../rehearse/sidecar.js")];
+  for (let dir = here, i = 0; i < 6; i++, dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) {
+      candidates.push(join(dir, "dist/rehearse/sidecar.js"));
+      break;
+    }
+  }
+  return candidates.find((c) => existsSync(c));
+}
+
+/** Resolves when the stream ends; calls `line` for each complete line. */
+function lines(stream: NodeJS.ReadableStream, line: (text: string) => void): Promise<void> {
+  let buffer = "";
+  return new Promise((resolve) => {
+    stream.on("data", (d: Buffer) => {
+      buffer += d.toString("utf8");
+      let at = buffer.indexOf("\n");
+      while (at >= 0) {
+        line(buffer.slice(0, at));
+        buffer = buffer.slice(at + 1);
+        at = buffer.indexOf("\n");
+      }
+    });
+    stream.on("end", () => {
+      if (buffer !== "") line(buffer);
+      resolve();
+    });
+  });
+}
+
+export async function rehearse(reading: TaskReading, opts: RehearseOptions): Promise<RehearseReport> {
+  const startedAt = Date.now();
+  const progress = opts.onProgress ?? (() => {});
+  const plan: RehearsePlan = planRehearsal(reading, {
+    secrets: opts.secrets,
+    realDestinations: opts.realDestinations,
+    deadline: opts.deadline,
+    ...(opts.s3ConfigText === undefined ? {} : { s3ConfigText: opts.s3ConfigText }),
+  });
+  const image = opts.routerImage ?? plan.image;
+  if (image === undefined || image.includes(PLACEHOLDER_MARK)) {
+    throw new Error(`the router's image is only known at deploy time: pass --router-image`);
+  }
+  const sidecarScript = opts.sidecarScript ?? defaultSidecarScript();
+  if (sidecarScript === undefined)
+    throw new Error("the rehearsal sidecar (dist/rehearse/sidecar.js) is missing: npm run build");
+  const engine = await findEngine(opts.engine, opts.env);
+  progress(`engine: ${engine.name}`);
+  await ensureImage(engine, image, opts.pull);
+  await ensureImage(engine, opts.probeImage, opts.pull);
+
+  const id = randomBytes(4).toString("hex");
+  const routerName = `flp-rehearse-${id}-router`;
+  const sidecarName = `flp-rehearse-${id}-sidecar`;
+  const dir = mkdtempSync(join(tmpdir(), "flp-rehearse-"));
+  const started: string[] = [];
+  const secretValues = plan.secrets.map((s) => s.value);
+  const events: SidecarEvents = { stress: [], deliveriesAtMs: [] };
+  let routerExit: { code: number | null; atMs: number } | undefined;
+  let interrupted = false;
+  let killSidecar: (() => void) | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
+  let finished = false;
+  // The engine's `wait` must not outlive the rehearsal (it would keep the process alive).
+  const waitControl = new AbortController();
+  const onAbort = () => {
+    interrupted = true;
+    killSidecar?.();
+  };
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    // A copy of the sidecar, so the run does not depend on the package's files staying put while it runs.
+    const sidecarCopy = join(dir, "sidecar.mjs");
+    copyFileSync(sidecarScript, sidecarCopy);
+    chmodSync(sidecarCopy, 0o644);
+    const configFile = join(dir, "fluent-bit.conf");
+    writeFileSync(configFile, plan.configText, { mode: 0o644 });
+    const socketDir = join(dir, "socket");
+    mkdirSync(socketDir);
+    chmodSync(socketDir, 0o777);
+    const mounts = ["-v", `${configFile}:${CONFIG_PATH}:ro`, "-v", `${socketDir}:/var/run`];
+    if (plan.s3ConfigText !== undefined) {
+      writeFileSync(join(dir, "external.conf"), plan.s3ConfigText, { mode: 0o644 });
+      mounts.push("-v", `${join(dir, "external.conf")}:${S3_CONFIG_PATH}:ro`);
+    }
+    // Values travel in the engine's environment, named on its command line only (`-e NAME`): never in argv.
+    const childEnv: Record<string, string> = {};
+    const envArgs: string[] = [];
+    for (const [k, v] of plan.environment) {
+      childEnv[k] = v;
+      envArgs.push("-e", k);
+    }
+    for (const s of plan.secrets) {
+      childEnv[s.variable] = s.value;
+      envArgs.push("-e", s.variable);
+    }
+    const label = ["--label", `firelens-preflight.rehearse=${id}`];
+    const network = opts.realDestinations ? [] : ["--network", "none"];
+    if (opts.signal?.aborted) throw new Error("interrupted");
+    progress(`router: ${image} (${routerName})`);
+    started.push(routerName);
+    const run = await exec(
+      engine,
+      ["run", "-d", "--name", routerName, ...label, ...network, ...mounts, ...envArgs, image],
+      {
+        env: childEnv,
+        timeoutMs: 120_000,
+      },
+    );
+    const routerStartMs = Date.now() - startedAt;
+    if (run.code !== 0)
+      throw new Error(`${engine.name} could not start the router: ${run.stderr.trim().split("\n").pop()}`);
+    const waited = exec(engine, ["wait", routerName], { signal: waitControl.signal }).then((r) => {
+      const code = Number.parseInt(r.stdout.trim(), 10);
+      routerExit = { code: Number.isNaN(code) ? null : code, atMs: Date.now() - startedAt };
+      return routerExit;
+    });
+
+    const sidecarPlan: SidecarPlan = {
+      intakePort: INTAKE_PORT,
+      sinkPort: SINK_PORT,
+      intakeStatus: opts.intakeStatus ?? 202,
+      forwardHost: "127.0.0.1",
+      forwardPort: 24224,
+      probe: { args: ["/probe/probe.mjs"], env: plan.probeEnv },
+      tags: plan.gated.map((app) => `${app}-firelens-rehearse`),
+      soakMs: opts.soakMs,
+      gateOnly: opts.gateOnly,
+    };
+    if (interrupted) throw new Error("interrupted");
+    started.push(sidecarName);
+    const sidecar = spawn(
+      engine.name,
+      [
+        "run",
+        "--name",
+        sidecarName,
+        ...label,
+        "--network",
+        `container:${routerName}`,
+        "-v",
+        `${sidecarCopy}:/rehearse/sidecar.mjs:ro`,
+        "-v",
+        `${socketDir}:/var/run`,
+        "-e",
+        "REHEARSE_PLAN",
+        "--entrypoint",
+        "/nodejs/bin/node",
+        opts.probeImage,
+        "/rehearse/sidecar.mjs",
+      ],
+      {
+        env: { ...engine.env, REHEARSE_PLAN: JSON.stringify(sidecarPlan) },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let sidecarErr = "";
+    sidecar.stderr.on("data", (d: Buffer) => {
+      sidecarErr = (sidecarErr + d.toString("utf8")).slice(-4000);
+    });
+    killSidecar = () => void removeContainers(engine, [sidecarName, routerName]);
+    const sidecarDone = lines(sidecar.stdout, (text) => {
+      let e: { event?: string } & Record<string, unknown>;
+      try {
+        e = JSON.parse(text) as typeof e;
+      } catch {
+        return;
+      }
+      const at = Date.now() - startedAt;
+      if (e.event === "delivered") events.deliveriesAtMs.push(at);
+      if (e.event === "ready")
+        progress("sidecar: intake and sinks listening; probe running as the gate would");
+      if (e.event === "probe") {
+        events.probe = { ...(e as object), hostAtMs: at } as SidecarEvents["probe"];
+        progress(`gate: probe exit ${String(e.exit)}`);
+      }
+      if (e.event === "stress")
+        events.stress.push({ ...(e as object), hostAtMs: at } as SidecarEvents["stress"][number]);
+      if (e.event === "soak") {
+        events.soak = { ...(e as object), hostAtMs: at } as SidecarEvents["soak"];
+        progress("shake-down: done");
+      }
+      if (e.event === "destinations") events.destinations = e as unknown as SidecarEvents["destinations"];
+    });
+    // The router's end bounds the sidecar: a moment to report what it saw, then it goes too.
+    void waited.then(() => {
+      if (!finished) graceTimer = setTimeout(() => void removeContainers(engine, [sidecarName]), 3000);
+    });
+    await sidecarDone;
+    await new Promise<void>((r) => (sidecar.exitCode !== null ? r() : sidecar.once("close", () => r())));
+    if (routerExit === undefined) {
+      // Give a dying router the second or two a crash takes (README item 14 of the recordings), then look again.
+      await Promise.race([waited, new Promise((r) => setTimeout(r, 1500))]);
+    }
+    const tail = await exec(engine, ["logs", "--tail", "40", routerName], { timeoutMs: 15_000 });
+    const logTail = `${tail.stdout}${tail.stderr}`.trimEnd().split("\n").slice(-40);
+    const report = judge({
+      plan,
+      image,
+      engine: engine.name,
+      routerExit,
+      routerStartMs,
+      events,
+      logTail,
+      interrupted,
+      sidecarError: events.probe === undefined ? sidecarErr.trim().split("\n").slice(-5).join("\n") : "",
+      soakMs: opts.soakMs,
+      gateOnly: opts.gateOnly,
+      totalMs: Date.now() - startedAt,
+    });
+    return maskSecrets(report, secretValues);
+  } finally {
+    finished = true;
+    opts.signal?.removeEventListener("abort", onAbort);
+    clearTimeout(graceTimer);
+    // The sidecar first: the engine keeps a container whose network namespace another one still uses.
+    await removeContainers(engine, [...started].reverse());
+    waitControl.abort();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** No secret value survives in the report, whatever printed it (the router's log, the probe). */
+function maskSecrets(report: RehearseReport, values: readonly string[]): RehearseReport {
+  let text = JSON.stringify(report);
+  for (const v of values) {
+    if (v.length < 4) continue;
+    text = text.split(JSON.stringify(v).slice(1, -1)).join("****");
+  }
+  return JSON.parse(text) as RehearseReport;
+}
