@@ -9,6 +9,7 @@ import {
   describeBranches,
   type EdgeSource,
   type FirelensEdges,
+  gateKind,
   type Role,
   readTask,
   type StartEdge,
@@ -17,6 +18,7 @@ import {
   type TaskReading,
   taskBranches,
   taskUnknowns,
+  unknownRemedy,
 } from "../model/index.js";
 import type { TaskDefinitionView } from "../taskdef/model.js";
 
@@ -152,6 +154,8 @@ function branchVerdict(task: TaskReading): string {
   if (router === undefined) return "no FireLens router: no router crash can stop this task";
   if (router.essential === false)
     return `router '${router.label}' is not essential: a crash loses logs but does not stop the task`;
+  if (router.essential === undefined && task.ungatedApps.length > 0)
+    return `unknown: whether router '${router.label}' is essential is only known at deploy time, and ${quoted(task.ungatedApps.map((a) => a.label))} would not wait for a verified log path; ${unknownRemedy(task.taskDefinition)}`;
   const apps = task.apps.filter((a) => a.essential !== false);
   if (apps.length === 0) return `no app logs through '${router.label}'`;
   if (task.ungatedApps.length > 0) {
@@ -209,8 +213,8 @@ function nodesOf(task: TaskReading): StartupNode[] {
       router: c !== undefined && c === task.router,
       logsThroughFirelens: c?.logsThroughFirelens ?? false,
       hasHealthCheck: n.hasHealthCheck,
-      // The gate's evidence names the probe's settings (roles.ts); a gate that only sleeps verifies nothing.
-      probe: c !== undefined && c.role === "gate" && c.evidence.some((e) => /\bthe probe\b/.test(e)),
+      // A gate that only sleeps verifies nothing: only the probe fails with its router (the model's gate kind).
+      probe: c !== undefined && c.role === "gate" && gateKind(c) === "probe",
     };
   });
 }
