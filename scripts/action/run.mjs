@@ -8,16 +8,18 @@
 //   FLP_ACTION_FAIL_ON     error, warning, note or none (default "error")
 //   FLP_ACTION_SARIF_FILE  where the SARIF report goes (default "firelens-preflight.sarif")
 //   FLP_ACTION_VERSION     npm version of the CLI to install (default: this checkout's package.json version)
+//   FLP_ACTION_CATEGORY    code scanning category (default firelens-preflight/<$GITHUB_JOB>/<paths>)
 //   FLP_ACTION_PACKAGE     npm install spec instead of firelens-preflight@<version> (a tarball, a registry mirror)
 //   FLP_ACTION_CLI         a built CLI to run with node instead of installing one (dist/cli/main.js; the tests)
 //
 // It runs `check --format sarif -o <sarif-file>` and then `check` as text for the log, and exits with the CLI's
 // exit code (0 clean, 1 findings at or above fail-on, 2 bad input or usage, 3 internal error); the larger one if
-// the two runs disagree. It writes `sarif-file` and `sarif-written` to $GITHUB_OUTPUT when that is set.
+// the two runs disagree. It writes `sarif-file`, `sarif-written` and `category` to $GITHUB_OUTPUT when that is set.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, posix, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ACTION_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -81,7 +83,29 @@ function paths() {
     .filter((p) => p !== "");
 }
 
+/**
+ * The upload's code scanning category. An upload replaces the earlier results of its own category (and tool)
+ * only, so two runs in one workflow with one fixed category overwrite each other: the default names the job
+ * ($GITHUB_JOB, the job's id) and the paths checked, which tell apart the runs of one workflow in practice. Matrix
+ * legs share a job id: give them a `category` of their own when they also check the same paths.
+ */
+function category() {
+  const given = input("CATEGORY", "");
+  if (given !== "") return given;
+  const job = process.env.GITHUB_JOB?.trim() || "local";
+  const where = paths()
+    .map((p) => posix.normalize(p.replace(/\\/g, "/")).replace(/(.)\/+$/, "$1"))
+    .join(",");
+  let slug = where.replace(/[^A-Za-z0-9._,/*@+-]+/g, "_");
+  // Long lists of paths: a readable head and a digest of the whole, so two lists never share a category.
+  if (slug.length > 80)
+    slug = `${slug.slice(0, 60)}~${createHash("sha256").update(where).digest("hex").slice(0, 12)}`;
+  return `firelens-preflight/${job}/${slug}`;
+}
+
 function main() {
+  const uploadCategory = category();
+  setOutput("category", uploadCategory);
   const failOn = input("FAIL_ON", "error");
   if (!FAIL_ON.includes(failOn)) {
     say("error", `fail-on must be one of ${FAIL_ON.join(", ")}, not '${failOn}'`);
@@ -105,7 +129,7 @@ function main() {
   const codes = [sarif.status ?? 3, text.status ?? 3];
   if (codes[0] !== codes[1]) say("warning", `the SARIF run exited ${codes[0]} and the text run ${codes[1]}`);
   const code = Math.max(...codes);
-  if (written) console.log(`SARIF: ${sarifFile}`);
+  if (written) console.log(`SARIF: ${sarifFile} (code scanning category ${uploadCategory})`);
   return code;
 }
 

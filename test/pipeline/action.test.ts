@@ -144,6 +144,45 @@ describe("scripts/action/run.mjs with the local build", () => {
     expectValidSarif(run);
   });
 
+  it("names an upload category per job and paths, so two runs in one workflow do not overwrite each other", () => {
+    const seed = runAction({ PATHS: "examples/seed/after.json", FAIL_ON: "none" }, { GITHUB_JOB: "lint" });
+    expect(seed.result.status, seed.log).toBe(0);
+    expect(seed.outputs.category).toBe("firelens-preflight/lint/examples/seed/after.json");
+    // Another path in the same job, the same path in another job: other categories.
+    const tf = runAction(
+      { PATHS: "./test/fixtures/terraform/../terraform/service.tf", FAIL_ON: "none" },
+      { GITHUB_JOB: "lint" },
+    );
+    expect(tf.outputs.category).toBe("firelens-preflight/lint/test/fixtures/terraform/service.tf");
+    // ...and the report names the file as the repository does, not as the input spelled it.
+    const tfUris = expectValidSarif(tf).runs[0]?.results.map(
+      (r) => r.locations[0]?.physicalLocation.artifactLocation.uri,
+    );
+    expect(tfUris?.length).toBeGreaterThan(0);
+    expect(new Set(tfUris)).toEqual(new Set(["test/fixtures/terraform/service.tf"]));
+    const other = runAction({ PATHS: "examples/seed/after.json", FAIL_ON: "none" }, { GITHUB_JOB: "deploy" });
+    expect(other.outputs.category).toBe("firelens-preflight/deploy/examples/seed/after.json");
+    // Many paths: still short, still distinct.
+    const many = Array.from({ length: 12 }, (_, i) => `services/service-${i}/task-definition.json`);
+    const long = runAction(
+      { PATHS: `${many.join("\n")} examples/seed`, FAIL_ON: "none" },
+      { GITHUB_JOB: "lint" },
+    );
+    const longer = runAction(
+      { PATHS: `${many.join("\n")} examples`, FAIL_ON: "none" },
+      { GITHUB_JOB: "lint" },
+    );
+    expect(long.outputs.category?.length).toBeLessThanOrEqual(120);
+    expect(long.outputs.category).not.toBe(longer.outputs.category);
+    // The input wins.
+    const given = runAction(
+      { PATHS: "examples/seed/after.json", FAIL_ON: "none", CATEGORY: "infra-tasks" },
+      { GITHUB_JOB: "lint" },
+    );
+    expect(given.outputs.category).toBe("infra-tasks");
+    expect(given.log).toContain("code scanning category infra-tasks");
+  });
+
   it("a fail-on the CLI does not know: exit 2 before anything runs, no report", () => {
     const run = runAction({ PATHS: "examples/seed/after.json", FAIL_ON: "critical" });
     expect(run.result.status, run.log).toBe(2);

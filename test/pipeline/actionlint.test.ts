@@ -183,13 +183,14 @@ describe("action.yml", () => {
       "fail-on": "error",
       "sarif-file": "firelens-preflight.sarif",
       "upload-sarif": "true",
+      category: "",
       version: "",
     });
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");
     for (const name of Object.keys(action.inputs)) expect(readme).toContain(`\`${name}\``);
   });
 
-  it("reads only declared inputs and existing step ids, runs the tested script, uploads with upload-sarif@v3", () => {
+  it("reads only declared inputs and existing step ids, runs the tested script, uploads with upload-sarif@v4", () => {
     const ids = new Set(action.runs.steps.map((s) => s.id).filter((id) => typeof id === "string"));
     for (const [, name] of actionText.matchAll(/\$\{\{[^}]*?\binputs\.([A-Za-z0-9_-]+)/g)) {
       expect(Object.keys(action.inputs), `inputs.${name}`).toContain(name);
@@ -200,7 +201,15 @@ describe("action.yml", () => {
       expect(output.value).toMatch(/^\$\{\{ steps\.run\.outputs\./);
     const [run, upload, fail] = action.runs.steps;
     expect(run?.run).toContain('node "$GITHUB_ACTION_PATH/scripts/action/run.mjs"');
-    expect(upload?.uses).toBe("github/codeql-action/upload-sarif@v3");
+    // v3 is being retired by GitHub; v4 takes the same inputs.
+    expect(upload?.uses).toBe("github/codeql-action/upload-sarif@v4");
+    // The category the run step chose (the input, or one per job and paths), never one fixed string.
+    expect((upload?.with as Record<string, string> | undefined)?.category).toBe(
+      expr("steps.run.outputs.category"),
+    );
+    expect((run?.env as Record<string, string> | undefined)?.FLP_ACTION_CATEGORY).toBe(
+      expr("inputs.category"),
+    );
     // Uploaded whenever a report was written, findings or not: the run step records the exit code and goes on.
     expect(upload?.if).toBe("inputs.upload-sarif == 'true' && steps.run.outputs.sarif-written == 'true'");
     expect(fail?.if).toBe("steps.run.outputs.exit-code != '0'");

@@ -114,6 +114,47 @@ describe("SARIF", () => {
     ]);
   });
 
+  it("normalises relative paths: ./a/../b names the artifact b, as the repository does", () => {
+    const named = (file: string) =>
+      JSON.parse(formatSarif([lintResult(parseDocument(seedBefore, file))])).runs[0] as {
+        artifacts: { location: { uri: string; uriBaseId?: string } }[];
+        results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+      };
+    for (const [file, uri] of [
+      ["./infra/../examples/seed/before.json", "examples/seed/before.json"],
+      ["./task.json", "task.json"],
+      ["infra//ecs/./task.json", "infra/ecs/task.json"],
+      ["infra\\ecs\\..\\task.json", "infra/task.json"],
+    ] as const) {
+      const run = named(file);
+      expect(run.artifacts[0]?.location, file).toEqual({ uri, uriBaseId: "%SRCROOT%" });
+      expect(run.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri, file).toBe(uri);
+    }
+  });
+
+  it("gives every rule tagged security a security-severity GitHub reads (0.1-10.0)", () => {
+    const log = JSON.parse(formatSarif(results()));
+    const driverRules = log.runs[0].tool.driver.rules as Array<{
+      id: string;
+      properties: { tags: string[]; "security-severity"?: string };
+    }>;
+    const security = driverRules.filter((r) => r.properties.tags.includes("security"));
+    expect(security.map((r) => r.id)).toEqual(expect.arrayContaining(["FLP301", "FLP302"]));
+    for (const r of security) {
+      const score = Number(r.properties["security-severity"]);
+      expect(score, r.id).toBeGreaterThanOrEqual(0.1);
+      expect(score, r.id).toBeLessThanOrEqual(10);
+    }
+    const severity = (id: string) => driverRules.find((r) => r.id === id)?.properties["security-severity"];
+    expect(severity("FLP301")).toBe("7.5");
+    // A stale suppression is a low-severity finding (GitHub: 0.1-3.9), below the plaintext secret it may hide.
+    expect(Number(severity("FLP302"))).toBeLessThan(4);
+    // Rules outside the security family carry none.
+    expect(driverRules.filter((r) => r.properties["security-severity"] !== undefined).length).toBe(
+      security.length,
+    );
+  });
+
   it("keeps fingerprints when lines move", () => {
     const a = JSON.parse(formatSarif([lintResult(parseDocument(seedBefore, "t.json"))]));
     const b = JSON.parse(formatSarif([lintResult(parseDocument(`\n\n${seedBefore}`, "t.json"))]));

@@ -6,7 +6,7 @@
  * uploads (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning):
  * `driver.version`, `security-severity` on security rules, and paths relative to a `uriBaseId`.
  */
-import { isAbsolute, relative, sep } from "node:path";
+import { isAbsolute, posix, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { packageVersion } from "../../package-info.js";
 import { rules as catalogue, ruleDocsUrl } from "../catalogue.js";
@@ -57,9 +57,13 @@ export function toUri(file: string): string {
 /** The base every relative artifact URI is resolved against, as GitHub code scanning expects. */
 export const SRCROOT = "%SRCROOT%";
 
-/** `artifactLocation` of a file: relative to `%SRCROOT%` where possible, else an absolute `file://` URI. */
+/**
+ * `artifactLocation` of a file: relative to `%SRCROOT%` where possible, else an absolute `file://` URI. A
+ * relative name is normalised first (`./a/../b.json` → `b.json`): code scanning matches the URI against the
+ * repository's paths as written, and one file named two ways would be two artifacts.
+ */
 function artifactLocation(file: string, srcRoot: string | undefined): { uri: string; uriBaseId?: string } {
-  if (!isAbsolute(file)) return { uri: toUri(file), uriBaseId: SRCROOT };
+  if (!isAbsolute(file)) return { uri: toUri(posix.normalize(file.replace(/\\/g, "/"))), uriBaseId: SRCROOT };
   if (srcRoot !== undefined) {
     const rel = relative(srcRoot, file);
     if (rel !== "" && !rel.startsWith("..") && !isAbsolute(rel)) {
@@ -70,13 +74,16 @@ function artifactLocation(file: string, srcRoot: string | undefined): { uri: str
 }
 
 /**
- * GitHub's `security-severity` (a CVSS-like score; 7.0-8.9 shows as "high") for the rules that find a
- * vulnerability. Chosen per rule, not per family: the FLP3xx family also holds hygiene rules (FLP302, a
- * suppression that hides nothing), which are no security finding.
+ * GitHub's `security-severity` (a CVSS-like score: 9.0+ critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low),
+ * chosen per rule. Code scanning reads it from every rule tagged `security`, and every rule of the FLP3xx family
+ * is (`tags: [family]`), so each one has a score here (test/rules/format.test.ts holds that).
  */
-const SECURITY_SEVERITY: Readonly<Record<string, string>> = {
+export const SECURITY_SEVERITY: Readonly<Record<string, string>> = {
   // A plaintext API key in the task definition: readable by anyone who can describe the task definition.
   FLP301: "7.5",
+  // A suppression that hides nothing exposes nothing by itself, but it silences the next finding of its rule
+  // (FLP301 included) unseen, and a malformed one looks like a reviewed exception that is not there: low.
+  FLP302: "3.0",
 };
 
 /**
