@@ -8,6 +8,7 @@ import {
   type GateKind,
   gateKind,
   healthCheckTiming,
+  literalHealthCheck,
   readTask,
   servingContainer,
   type TaskReading,
@@ -149,6 +150,10 @@ export function compileTask(source: ContainerSource, scenario: Scenario): TaskPl
   }
   const containers: ContainerPlan[] = task.containers.map((c) => {
     const name = names[c.index] ?? `container-${c.index}`;
+    if (c.hasHealthCheck && !literalHealthCheck(c))
+      notes.push(
+        `the health check of "${name}" is chosen by a condition or only known at deploy time; simulated as present (ECS's default timings where none is written): where it is absent, a HEALTHY wait on "${name}" never ends (lint says in which branch)`,
+      );
     if (c.essential === undefined)
       notes.push(
         `whether "${name}" is essential is only known at deploy time; simulated as essential (ECS's default)`,

@@ -95,6 +95,10 @@ Resources:
       expect(plan.containers[c.index]?.health !== null).toBe(task.nodes[c.index]?.hasHealthCheck);
     }
     expect(router?.health).not.toBeNull();
+    // ...and says which reading it simulated.
+    expect(plan.notes.join("\n")).toContain(
+      'the health check of "log-router" is chosen by a condition or only known at deploy time; simulated as present',
+    );
     // Before, simulate saw no health check here, so the gate's HEALTHY wait never ended: 0 % of deploys completed.
     const result = simulate(td, defaultScenario(), { runs: 20, trace: false });
     expect(result.variants[0]?.completed).toBeGreaterThan(0);
