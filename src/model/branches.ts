@@ -349,7 +349,7 @@ export function describeBranches(all: TaskBranches, holding: readonly number[]):
 }
 
 /** How to see a task whose containers are not all known here, in its file's terms. */
-function remedyFor(td: TaskDefinitionView): string {
+export function unknownRemedy(td: TaskDefinitionView): string {
   // A plan's task definitions are at their resource address: what a plan leaves unknown is known after apply.
   if (td.containersKey === "container_definitions" && td.path.length === 1)
     return "it is known after apply: check the task definition ECS registered (`aws ecs describe-task-definition`)";
@@ -379,7 +379,7 @@ export function taskUnknowns(td: TaskDefinitionView): readonly TaskUnknown[] {
         kind: u.index === undefined ? "list" : "container",
         what: u.index === undefined ? "the container list" : `container #${u.index}`,
         reason: u.reason,
-        remedy: remedyFor(td),
+        remedy: unknownRemedy(td),
       });
     }
   }
@@ -390,7 +390,7 @@ export function taskUnknowns(td: TaskDefinitionView): readonly TaskUnknown[] {
       kind: "conditions",
       what: "the conditions",
       reason: all.overflow,
-      remedy: remedyFor(td),
+      remedy: unknownRemedy(td),
     });
   }
   return out;

@@ -18,6 +18,7 @@ export {
   type TaskUnknown,
   taskBranches,
   taskUnknowns,
+  unknownRemedy,
 } from "./branches.js";
 export { SERVICE_CONNECT_NODE } from "./edges.js";
 export {

@@ -50,6 +50,23 @@ testRule(FLP200, {
       errors: [{ messageId: "unknownList", path: "$.Resources.Task.Properties.ContainerDefinitions" }],
     },
     {
+      name: "a router whose essential is a parameter, with an ungated app",
+      code: template([{ ...ROUTER, Essential: { Ref: "RouterEssential" } }, APP]),
+      errors: [
+        {
+          messageId: "routerEssentialUnknown",
+          path: "$.Resources.Task.Properties.ContainerDefinitions[0].Essential",
+          container: "log-router",
+          data: {
+            router: "log-router",
+            apps: "'web'",
+            remedy:
+              "write the containers out in the template, or check the task definition ECS registered (`aws ecs describe-task-definition`)",
+          },
+        },
+      ],
+    },
+    {
       name: "more conditions than are read branch by branch",
       code: template([
         ROUTER,
