@@ -30,21 +30,25 @@ export const FLP208 = defineRule({
   check(ctx) {
     if (ctx.task.firelensContainers.length === 0) return;
     for (const s of ctx.services) {
-      // A controller only known at deploy time may be the rolling one: the finding stands.
-      const controller = deploymentControllerOf(ctx.document, s);
-      if (controller !== ROLLING_CONTROLLER && controller !== "unknown") continue;
+      // Asked only when there is something to report (it reads the service's own text). A controller only known
+      // at deploy time may be the rolling one: the finding stands.
+      const rolling = () => {
+        const controller = deploymentControllerOf(ctx.document, s);
+        return controller === ROLLING_CONTROLLER || controller === "unknown";
+      };
       const dc: unknown = s.deploymentConfiguration;
       const base = [...s.path, "DeploymentConfiguration"];
       const data = { service: s.id, taskDefinition: ctx.taskDefinition.id };
       if (dc !== undefined && !isObject(dc)) continue;
       const cb: unknown = dc?.deploymentCircuitBreaker;
       if (cb === undefined || cb === null) {
-        ctx.report({ messageId: "missing", data, rawPath: dc === undefined ? s.path : base });
+        if (rolling()) ctx.report({ messageId: "missing", data, rawPath: dc === undefined ? s.path : base });
         continue;
       }
       if (!isObject(cb)) continue;
       const enable = bool(cb.enable);
       const rollback = bool(cb.rollback);
+      if ((enable === false || (enable === true && rollback !== true)) && !rolling()) continue;
       if (enable === false) {
         ctx.report({ messageId: "disabled", data, rawPath: [...base, "DeploymentCircuitBreaker", "Enable"] });
       } else if (enable === true && rollback !== true && (rollback === false || cb.rollback === undefined)) {

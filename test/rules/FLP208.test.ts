@@ -43,6 +43,14 @@ testRule(FLP208, {
 `),
     },
     {
+      name: "CODE_DEPLOY with the circuit breaker written off: nothing to say either",
+      file: "template.yaml",
+      code: template(`      DeploymentController: { Type: CODE_DEPLOY }
+      DeploymentConfiguration:
+        DeploymentCircuitBreaker: { Enable: false, Rollback: false }
+`),
+    },
+    {
       name: "an EXTERNAL controller (JSON, flow style)",
       file: "template.yaml",
       code: template("      DeploymentController: { Type: EXTERNAL }\n"),
