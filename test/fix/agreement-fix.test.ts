@@ -3,7 +3,8 @@
  * generated task definitions (targets by variable and by `--containers` flag, sleep gates, agents with ports,
  * conditional router health checks, log drivers and containers, container elements unknown until deploy,
  * essential as text):
- * - after `fix`, FLP206 is clean and the probe's targets (the model's `gateTargets`) cover every gated app;
+ * - after `fix`, FLP206 is clean, the probe's targets (the model's `gateTargets`) cover every gated app, and the
+ *   fixed file has no finding its input lacked;
  * - `simulate` sends traffic to the container the model names (`servingContainer`);
  * - `plan` and `simulate` agree on the gate's kind (probe or sleep) and on which containers have health checks.
  */
@@ -65,6 +66,16 @@ function fixedCoversGated(doc: TaskDefinitionDocument): "fixed" | "refused" {
   }
   const fixed = parseDocument(text, doc.file);
   const findings = lintDocument(fixed);
+  // A fixed file has no finding its input lacked (counted per rule).
+  const before = new Map<string, number>();
+  for (const f of lintDocument(doc)) before.set(f.ruleId, (before.get(f.ruleId) ?? 0) + 1);
+  const after = new Map<string, number>();
+  for (const f of findings) after.set(f.ruleId, (after.get(f.ruleId) ?? 0) + 1);
+  for (const [id, n] of after) {
+    expect(`${id} x${n}`, `${doc.file}: ${findings.find((f) => f.ruleId === id)?.message}`).toBe(
+      `${id} x${Math.min(n, before.get(id) ?? 0)}`,
+    );
+  }
   expect(
     findings.filter((f) => f.ruleId === "FLP206" || f.ruleId === "FLP209").map((f) => f.message),
     doc.file,
