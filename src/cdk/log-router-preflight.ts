@@ -106,7 +106,10 @@ export interface PreflightOptions {
    * @default "auto" - `flushed` when the router's monitoring server answers, else `accepted`
    */
   readonly require?: RequireLevel;
-  /** Hard limit for the whole probe run. @default Duration.seconds(60) */
+  /**
+   * Hard limit for the whole probe run, from 100 ms to 24 h: the probe refuses others, and would exit 2 in every task.
+   * @default Duration.seconds(60)
+   */
   readonly deadline?: Duration;
   /** Records sent per gated container. @default 3 */
   readonly records?: number;
