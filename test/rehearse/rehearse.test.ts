@@ -96,7 +96,14 @@ async function rehearse(
   });
 }
 
+/** Rehearsal containers that exist now and did not before this file ran (another run's are not ours to judge). */
 function leftovers(): string[] {
+  return labelled().filter((n) => !before.has(n));
+}
+
+let before = new Set<string>();
+
+function labelled(): string[] {
   const r = spawnSync(
     "podman",
     ["ps", "-a", "--filter", "label=firelens-preflight.rehearse", "--format", "{{.Names}}"],
@@ -111,6 +118,7 @@ function leftovers(): string[] {
 describe.skipIf(skip)(`rehearse under podman${why}`, () => {
   beforeAll(() => {
     if (!existsSync(join(root, "dist/rehearse/sidecar.js"))) throw new Error("run npm run build first");
+    before = new Set(labelled());
     const probe = buildTestImage();
     if (probe.status !== 0) throw new Error(`probe image: ${probe.stderr}`);
     const routers = spawnSync(process.execPath, [join(root, "scripts/router-image.mjs")], {

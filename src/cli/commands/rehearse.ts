@@ -96,6 +96,8 @@ export async function runRehearse(
       throw new InputError(opts.configFile, `cannot read: ${ioReason(error)}`);
     }
   }
+  // A closed stderr (`| head`) must not end the process before it removed its containers.
+  streams.stderr.on?.("error", () => {});
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once("SIGINT", stop);
