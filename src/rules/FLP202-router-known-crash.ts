@@ -21,7 +21,7 @@ export const FLP202 = defineRule({
       SRC.awsForFluentBitIssue491,
     ],
     fixHint:
-      "Pin a release without the listed bugs (aws-for-fluent-bit 2.32.x or 3.x), or keep the version and gate the task with `firelens-preflight fix` so a crash stops it before it takes traffic.",
+      "Pin a release without the listed bugs (aws-for-fluent-bit 2.32.x or 3.x), or keep the version and gate the task with `firelens-preflight fix` so a crash stops it before it takes traffic. To see whether this task's router survives its first flush before any deploy, run `firelens-preflight rehearse <task definition>`.",
     messages: {
       knownCrash:
         "Router '{{container}}' runs {{version}}, which has known startup / first-flush crash bugs this task can reach: {{bugs}}{{others}}.",
