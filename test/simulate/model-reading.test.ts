@@ -55,6 +55,35 @@ describe("simulate reads the task through the model", () => {
     const plan = compileTask(td, defaultScenario());
     expect(plan.containers[plan.gate]?.name).toBe("gate");
     expect(plan.gateKind).toBe("probe");
+    // The seed's own workaround, a gate that only sleeps, stays a sleep.
+    const sleeping = firstTask(
+      JSON.stringify({
+        containerDefinitions: [
+          {
+            name: "log-router",
+            image: "fluent-bit",
+            essential: true,
+            firelensConfiguration: { type: "fluentbit" },
+          },
+          {
+            name: "log-router-preflight",
+            image: "public.ecr.aws/amazonlinux/amazonlinux:2023-minimal",
+            essential: false,
+            command: ["sh", "-c", "sleep 30"],
+            dependsOn: [{ containerName: "log-router", condition: "START" }],
+          },
+          {
+            name: "web",
+            image: "example/web:1",
+            essential: true,
+            logConfiguration: { logDriver: "awsfirelens" },
+            dependsOn: [{ containerName: "log-router-preflight", condition: "SUCCESS" }],
+          },
+        ],
+      }),
+      "sleep.json",
+    );
+    expect(compileTask(sleeping, defaultScenario()).gateKind).toBe("sleep");
   });
 
   it("a CloudFormation Fn::If health check is a health check for simulate as for check and plan", () => {
