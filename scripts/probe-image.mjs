@@ -1,4 +1,6 @@
-// Builds the probe image from the shipped Dockerfile with podman: `npm run image [-- options]`.
+// Builds the probe image from the shipped Dockerfile with podman: `npm run image [-- options]`, in a clone of the
+// repository or in the installed package (node_modules/firelens-preflight ships this script, the Dockerfile and
+// the built dist/probe.mjs; a clone bundles the probe from its sources first).
 //
 // The Dockerfile's default base is distroless Node 20 (what production pulls). These machines reach no container
 // registry, so by default this script first makes a Node base from Debian's own packages (mmdebstrap, Debian 13
@@ -9,12 +11,13 @@
 // Options: --tag <ref>   image to build (default localhost/firelens-preflight-probe:<package version>)
 //          --base <ref>  base image to build on (default: the Debian-built base, made when missing)
 //          --fresh-base  make the Debian-built base again even when podman already has it
+//          --help        print these options and exit 0
 //
 // podman runs with the runc runtime and a containers.conf without default ulimits (CONTAINERS_CONF): crun, podman's
 // default, cannot set resource limits in some sandboxes, these machines among them. Exit 0 built, 1 a step failed,
 // 2 a tool is missing (the message names it and how to install it).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -99,9 +102,36 @@ function makeDebianBase() {
   }
 }
 
+/** This checkout's commit; `unknown` in the installed package (git there would name the user's project). */
 function gitRevision() {
+  if (!existsSync(join(root, ".git"))) return "unknown";
   const r = spawnSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" });
   return r.status === 0 ? r.stdout.trim() : "unknown";
+}
+
+const USAGE = `Usage: npm run image [-- --tag <ref>] [--base <ref>] [--fresh-base]
+  --tag <ref>    image to build (default ${DEFAULT_TAG})
+  --base <ref>   base image with node at /nodejs/bin/node (default ${DEBIAN_BASE}, made with mmdebstrap)
+  --fresh-base   make the Debian-built base again even when podman already has it
+Needs podman and runc (and mmdebstrap for the default base). With Docker: README.md, "Deploying the probe" (docs/probe-image.md in the repository).
+`;
+
+/**
+ * The probe bundle the Dockerfile copies. A clone bundles it from its sources (scripts/bundle-probe.mjs needs
+ * esbuild, a development dependency); the installed package ships it built and has neither.
+ */
+function bundleProbe() {
+  const bundler = join(root, "scripts/bundle-probe.mjs");
+  if (existsSync(bundler) && existsSync(join(root, "src/probe"))) {
+    step("bundling dist/probe.mjs", () =>
+      spawnSync(process.execPath, [bundler], { cwd: root, encoding: "utf8" }),
+    );
+  } else if (!existsSync(join(root, "dist/probe.mjs"))) {
+    process.stderr.write(
+      `probe-image: ${join(root, "dist/probe.mjs")} is missing and there are no sources to bundle\n`,
+    );
+    process.exit(2);
+  }
 }
 
 export function main(argv) {
@@ -111,8 +141,13 @@ export function main(argv) {
       tag: { type: "string", default: DEFAULT_TAG },
       base: { type: "string" },
       "fresh-base": { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const base = values.base ?? DEBIAN_BASE;
   const debianBase = base === DEBIAN_BASE;
   const missing = missingTools({ needBase: debianBase });
@@ -120,7 +155,7 @@ export function main(argv) {
     process.stderr.write(
       `probe-image: cannot build: ${missing.join(", ")} not installed.\n` +
         "  Debian/Ubuntu: apt-get install podman runc mmdebstrap (mmdebstrap makes the Node base)\n" +
-        "  Or build with Docker instead: see docs/probe-image.md.\n",
+        '  Or build with Docker instead: README.md, "Deploying the probe".\n',
     );
     process.exit(2);
   }
@@ -137,9 +172,7 @@ export function main(argv) {
       makeDebianBase();
     }
   }
-  step("bundling dist/probe.mjs", () =>
-    spawnSync(process.execPath, [join(root, "scripts/bundle-probe.mjs")], { cwd: root, encoding: "utf8" }),
-  );
+  bundleProbe();
   step(`building ${values.tag} on ${base}`, () =>
     podman(
       [

@@ -210,6 +210,8 @@ describe("the packed tarball", () => {
       "dist/probe.mjs",
       "dist/cjs/package.json",
       "README.md",
+      // `npm run image` in node_modules/firelens-preflight (docs/probe-image.md, issue 27 item 7).
+      "scripts/probe-image.mjs",
     ]) {
       expect(files).toContain(needed);
     }
@@ -361,6 +363,13 @@ describe("CLI-only install", { timeout: 120_000 }, () => {
     expect(existsSync(join(cliOnly, "node_modules/aws-cdk-lib"))).toBe(false);
     expect(existsSync(join(cliOnly, "node_modules/web-tree-sitter"))).toBe(false);
     expect(bytes).toBeLessThanOrEqual(7.5 * 1024 * 1024);
+  });
+
+  it("runs `npm run image` in the installed package, as docs/probe-image.md says (issue 27 item 7)", () => {
+    const installed = join(cliOnly, "node_modules/firelens-preflight");
+    const help = run("npm", ["run", "--silent", "image", "--", "--help"], installed);
+    expect(help.status, `${help.stdout}${help.stderr}`).toBe(0);
+    expect(help.stdout).toContain("--base <ref>");
   });
 
   it("reads Terraform only with the optional HCL packages, and says how to add them", () => {
