@@ -66,7 +66,7 @@ export interface RouterImage {
 /**
  * Strip the decorations aws-for-fluent-bit and Fluent Bit put around a version in their tags. aws-for-fluent-bit
  * publishes each release as `{arch}-{version}` and `init-{arch}-{version}` besides the manifest lists `{version}`
- * and `init-{version}` (aws/aws-for-fluent-bit scripts/publish.sh, `ARCHITECTURES=("amd64" "arm64")`), so a
+ * and `init-{version}` (the publish script of aws/aws-for-fluent-bit, `ARCHITECTURES=("amd64" "arm64")`), so a
  * variant and an architecture may both precede the version: `init-arm64-2.32.2.20240627`.
  */
 function versionFromTag(tag: string): Version | undefined {

@@ -76,9 +76,9 @@ function artifactLocation(file: string, srcRoot: string | undefined): { uri: str
 /**
  * GitHub's `security-severity` (a CVSS-like score: 9.0+ critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low),
  * chosen per rule. Code scanning reads it from every rule tagged `security`, and every rule of the FLP3xx family
- * is (`tags: [family]`), so each one has a score here (test/rules/format.test.ts holds that).
+ * is (`tags: [family]`), so each one has a score here; the format tests hold every such rule to one.
  */
-export const SECURITY_SEVERITY: Readonly<Record<string, string>> = {
+const SECURITY_SEVERITY: Readonly<Record<string, string>> = {
   // A plaintext API key in the task definition: readable by anyone who can describe the task definition.
   FLP301: "7.5",
   // A suppression that hides nothing exposes nothing by itself, but it silences the next finding of its rule
