@@ -106,9 +106,12 @@ function kindOf(info: {
  * Reads one input named on the command line: `-` is stdin; a regular file or a pipe is read up to `maxSize`
  * bytes; a directory, device or socket is an `InputError` saying what it is.
  */
-export async function readInput(pathOrDash: string, maxSize: number): Promise<InputText> {
-  if (pathOrDash === "-")
-    return { file: "<stdin>", text: await readStreamCapped(process.stdin, "<stdin>", maxSize) };
+export async function readInput(
+  pathOrDash: string,
+  maxSize: number,
+  stdin: NodeJS.ReadableStream,
+): Promise<InputText> {
+  if (pathOrDash === "-") return { file: "<stdin>", text: await readStreamCapped(stdin, "<stdin>", maxSize) };
   const file = pathOrDash;
   // Devices and directories are judged before opening: opening is harmless for them, but say why early.
   let before: Awaited<ReturnType<typeof stat>>;

@@ -5,18 +5,44 @@ import { ioReason, OutputError } from "./errors.js";
 import type { FileIdentity } from "./input.js";
 import { escapeControls } from "./terminal.js";
 
+/** An output stream as the CLI uses it: written to, and asked whether it is a terminal (and how wide). */
+export type OutStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
+/**
+ * Everything a run of the CLI takes from its process: the three streams, the environment and the working
+ * directory. The bin passes the process's own (`processStreams()`); tests and embedders pass their own, so a
+ * command runs in process and its output is read back without spawning Node. Nothing under `src/cli/` reads
+ * `process.stdout`, `process.env` or `process.cwd()` directly: they come from here.
+ */
 export interface Streams {
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdout: OutStream;
+  readonly stderr: OutStream;
+  readonly stdin: NodeJS.ReadableStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where config files are looked for and globs start; relative paths are reported relative to it. */
+  readonly cwd: string;
 }
 
-export const processStreams: Streams = { stdout: process.stdout, stderr: process.stderr };
+/** The process's own streams, environment and working directory, read when called. */
+export function processStreams(): Streams {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
 
 /** Colors only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function wantsColor(stream: { isTTY?: boolean }, flag: boolean | undefined): boolean {
+export function wantsColor(
+  stream: { isTTY?: boolean },
+  flag: boolean | undefined,
+  env: Streams["env"],
+): boolean {
   if (flag !== undefined) return flag;
-  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "") return false;
-  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== "0") return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") return true;
   return stream.isTTY === true;
 }
 

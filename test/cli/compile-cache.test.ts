@@ -1,19 +1,11 @@
 /**
- * The bin runs the bundled CLI from a V8 code cache (src/cli/launch.ts). What a user must never see: a different
- * answer from a cached run, a failure because the cache is missing, corrupt, from another build or unwritable,
- * or a cache written where they turned it off.
+ * The bin turns on Node's own compile cache where Node has it (`module.enableCompileCache()`, Node ≥ 22.1) and
+ * starts plainly where it does not (src/cli/launch.ts). What a user must see: the same answer from a cached run
+ * and an uncached one, a cache only where Node keeps its own (never in their home), none when they turn it off
+ * with Node's switch, and no environment variable of ours for it.
  */
 import { spawnSync } from "node:child_process";
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -24,12 +16,25 @@ const TERRAFORM = resolve("test/fixtures/terraform/service.tf");
 const root = mkdtempSync(join(tmpdir(), "flp-cache-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+const nodeHasCache = major > 22 || (major === 22 && minor >= 1);
+
 let dirs = 0;
-function freshDir(): string {
-  return join(root, `cache-${++dirs}`);
+/** A private temp directory and home for one run, so Node's default cache location is ours to inspect. */
+function freshPlace(): { tmp: string; home: string } {
+  const place = join(root, `run-${++dirs}`);
+  const tmp = join(place, "tmp");
+  const home = join(place, "home");
+  mkdirSync(tmp, { recursive: true });
+  mkdirSync(home, { recursive: true });
+  return { tmp, home };
 }
 
-function run(args: readonly string[], env: Record<string, string | undefined>) {
+function run(
+  args: readonly string[],
+  place: { tmp: string; home: string },
+  env: Record<string, string> = {},
+) {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     encoding: "utf8",
     env: {
@@ -37,6 +42,10 @@ function run(args: readonly string[], env: Record<string, string | undefined>) {
       NO_COLOR: "1",
       FORCE_COLOR: undefined,
       NODE_DISABLE_COMPILE_CACHE: undefined,
+      NODE_COMPILE_CACHE: undefined,
+      XDG_CACHE_HOME: undefined,
+      TMPDIR: place.tmp,
+      HOME: place.home,
       ...env,
     },
     timeout: 30_000,
@@ -44,93 +53,61 @@ function run(args: readonly string[], env: Record<string, string | undefined>) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function caches(dir: string): string[] {
-  try {
-    return readdirSync(dir).filter((f) => f.endsWith(".v8cache"));
-  } catch {
-    return [];
-  }
+/** Files under Node's default compile-cache directory (`os.tmpdir()/node-compile-cache`). */
+function cached(place: { tmp: string }): string[] {
+  const dir = join(place.tmp, "node-compile-cache");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => e.name);
 }
 
-const uncached = run(["check", SEED], { NODE_DISABLE_COMPILE_CACHE: "1" });
+const uncachedPlace = freshPlace();
+const uncached = run(["check", SEED], uncachedPlace, { NODE_DISABLE_COMPILE_CACHE: "1" });
 
-describe("the bin's code cache", () => {
+describe(`the bin's compile cache on Node ${process.versions.node}`, () => {
   it("is the same CLI without a cache: the seed's findings, exit 1", () => {
     expect(uncached.code).toBe(1);
     expect(uncached.stdout).toContain("FLP201");
+    expect(cached(uncachedPlace)).toEqual([]);
   });
 
-  it("writes one cache per command on the first run, and the next run answers the same from it without rewriting", () => {
-    const dir = freshDir();
-    const first = run(["check", SEED], { FIRELENS_PREFLIGHT_CACHE_DIR: dir });
-    expect(caches(dir)).toEqual([expect.stringMatching(/^[0-9a-f]{32}-check\.v8cache$/)]);
-    const file = join(dir, caches(dir)[0] ?? "");
-    const written = statSync(file).mtimeMs;
-    const bytes = readFileSync(file);
-    const second = run(["check", SEED], { FIRELENS_PREFLIGHT_CACHE_DIR: dir });
-    for (const r of [first, second]) expect(r).toEqual(uncached);
-    expect(statSync(file).mtimeMs).toBe(written);
-    expect(readFileSync(file).equals(bytes)).toBe(true);
-    run(["lint", SEED], { FIRELENS_PREFLIGHT_CACHE_DIR: dir });
-    expect(
-      caches(dir)
-        .map((f) => f.replace(/^[0-9a-f]+-/, ""))
-        .sort(),
-    ).toEqual(["check.v8cache", "lint.v8cache"]);
+  it(
+    nodeHasCache
+      ? "Node ≥ 22.1: the first run fills Node's cache, the next answers the same from it"
+      : "Node < 22.1: starts plainly, with no cache anywhere, and answers the same",
+    () => {
+      const place = freshPlace();
+      const first = run(["check", SEED], place);
+      const written = cached(place);
+      if (nodeHasCache) expect(written.length).toBeGreaterThan(0);
+      else expect(written).toEqual([]);
+      const second = run(["check", SEED], place);
+      for (const r of [first, second]) expect(r).toEqual(uncached);
+      expect(cached(place).length).toBe(written.length);
+      // Never a cache of ours in the user's home, as the hand-made one wrote (~/.cache/firelens-preflight).
+      expect(readdirSync(place.home)).toEqual([]);
+    },
+  );
+
+  it("writes nothing under NODE_DISABLE_COMPILE_CACHE (Node's own switch)", () => {
+    const place = freshPlace();
+    expect(run(["check", SEED], place, { NODE_DISABLE_COMPILE_CACHE: "1" })).toEqual(uncached);
+    expect(cached(place)).toEqual([]);
   });
 
-  it("replaces a corrupt cache (V8 rejects it) and still answers correctly", () => {
-    const dir = freshDir();
-    run(["check", SEED], { FIRELENS_PREFLIGHT_CACHE_DIR: dir });
-    const file = join(dir, caches(dir)[0] ?? "");
-    const good = readFileSync(file);
-    writeFileSync(file, Buffer.alloc(good.length, 0x5a));
-    expect(run(["check", SEED], { FIRELENS_PREFLIGHT_CACHE_DIR: dir })).toEqual(uncached);
-    expect(readFileSync(file).equals(Buffer.alloc(good.length, 0x5a))).toBe(false);
-    expect(run(["check", SEED], { FIRELENS_PREFLIGHT_CACHE_DIR: dir })).toEqual(uncached);
+  it("names no cache variable of its own in --help", () => {
+    const help = run(["--help"], freshPlace()).stdout.replace(/\s+/g, " ");
+    expect(help).toContain("Environment: NO_COLOR or FORCE_COLOR");
+    expect(help).not.toMatch(/FIRELENS_PREFLIGHT_CACHE_DIR|code cache|compile cache/i);
   });
 
-  it("runs when the cache cannot be written (a file where the directory should be)", () => {
-    const blocked = join(root, "not-a-directory");
-    writeFileSync(blocked, "");
-    expect(run(["check", SEED], { FIRELENS_PREFLIGHT_CACHE_DIR: blocked })).toEqual(uncached);
-  });
-
-  it("writes nothing under NODE_DISABLE_COMPILE_CACHE", () => {
-    const dir = freshDir();
-    expect(
-      run(["check", SEED], { FIRELENS_PREFLIGHT_CACHE_DIR: dir, NODE_DISABLE_COMPILE_CACHE: "1" }),
-    ).toEqual(uncached);
-    expect(caches(dir)).toEqual([]);
-  });
-
-  it("keeps the newest 24 caches in its directory", () => {
-    const dir = freshDir();
-    mkdirSync(dir, { recursive: true });
-    for (let i = 0; i < 30; i++) {
-      const old = join(dir, `${String(i).padStart(32, "0")}-check.v8cache`);
-      writeFileSync(old, "stale");
-      utimesSync(old, 1_000_000 + i, 1_000_000 + i);
-    }
-    run(["check", SEED], { FIRELENS_PREFLIGHT_CACHE_DIR: dir });
-    const kept = caches(dir);
-    expect(kept).toHaveLength(24);
-    // The new one, and the 23 most recent of the old ones (7 … 29).
-    expect(kept.filter((f) => f.startsWith("0000")).sort()[0]).toBe(`${"7".padStart(32, "0")}-check.v8cache`);
-  });
-
-  it("is described in --help: where it lives and how to turn it off", () => {
-    const help = run(["--help"], {}).stdout.replace(/\s+/g, " ");
-    expect(help).toContain("FIRELENS_PREFLIGHT_CACHE_DIR");
-    expect(help).toContain("NODE_DISABLE_COMPILE_CACHE=1");
-  });
-
-  it("reads Terraform from a cached run (the HCL parser loads through require, not import())", () => {
-    const dir = freshDir();
-    const answers = [1, 2].map(() => run(["check", TERRAFORM], { FIRELENS_PREFLIGHT_CACHE_DIR: dir }));
+  it("reads Terraform from a cached run (the HCL parser loads beside the bundle)", () => {
+    const place = freshPlace();
+    const answers = [1, 2].map(() => run(["check", TERRAFORM], place));
     expect(answers[0]?.stderr).toBe("");
     expect(answers[0]?.stdout).toMatch(/service\.tf/);
     expect(answers[1]).toEqual(answers[0]);
-    expect(answers[1]).toEqual(run(["check", TERRAFORM], { NODE_DISABLE_COMPILE_CACHE: "1" }));
+    expect(answers[1]).toEqual(run(["check", TERRAFORM], freshPlace(), { NODE_DISABLE_COMPILE_CACHE: "1" }));
   });
 });

@@ -56,13 +56,13 @@ export async function runCheck(
   options: CheckOptions,
   streams: Streams,
 ): Promise<number> {
-  const { failOn, settings, loaded } = await prepareLint(inputs, options, "check");
+  const { failOn, settings, loaded } = await prepareLint(inputs, options, "check", streams);
   await refuseInputAsOutput("--output", options.output, loaded.read);
   const results = lintAll(loaded, settings);
   const perDocument = loaded.documents.map((doc) => ({ doc, summaries: startupSummaries(doc) }));
 
   if (options.format === "text") {
-    const color = options.output === undefined && wantsColor(streams.stdout, options.color);
+    const color = options.output === undefined && wantsColor(streams.stdout, options.color, streams.env);
     const text = checkText(results, perDocument, color, options.quiet === true);
     await emit(text, { output: options.output, text: true, color }, streams);
   } else {
@@ -70,8 +70,8 @@ export async function runCheck(
       options.format === "json"
         ? formatJson(results, { extra: { startup: perDocument.flatMap((d) => d.summaries) } })
         : options.format === "github"
-          ? formatGithub(results, { srcRoot: process.cwd() })
-          : formatSarif(results, { srcRoot: process.cwd() });
+          ? formatGithub(results, { srcRoot: streams.cwd })
+          : formatSarif(results, { srcRoot: streams.cwd });
     await emit(rendered, { output: options.output, text: false }, streams);
   }
   if (options.quiet !== true)

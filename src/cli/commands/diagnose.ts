@@ -23,8 +23,13 @@ export interface DiagnoseCommandOptions {
   readonly color?: boolean;
 }
 
-async function loadInput(file: string, maxSize: number, read: FileIdentity[]): Promise<DiagnoseInput> {
-  const input = await readInput(file, maxSize);
+async function loadInput(
+  file: string,
+  maxSize: number,
+  read: FileIdentity[],
+  stdin: NodeJS.ReadableStream,
+): Promise<DiagnoseInput> {
+  const input = await readInput(file, maxSize, stdin);
   if (input.identity !== undefined) read.push(input.identity);
   return parseDiagnoseInput(input.text, input.file);
 }
@@ -41,14 +46,14 @@ export async function runDiagnose(
   const maxSize = opts.maxSize ?? DEFAULT_MAX_SIZE;
   const read: FileIdentity[] = [];
   const inputs: DiagnoseInput[] = [];
-  for (const f of all) inputs.push(await loadInput(f, maxSize, read));
+  for (const f of all) inputs.push(await loadInput(f, maxSize, read, streams.stdin));
   const merged = mergeDiagnoseInputs(inputs);
   if (merged.tasks.length === 0 && merged.services.length === 0) {
     throw new UsageError(`${merged.file}: no tasks or services to diagnose`);
   }
   let taskDefinition: Awaited<ReturnType<typeof loadSingle>>["doc"]["taskDefinitions"] | undefined;
   if (opts.taskDefinition !== undefined) {
-    const loaded = await loadSingle(opts.taskDefinition, maxSize);
+    const loaded = await loadSingle(opts.taskDefinition, maxSize, streams.stdin);
     read.push(...loaded.read);
     taskDefinition = loaded.doc.taskDefinitions;
   }
@@ -60,7 +65,8 @@ export async function runDiagnose(
     inputNotes: merged.notes,
   });
   const format = formatOf(opts);
-  const color = format === "text" && opts.output === undefined && wantsColor(streams.stdout, opts.color);
+  const color =
+    format === "text" && opts.output === undefined && wantsColor(streams.stdout, opts.color, streams.env);
   await emit(
     format === "json" ? renderDiagnosisJson(diagnosis) : renderDiagnosisText(diagnosis, { color }),
     { output: opts.output, text: format === "text", color },

@@ -116,7 +116,7 @@ async function fixOne(
   format: FixFormat,
   streams: Streams,
 ): Promise<{ report?: FixReport; changed: boolean }> {
-  const { doc, read } = await loadSingle(file, opts.maxSize);
+  const { doc, read } = await loadSingle(file, opts.maxSize, streams.stdin);
   if (opts.output !== undefined) {
     await refuseInputAsOutput("--output", opts.output, read, "--write rewrites the input in place");
   }
@@ -164,7 +164,7 @@ export async function runFix(
 ): Promise<number> {
   const format: FixFormat = given.dryRun === true || given.check === true ? "diff" : given.format;
   checkUsage(files, given, format);
-  const config = projectConfig(given);
+  const config = projectConfig(given, streams.cwd);
   const opts = withConfigDefaults(given, config);
   const excluded = config === undefined ? undefined : excludedBy(config);
   const reports: FixReport[] = [];

@@ -19,6 +19,7 @@ import {
 } from "../../taskdef/index.js";
 import { InputError, UsageError } from "../errors.js";
 import { DEFAULT_MAX_SIZE, type FileIdentity, type InputText, readInput } from "../input.js";
+import type { Streams } from "../io.js";
 import {
   type ConfigFlags,
   failOnOf,
@@ -45,15 +46,25 @@ export interface Loaded {
 }
 
 /** Reads and parses one input; unreadable input becomes a located `TaskDefError` like a syntax error. */
-async function loadOne(file: string, maxSize: number, read: FileIdentity[]): Promise<TaskDefinitionDocument> {
-  const input = await readOne(file, maxSize, read);
+async function loadOne(
+  file: string,
+  maxSize: number,
+  read: FileIdentity[],
+  stdin: NodeJS.ReadableStream,
+): Promise<TaskDefinitionDocument> {
+  const input = await readOne(file, maxSize, read, stdin);
   return parseText(input.text, input.file, { maxBytes: maxSize });
 }
 
-async function readOne(file: string, maxSize: number, read: FileIdentity[]): Promise<InputText> {
+async function readOne(
+  file: string,
+  maxSize: number,
+  read: FileIdentity[],
+  stdin: NodeJS.ReadableStream,
+): Promise<InputText> {
   let input: InputText;
   try {
-    input = await readInput(file, maxSize);
+    input = await readInput(file, maxSize, stdin);
   } catch (error) {
     if (error instanceof InputError)
       throw new TaskDefError({ kind: "io", file: error.file, detail: error.reason });
@@ -88,16 +99,18 @@ export function skipReason(error: TaskDefError, text: string | undefined): strin
  */
 export async function loadAll(
   selection: Selection,
-  maxSize = DEFAULT_MAX_SIZE,
-  options: { readonly ignoreUnknown?: boolean } = {},
+  maxSize: number | undefined,
+  options: { readonly ignoreUnknown?: boolean; readonly stdin: NodeJS.ReadableStream },
 ): Promise<Loaded> {
   const loaded: Loaded = { documents: [], errors: [], skipped: [...selection.skipped], read: [] };
   for (const { file, explicit } of selection.files) {
     let text: string | undefined;
     try {
-      const input = await readOne(file, maxSize, loaded.read);
+      const input = await readOne(file, maxSize ?? DEFAULT_MAX_SIZE, loaded.read, options.stdin);
       text = input.text;
-      loaded.documents.push(await parseText(input.text, input.file, { maxBytes: maxSize }));
+      loaded.documents.push(
+        await parseText(input.text, input.file, { maxBytes: maxSize ?? DEFAULT_MAX_SIZE }),
+      );
     } catch (error) {
       if (!(error instanceof TaskDefError)) throw error;
       const why = explicit && options.ignoreUnknown !== true ? undefined : skipReason(error, text);
@@ -112,10 +125,11 @@ export async function loadAll(
 /** Reads one task-definition document for the commands that take exactly one (`fix`, `simulate`). */
 export async function loadSingle(
   file: string,
-  maxSize = DEFAULT_MAX_SIZE,
+  maxSize: number | undefined,
+  stdin: NodeJS.ReadableStream,
 ): Promise<{ doc: TaskDefinitionDocument; read: FileIdentity[] }> {
   const read: FileIdentity[] = [];
-  const doc = await loadOne(file, maxSize, read);
+  const doc = await loadOne(file, maxSize ?? DEFAULT_MAX_SIZE, read, stdin);
   return { doc, read };
 }
 
@@ -212,15 +226,19 @@ export async function prepareLint(
   args: readonly string[],
   flags: LintFlags,
   command: string,
+  streams: Pick<Streams, "stdin" | "cwd">,
 ): Promise<LintRun> {
   const flagFailOn = flags.failOn === undefined ? undefined : parseFailOn(flags.failOn);
   const disable = parseDisable(flags.disable);
   const suppressions = parseSuppressions(flags.suppress);
   if (flags.quiet === true && flags.verbose === true)
     throw new UsageError("--quiet and --verbose contradict each other");
-  const config = projectConfig(flags);
+  const config = projectConfig(flags, streams.cwd);
   const { selection, fromInclude } = await selectFiles(args, config, command);
   const settings = lintSettings(config, { disable, suppressions }, fromInclude);
-  const loaded = await loadAll(selection, flags.maxSize, { ignoreUnknown: flags.ignoreUnknown });
+  const loaded = await loadAll(selection, flags.maxSize, {
+    ignoreUnknown: flags.ignoreUnknown,
+    stdin: streams.stdin,
+  });
   return { config, failOn: failOnOf(flagFailOn, config), settings, loaded };
 }

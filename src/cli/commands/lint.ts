@@ -45,11 +45,13 @@ export async function runLint(
     );
     return ExitCode.ok;
   }
-  const { failOn, settings, loaded } = await prepareLint(files, options, "lint");
+  const { failOn, settings, loaded } = await prepareLint(files, options, "lint", streams);
   await refuseInputAsOutput("--output", options.output, loaded.read);
   const results = lintAll(loaded, settings);
   const color =
-    options.format === "text" && options.output === undefined && wantsColor(streams.stdout, options.color);
+    options.format === "text" &&
+    options.output === undefined &&
+    wantsColor(streams.stdout, options.color, streams.env);
   let rendered: string;
   if (options.format === "text") {
     const findings = findingsText(results, { color, source: options.source, quiet: options.quiet });
@@ -58,8 +60,8 @@ export async function runLint(
         ? findings
         : [findings, summaryLine(results)].filter((p) => p !== "").join("\n\n");
   } else if (options.format === "json") rendered = formatJson(results);
-  else if (options.format === "github") rendered = formatGithub(results, { srcRoot: process.cwd() });
-  else rendered = formatSarif(results, { srcRoot: process.cwd() });
+  else if (options.format === "github") rendered = formatGithub(results, { srcRoot: streams.cwd });
+  else rendered = formatSarif(results, { srcRoot: streams.cwd });
   await emit(rendered, { output: options.output, text: options.format === "text", color }, streams);
   if (options.quiet !== true)
     for (const n of skippedNotes(loaded.skipped, options.verbose === true)) note(streams, n);

@@ -28,8 +28,8 @@ export async function runPlan(
   streams: Streams,
 ): Promise<number> {
   // The config chooses the files (include, exclude) only: a plan has no findings to suppress or fail on.
-  const { selection } = await selectFiles(files, projectConfig(options), "plan");
-  const loaded = await loadAll(selection, options.maxSize);
+  const { selection } = await selectFiles(files, projectConfig(options, streams.cwd), "plan");
+  const loaded = await loadAll(selection, options.maxSize, { stdin: streams.stdin });
   // Unlike lint, a plan of half the inputs would read as the whole: the first unreadable file stops it.
   const failed = loaded.errors[0];
   if (failed !== undefined) throw failed;

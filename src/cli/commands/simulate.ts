@@ -84,7 +84,7 @@ export async function runSimulate(
   const seed = wholeNumber(opts.seed, "--seed", 0, 2 ** 32 - 1);
   const workers = wholeNumber(opts.workers, "--workers", 0, 64);
   const maxSize = opts.maxSize ?? DEFAULT_MAX_SIZE;
-  const { doc, read } = await loadSingle(file, maxSize);
+  const { doc, read } = await loadSingle(file, maxSize, streams.stdin);
   let scenario: Scenario = defaultScenario();
   if (opts.scenario !== undefined) {
     // The simulator's own reader: regular files only, within its scenario size limit.

@@ -1,12 +1,12 @@
 /** `check`: its flags and help; the work is loaded only when it runs (a hook starts `check` on every commit). */
 import type { Command } from "commander";
 import type { CheckOptions } from "../commands/check.js";
-import { processStreams } from "../io.js";
+import type { Streams } from "../io.js";
 import { addFormatOption, addLintOptions, addOutputOption, EXIT_CODES_HELP } from "../options.js";
 
 export const FORMATS = ["text", "json", "sarif", "github"] as const;
 
-export function registerCheck(program: Command, setExit: (code: number) => void): Command {
+export function registerCheck(program: Command, setExit: (code: number) => void, streams: Streams): Command {
   const command = program
     .command("check")
     .summary("lint task definitions and summarise their startup order (the main job)")
@@ -35,7 +35,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     )
     .action(async (inputs: string[], opts: CheckOptions) => {
       const { runCheck } = await import("../commands/check.js");
-      setExit(await runCheck(inputs, opts, processStreams));
+      setExit(await runCheck(inputs, opts, streams));
     });
   return command;
 }

@@ -1,7 +1,7 @@
 /** `diagnose`: its flags and help; the work is loaded only when it runs (a hook starts `check` on every commit). */
 import type { Command } from "commander";
 import type { DiagnoseCommandOptions } from "../commands/diagnose.js";
-import { processStreams } from "../io.js";
+import type { Streams } from "../io.js";
 import {
   addColorOptions,
   addFormatOption,
@@ -13,7 +13,11 @@ import {
 
 export const FORMATS = ["text", "json"] as const;
 
-export function registerDiagnose(program: Command, setExit: (code: number) => void): Command {
+export function registerDiagnose(
+  program: Command,
+  setExit: (code: number) => void,
+  streams: Streams,
+): Command {
   const command = program
     .command("diagnose")
     .summary("explain why tasks stopped after a bad deploy, and what prevents it")
@@ -42,7 +46,7 @@ export function registerDiagnose(program: Command, setExit: (code: number) => vo
   );
   command.action(async (files: string[], opts: DiagnoseCommandOptions) => {
     const { runDiagnose } = await import("../commands/diagnose.js");
-    setExit(await runDiagnose(files, opts, processStreams));
+    setExit(await runDiagnose(files, opts, streams));
   });
   return command;
 }

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { PREFLIGHT_CONTAINER_NAME } from "../../probe/contract.js";
 import type { FixCommandOptions } from "../commands/fix.js";
-import { processStreams } from "../io.js";
+import type { Streams } from "../io.js";
 import {
   addConfigOptions,
   addFormatOption,
@@ -15,7 +15,7 @@ import {
 export const FORMATS = ["document", "diff", "json"] as const;
 export const REQUIRE = ["auto", "alive", "accepted", "flushed"] as const;
 
-export function registerFix(program: Command, setExit: (code: number) => void): Command {
+export function registerFix(program: Command, setExit: (code: number) => void, streams: Streams): Command {
   const command = program
     .command("fix")
     .summary("add the verifying preflight gate to a task definition")
@@ -85,7 +85,7 @@ export function registerFix(program: Command, setExit: (code: number) => void): 
     )
     .action(async (files: string[], opts: FixCommandOptions) => {
       const { runFix } = await import("../commands/fix.js");
-      setExit(await runFix(files, opts, processStreams));
+      setExit(await runFix(files, opts, streams));
     });
   return command;
 }

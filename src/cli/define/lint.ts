@@ -1,12 +1,12 @@
 /** `lint`: its flags and help; the work is loaded only when it runs (a hook starts `check` on every commit). */
 import type { Command } from "commander";
 import type { LintCommandOptions } from "../commands/lint.js";
-import { processStreams } from "../io.js";
+import type { Streams } from "../io.js";
 import { addFormatOption, addLintOptions, addOutputOption, EXIT_CODES_HELP } from "../options.js";
 
 export const FORMATS = ["text", "json", "sarif", "github"] as const;
 
-export function registerLint(program: Command, setExit: (code: number) => void): Command {
+export function registerLint(program: Command, setExit: (code: number) => void, streams: Streams): Command {
   const command = program
     .command("lint")
     .summary("find deploy hazards and what ECS would reject in task definitions")
@@ -36,7 +36,7 @@ export function registerLint(program: Command, setExit: (code: number) => void):
     )
     .action(async (files: string[], opts: LintCommandOptions) => {
       const { runLint } = await import("../commands/lint.js");
-      setExit(await runLint(files, opts, processStreams));
+      setExit(await runLint(files, opts, streams));
     });
   return command;
 }

@@ -1,7 +1,7 @@
 /** `plan`: its flags and help; the work is loaded only when it runs (a hook starts `check` on every commit). */
 import type { Command } from "commander";
 import type { PlanOptions } from "../commands/plan.js";
-import { processStreams } from "../io.js";
+import type { Streams } from "../io.js";
 import {
   addConfigOptions,
   addFormatOption,
@@ -12,7 +12,7 @@ import {
 
 export const FORMATS = ["text", "mermaid", "dot", "json"] as const;
 
-export function registerPlan(program: Command, setExit: (code: number) => void): Command {
+export function registerPlan(program: Command, setExit: (code: number) => void, streams: Streams): Command {
   const command = program
     .command("plan")
     .summary("show the order in which ECS will start a task's containers")
@@ -39,7 +39,7 @@ export function registerPlan(program: Command, setExit: (code: number) => void):
     )
     .action(async (files: string[], opts: PlanOptions) => {
       const { runPlan } = await import("../commands/plan.js");
-      setExit(await runPlan(files, opts, processStreams));
+      setExit(await runPlan(files, opts, streams));
     });
   return command;
 }

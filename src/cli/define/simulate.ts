@@ -1,12 +1,16 @@
 /** `simulate`: its flags and help; the work is loaded only when it runs (a hook starts `check` on every commit). */
 import type { Command } from "commander";
 import type { SimulateCommandOptions } from "../commands/simulate.js";
-import { processStreams } from "../io.js";
+import type { Streams } from "../io.js";
 import { addFormatOption, addJsonAlias, addMaxSizeOption, addOutputOption } from "../options.js";
 
 export const FORMATS = ["text", "json"] as const;
 
-export function registerSimulate(program: Command, setExit: (code: number) => void): Command {
+export function registerSimulate(
+  program: Command,
+  setExit: (code: number) => void,
+  streams: Streams,
+): Command {
   const command = program
     .command("simulate")
     .summary("how many requests a deploy fails, with and without the gate")
@@ -40,7 +44,7 @@ export function registerSimulate(program: Command, setExit: (code: number) => vo
     )
     .action(async (file: string, opts: SimulateCommandOptions) => {
       const { runSimulate } = await import("../commands/simulate.js");
-      setExit(await runSimulate(file, opts, processStreams));
+      setExit(await runSimulate(file, opts, streams));
     });
   return command;
 }
