@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The preflight probe image: the one-file bundle (dist/probe.mjs) on a Node 20 base.
+# The preflight probe image: the one-file bundle (dist/probe.mjs) on a Node 22 base.
 #
 # Why this shape: the probe runs in every task on every deploy, as a non-essential container the app waits
 # on (dependsOn SUCCESS). The image therefore carries no shell, no package manager and no node_modules (the
@@ -10,11 +10,12 @@
 # the same Dockerfile works in this repository and in the installed npm package, which ships dist/ but not
 # the sources; that is what the CDK constructs build as their default probe image asset.
 #
-# BASE is the one thing that varies. Production (the default, and the CDK asset) uses distroless Node 20;
+# BASE is the one thing that varies. Production (the default, and the CDK asset) uses distroless Node 22, an LTS
+# line the CLI is tested on (Node 20 reached end of life on 2026-04-30);
 # CI builds the very same file on a Node base made from Debian packages (scripts/probe-image.mjs), which puts
 # node at the same path, and runs the image against the test router (test/image/). docs/probe-image.md has
 # the build, push and multi-arch commands.
-ARG BASE=gcr.io/distroless/nodejs20-debian12:nonroot
+ARG BASE=gcr.io/distroless/nodejs22-debian12:nonroot
 FROM ${BASE}
 
 ARG VERSION=0.0.0-dev

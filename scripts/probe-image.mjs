@@ -2,11 +2,11 @@
 // repository or in the installed package (node_modules/firelens-preflight ships this script, the Dockerfile and
 // the built dist/probe.mjs; a clone bundles the probe from its sources first).
 //
-// The Dockerfile's default base is distroless Node 20 (what production pulls). These machines reach no container
+// The Dockerfile's default base is distroless Node 22 (what production pulls). These machines reach no container
 // registry, so by default this script first makes a Node base from Debian's own packages (mmdebstrap, Debian 13
 // ships Node 20) with node at the path the distroless image uses, /nodejs/bin/node, imports it into podman, and
 // builds the same Dockerfile on it with `--build-arg BASE=…`. `--base <image>` builds on another base instead
-// (`--base gcr.io/distroless/nodejs20-debian12:nonroot` where that registry is reachable).
+// (`--base gcr.io/distroless/nodejs22-debian12:nonroot` where that registry is reachable).
 //
 // Options: --tag <ref>   image to build (default localhost/firelens-preflight-probe:<package version>)
 //          --base <ref>  base image to build on (default: the Debian-built base, made when missing)
