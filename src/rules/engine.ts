@@ -12,8 +12,8 @@ import {
   type TaskBranch,
   taskBranches,
 } from "../model/index.js";
-import { LineIndex } from "../taskdef/index.js";
-import type { JsonPath, ServiceView, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
+import { LineIndex, toJsonPath } from "../taskdef/index.js";
+import type { ServiceView, TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
 import { rules as catalogue } from "./catalogue.js";
 import { FLP302 } from "./FLP302-suppression-hides-nothing.js";
 import { type InlineSuppression, inlineSuppressions } from "./inline-suppressions.js";
@@ -151,28 +151,6 @@ export function formatMessage(
     const key = parts[i] as string;
     const v = data?.[key];
     out += (v === undefined ? `{{${key}}}` : String(v)) + (parts[i + 1] ?? "");
-  }
-  return out;
-}
-
-/** A key that JSONPath dot notation can carry as is (`[A-Za-z_$][A-Za-z0-9_$]*`). */
-function isIdentifier(key: string): boolean {
-  if (key.length === 0) return false;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
-    if (!letter && !(i > 0 && c >= 48 && c <= 57)) return false;
-  }
-  return true;
-}
-
-/** `["containerDefinitions", 1, "essential"]` → `$.containerDefinitions[1].essential`. */
-export function toJsonPath(path: JsonPath): string {
-  let out = "$";
-  for (const seg of path) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else if (isIdentifier(seg)) out += `.${seg}`;
-    else out += `[${JSON.stringify(seg)}]`;
   }
   return out;
 }
