@@ -4,6 +4,8 @@ import { readFileSync, statSync } from "node:fs";
 import { build } from "esbuild";
 
 const outfile = process.argv[2] ?? "dist/probe.mjs";
+// The probe's own version (`--version`, its JSON line): the image has no package.json to read it from.
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 await build({
   entryPoints: ["src/probe/main.ts"],
   outfile,
@@ -17,6 +19,7 @@ await build({
   minify: true,
   legalComments: "none",
   banner: { js: "#!/usr/bin/env node" },
+  define: { __FIRELENS_PREFLIGHT_PROBE_VERSION__: JSON.stringify(version) },
 });
 const size = statSync(outfile).size;
 const limit = 100 * 1024;

@@ -5,6 +5,7 @@
  */
 import { ConfigError, type Env, HELP_TEXT, loadConfig, unknownEnvNames } from "./config.js";
 import { type ProbeResult, type RunOptions, runProbe } from "./run.js";
+import { probeVersion } from "./version.js";
 
 export interface ProbeStreams {
   readonly stdout: { write(chunk: string): unknown };
@@ -37,6 +38,7 @@ export async function probeMain(
     streams.stdout.write(
       `${JSON.stringify({
         probe: "firelens-preflight",
+        version: probeVersion(),
         ok: false,
         exitCode: 2,
         level: "none",
@@ -49,6 +51,10 @@ export async function probeMain(
   }
   if (loaded.kind === "help") {
     streams.stdout.write(`${HELP_TEXT}\n`);
+    return 0;
+  }
+  if (loaded.kind === "version") {
+    streams.stdout.write(`${probeVersion()}\n`);
     return 0;
   }
 
@@ -74,7 +80,8 @@ export async function probeMain(
     ...result.warnings,
     ...unknown.map((n) => `unknown variable ${n} ignored (known: see --help)`),
   ];
-  const report = { probe: "firelens-preflight", ...result, warnings };
+  // `version` is the probe's own, so a stopped task's log says which probe ran; the router's is `routerVersion`.
+  const report = { probe: "firelens-preflight", version: probeVersion(), ...result, warnings };
   streams.stdout.write(`${JSON.stringify(report)}\n`);
   streams.stderr.write(`${readableLine(result)}\n`);
   for (const w of warnings) streams.stderr.write(`firelens-preflight: warning: ${w}\n`);
@@ -84,7 +91,7 @@ export async function probeMain(
 /** One line for people reading the task's logs. */
 export function readableLine(r: ProbeResult): string {
   const secs = `${(r.timings.totalMs / 1000).toFixed(2)} s`;
-  const fb = r.version ? `Fluent Bit ${r.version}, ` : "";
+  const fb = r.routerVersion ? `Fluent Bit ${r.routerVersion}, ` : "";
   const outputs = Object.entries(r.outputs)
     .map(([n, d]) => `${n} +${d.procRecords}`)
     .join(", ");

@@ -146,6 +146,7 @@ ${Object.values(OPTIONS)
   .map((o) => `  --${o.flag.padEnd(16)} ${o.env}\n${" ".repeat(20)}${o.help}`)
   .join("\n")}
   -h, --help           this text
+  --version            the probe's version (also the "version" of its JSON line; the router's is "routerVersion")
 
 Levels: alive (forward port accepts connections), accepted (every record acked), flushed (outputs
 processed them, no new errors/retries/drops, no restart). The probe never asks /api/v1/health.
@@ -156,6 +157,7 @@ ${PROBE_EXIT.badConfiguration} bad configuration; ${PROBE_EXIT.unreachable} rout
 
 export type LoadResult =
   | { readonly kind: "help" }
+  | { readonly kind: "version" }
   | { readonly kind: "config"; readonly config: ProbeConfig };
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -164,6 +166,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export function loadConfig(argv: readonly string[], env: Env): LoadResult {
   const flags = parseFlags(argv);
   if (flags.help === true) return { kind: "help" };
+  if (flags.version === true) return { kind: "version" };
 
   const pick = (key: OptionKey): { value: string; source: string } | null => {
     const spec = OPTIONS[key];
@@ -277,6 +280,7 @@ type FlagValues = Record<string, string | boolean | string[] | undefined>;
 function parseFlags(argv: readonly string[]): FlagValues {
   const options: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> = {
     help: { type: "boolean", short: "h" },
+    version: { type: "boolean" },
   };
   for (const spec of Object.values(OPTIONS)) {
     const multiple = spec.flag === OPTIONS.containers.flag || spec.flag === OPTIONS.tags.flag;
@@ -311,7 +315,8 @@ function flagProblem(err: unknown, argv: readonly string[]): string {
         f !== undefined &&
         f !== "-h" &&
         !Object.values(OPTIONS).some((o) => f === `--${o.flag}`) &&
-        f !== "--help",
+        f !== "--help" &&
+        f !== "--version",
     );
   return unknown === undefined ? "an unknown option" : `unknown option ${unknown}`;
 }

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
 import { probeMain } from "./cli.js";
 import { PROBE_EXIT, PROBE_MEMORY_GUARD_MIB } from "./contract.js";
+import { probeVersion } from "./version.js";
 
 /** How often the memory guard looks: growth of a few hundred MB/s still leaves it several looks. */
 const MEMORY_CHECK_MS = 50;
@@ -52,6 +53,7 @@ async function runAsEntry(): Promise<void> {
       reported = true;
       const line = {
         probe: "firelens-preflight",
+        version: probeVersion(),
         ok: false,
         exitCode: PROBE_EXIT.failed,
         level: "none",

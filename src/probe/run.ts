@@ -60,8 +60,11 @@ export interface ProbeResult {
   readonly requireSetting: RequireSetting;
   readonly reason: string;
   readonly runId: string;
-  /** Fluent Bit version from `GET /`, when the monitor answered it. */
-  readonly version: string | null;
+  /**
+   * The router's Fluent Bit version from `GET /`, when the monitor answered it. The JSON line's `version` is the
+   * probe's own (src/probe/version.ts).
+   */
+  readonly routerVersion: string | null;
   readonly forward: string;
   readonly monitor: "off" | "answered" | "never-answered";
   /** How the baseline was taken: a snapshot before the send, the not-yet (404) all-zero state, or zero for a monitor first heard after the send. */
@@ -522,7 +525,7 @@ function resultOf(
     requireSetting: config.require,
     reason: end.reason,
     runId: run.runId,
-    version: w?.version ?? null,
+    routerVersion: w?.version ?? null,
     forward: describeForward(config.forward),
     monitor: w === null ? "off" : w.answered ? "answered" : "never-answered",
     baseline: w?.baselineKind ?? null,

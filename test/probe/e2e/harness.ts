@@ -25,7 +25,9 @@ export interface ProbeJson {
   readonly level: string;
   readonly required?: string;
   readonly reason: string;
-  readonly version?: string | null;
+  /** The probe's own version (the package's); the router's Fluent Bit is `routerVersion`. */
+  readonly version?: string;
+  readonly routerVersion?: string | null;
   readonly outputs?: Record<string, { procRecords: number; retries: number }>;
   readonly timings?: {
     connectedMs: number | null;

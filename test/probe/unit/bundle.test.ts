@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -28,6 +28,20 @@ describe("dist/probe.mjs", () => {
     ]) {
       expect(r.stdout).toContain(word);
     }
+  });
+
+  it("knows its version without a package.json beside it (defined at bundle time)", () => {
+    const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+    // The scratch directory has no package.json above it that names this package: only the define can tell.
+    const r = spawnSync(process.execPath, [bundle, "--version"], { encoding: "utf8", cwd: dir });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${version}\n`);
+    const line = spawnSync(process.execPath, [bundle, "--containers", "app", "--deadline", "soon"], {
+      encoding: "utf8",
+      cwd: dir,
+    });
+    expect(line.status).toBe(2);
+    expect(JSON.parse(line.stdout.trim())).toMatchObject({ version, exitCode: 2 });
   });
 
   it("runs from a path outside the repository: exit 3, one JSON line, before the deadline", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ConfigError,
+  HELP_TEXT,
   loadConfig,
   OPTIONS,
   type ProbeConfig,
@@ -215,6 +216,11 @@ describe("probe config", () => {
 
   it("answers --help", () => {
     expect(loadConfig(["--help"], {}).kind).toBe("help");
+  });
+
+  it("answers --version, and --help says it is there", () => {
+    expect(loadConfig(["--version"], {}).kind).toBe("version");
+    expect(HELP_TEXT).toContain("--version");
   });
 
   it("names unknown FIRELENS_PREFLIGHT_* variables", () => {

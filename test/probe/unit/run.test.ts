@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { probeMain } from "../../../src/probe/cli.js";
 import { loadConfig, type ProbeConfig } from "../../../src/probe/config.js";
@@ -50,7 +52,7 @@ describe("runProbe against a tiny router", () => {
       required: "flushed",
       baseline: "not-yet",
     });
-    expect(res.version).toBe("1.8.3");
+    expect(res.routerVersion).toBe("1.8.3");
     expect(res.processed).toBe(3);
     expect(res.outputs).toEqual({
       "datadog.1": {
@@ -334,7 +336,7 @@ describe("runProbe against a tiny router", () => {
     const res = await runProbe(config(["--forward", r.forwardAddress, "--monitor", monitor]), {
       tuning: TUNING,
     });
-    expect(res).toMatchObject({ exitCode: 0, level: "flushed", metricsSource: "v2", version: "4.2.8" });
+    expect(res).toMatchObject({ exitCode: 0, level: "flushed", metricsSource: "v2", routerVersion: "4.2.8" });
     expect(seen).toContain("/api/v2/metrics");
     expect(seen.some((u) => u.includes("health"))).toBe(false);
   });
@@ -367,6 +369,11 @@ describe("runProbe against a tiny router", () => {
   });
 });
 
+/** The version the probe must report: the package's (under tsx it reads package.json; the bundle has it defined). */
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(join(import.meta.dirname, "../../../package.json"), "utf8")) as { version: string }
+).version;
+
 describe("probeMain", () => {
   function streams() {
     const out: string[] = [];
@@ -377,6 +384,15 @@ describe("probeMain", () => {
       s: { stdout: { write: (c: string) => out.push(c) }, stderr: { write: (c: string) => err.push(c) } },
     };
   }
+
+  it("--version prints the probe's version and exits 0, before any configuration is read", async () => {
+    const { out, err, s } = streams();
+    // A bad setting in the environment does not matter: --version reads none.
+    const code = await probeMain(["--version"], { FIRELENS_PREFLIGHT_DEADLINE: "soon" }, s);
+    expect(code).toBe(0);
+    expect(out).toEqual([`${PACKAGE_VERSION}\n`]);
+    expect(err).toEqual([]);
+  });
 
   it("prints one JSON line and one readable line", async () => {
     const r = await router();
@@ -392,7 +408,15 @@ describe("probeMain", () => {
     expect(code).toBe(0);
     expect(out).toHaveLength(1);
     const json = JSON.parse(out[0] ?? "") as Record<string, unknown>;
-    expect(json).toMatchObject({ ok: true, exitCode: 0, level: "flushed", version: "1.8.3" });
+    // `version` is the probe's own (the package's), the router's Fluent Bit is `routerVersion`.
+    expect(json).toMatchObject({
+      ok: true,
+      exitCode: 0,
+      level: "flushed",
+      version: PACKAGE_VERSION,
+      routerVersion: "1.8.3",
+    });
+    expect(err[0]).toContain("Fluent Bit 1.8.3");
     expect(typeof json.runId).toBe("string");
     expect(err[0]).toMatch(/^firelens-preflight: OK, flushed in \d+\.\d\d s/);
   });
@@ -406,7 +430,7 @@ describe("probeMain", () => {
       s,
     );
     expect(code).toBe(2);
-    expect(JSON.parse(out[0] ?? "")).toMatchObject({ ok: false, exitCode: 2 });
+    expect(JSON.parse(out[0] ?? "")).toMatchObject({ ok: false, exitCode: 2, version: PACKAGE_VERSION });
     expect(out.join("")).toContain("FIRELENS_PREFLIGHT_DEADLINE");
     expect(out.join("") + err.join("")).not.toContain(key);
   });
