@@ -219,6 +219,15 @@ describe("text", () => {
 });
 
 describe("JSON", () => {
+  it("names the tool and its version (the package's unless told)", () => {
+    const pkg = JSON.parse(readFileSync(join(here, "../../package.json"), "utf8")) as { version: string };
+    expect(JSON.parse(formatJson(results()))).toMatchObject({
+      tool: "firelens-preflight",
+      toolVersion: pkg.version,
+    });
+    expect(JSON.parse(formatJson(results(), { toolVersion: "9.9.9" })).toolVersion).toBe("9.9.9");
+  });
+
   it("carries every finding with its location, path and docs link", () => {
     const doc = JSON.parse(formatJson(results()));
     expect(doc.summary).toEqual({ error: 4, warning: 2, note: 0, suppressed: 0, files: 3, unreadable: 1 });

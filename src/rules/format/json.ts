@@ -1,4 +1,8 @@
-/** Machine output: one JSON document with every file's findings and a summary. Stable keys, no colors. */
+/**
+ * Machine output: one JSON document with every file's findings and a summary. Stable keys, no colors. The
+ * document names the tool and its version (`toolVersion`), so a stored report says which rules judged it.
+ */
+import { packageVersion } from "../../package-info.js";
 import { ruleDocsUrl } from "../catalogue.js";
 import { compareByPosition, countBySeverity } from "../engine.js";
 import type { Finding, LintFileResult } from "../types.js";
@@ -6,6 +10,8 @@ import type { Finding, LintFileResult } from "../types.js";
 export interface JsonOptions {
   /** Indentation. @default 2 */
   readonly indent?: number;
+  /** `toolVersion`. @default this package's version */
+  readonly toolVersion?: string;
   /** More top-level keys (e.g. `check`'s startup summaries). @default - none */
   readonly extra?: Readonly<Record<string, unknown>>;
 }
@@ -36,6 +42,7 @@ export function formatJson(results: readonly LintFileResult[], options: JsonOpti
   const all = results.flatMap((r) => r.findings);
   const doc = {
     tool: "firelens-preflight",
+    toolVersion: options.toolVersion ?? packageVersion(),
     files: results.map((r) => ({
       file: r.file,
       ...(r.format === undefined ? {} : { format: r.format }),
