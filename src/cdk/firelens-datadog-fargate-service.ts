@@ -109,7 +109,11 @@ export interface FireLensDatadogFargateServiceProps
   readonly cpu?: number;
   /** @default 1024 */
   readonly memoryLimitMiB?: number;
-  /** @default { enable: true, rollback: true } - a task held back by the gate counts as a failed launch */
+  /**
+   * @default { enable: true, rollback: true } with the rolling (ECS) deployment controller - a task held back by
+   * the gate counts as a failed launch; none with a `CODE_DEPLOY` or `EXTERNAL` controller, where the circuit
+   * breaker does not apply (aws-cdk-lib refuses it there)
+   */
   readonly circuitBreaker?: ecs.DeploymentCircuitBreaker;
   /** @default 100 */
   readonly minHealthyPercent?: number;
@@ -155,6 +159,15 @@ function datadogLogDriver(
 }
 
 /** Only the pattern's own props go through, so ours can never collide with one it adds later. */
+/**
+ * A rolling update, the only deployment the circuit breaker watches: no controller (ECS's default) or the ECS
+ * one. `CODE_DEPLOY` and `EXTERNAL` deployments have no circuit breaker.
+ */
+function rollingDeployment(props: FireLensDatadogFargateServiceProps): boolean {
+  const type = props.deploymentController?.type;
+  return type === undefined || type === ecs.DeploymentControllerType.ECS;
+}
+
 function patternProps(
   props: FireLensDatadogFargateServiceProps,
 ): ecsPatterns.ApplicationLoadBalancedFargateServiceProps {
@@ -332,7 +345,9 @@ export class FireLensDatadogFargateService extends Construct {
       cluster,
       vpc: undefined,
       taskDefinition: this.taskDefinition,
-      circuitBreaker: props.circuitBreaker ?? { enable: true, rollback: true },
+      circuitBreaker: rollingDeployment(props)
+        ? (props.circuitBreaker ?? { enable: true, rollback: true })
+        : undefined,
       healthCheckGracePeriod,
       minHealthyPercent: props.minHealthyPercent ?? 100,
       maxHealthyPercent: props.maxHealthyPercent ?? 200,
@@ -415,7 +430,16 @@ export class FireLensDatadogFargateService extends Construct {
         this,
       );
     }
-    if (props.circuitBreaker?.enable === false) {
+    if (!rollingDeployment(props)) {
+      // The ECS API applies deploymentCircuitBreaker to the rolling update (ECS controller) only, and
+      // aws-cdk-lib's BaseService reports "Deployment circuit breaker requires the ECS deployment controller".
+      if (props.circuitBreaker !== undefined && props.circuitBreaker.enable !== false) {
+        throw new FireLensPreflightError(
+          `circuitBreaker: the deployment circuit breaker applies to the ECS (rolling update) deployment controller only, not ${props.deploymentController?.type}; drop circuitBreaker (the ${props.deploymentController?.type} deployment decides what a task the gate stops does to the rollout)`,
+          this,
+        );
+      }
+    } else if (props.circuitBreaker?.enable === false) {
       throw new FireLensPreflightError(
         "circuitBreaker.enable: false leaves a deployment whose tasks the gate keeps stopping retrying forever; keep it on",
         this,

@@ -1,5 +1,5 @@
 import { App, AspectPriority, Aspects, Duration, Stack } from "aws-cdk-lib";
-import { Match, Template } from "aws-cdk-lib/assertions";
+import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -234,6 +234,34 @@ describe("FireLensDatadogFargateService overrides", { timeout: 120_000 }, () => 
     expect(names.filter((n) => n.includes("preflight"))).toEqual(["log-router-preflight"]);
   });
 
+  it.each([ecs.DeploymentControllerType.CODE_DEPLOY, ecs.DeploymentControllerType.EXTERNAL])(
+    "writes no circuit breaker for a %s deployment controller, which it does not apply to",
+    (type) => {
+      const { stack } = build({ deploymentController: { type } });
+      const template = Template.fromStack(stack);
+      const services = Object.values(template.findResources("AWS::ECS::Service"));
+      expect(services).toHaveLength(1);
+      const props = services[0]?.Properties as {
+        DeploymentController?: { Type?: string };
+        DeploymentConfiguration?: Record<string, unknown>;
+      };
+      expect(props.DeploymentController?.Type).toBe(type);
+      expect(props.DeploymentConfiguration).toBeDefined();
+      expect(props.DeploymentConfiguration).not.toHaveProperty("DeploymentCircuitBreaker");
+      // aws-cdk-lib reports a circuit breaker under another controller as an error annotation.
+      const errors = Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("circuit breaker"));
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it("keeps an explicit circuitBreaker.enable: false under a CODE_DEPLOY controller", () => {
+    const { stack } = build({
+      deploymentController: { type: ecs.DeploymentControllerType.CODE_DEPLOY },
+      circuitBreaker: { enable: false },
+    });
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toContain("DeploymentCircuitBreaker");
+  });
+
   it.each([
     [
       { sidecars: [{ image: PROBE, containerName: "app" }] },
@@ -248,6 +276,13 @@ describe("FireLensDatadogFargateService overrides", { timeout: 120_000 }, () => 
     ],
     [{ circuitBreaker: { enable: false } }, /circuitBreaker\.enable/],
     [{ cluster: {} as never, vpc: {} as never }, /vpc: pass either cluster or vpc/],
+    [
+      {
+        deploymentController: { type: ecs.DeploymentControllerType.CODE_DEPLOY },
+        circuitBreaker: { rollback: true },
+      },
+      /circuitBreaker: the deployment circuit breaker applies to the ECS \(rolling update\) deployment controller only, not CODE_DEPLOY/,
+    ],
     [{ datadogSite: "https://datadoghq.com/" }, /datadogSite/],
     [
       { preflight: { image: PROBE, records: 0 } },
