@@ -7,6 +7,7 @@ import {
   renderDiagnosisJson,
   renderDiagnosisText,
 } from "../../src/diagnose/index.js";
+import { runs } from "../support/runs.js";
 import { fullDocument, type Path, pathText, SCALAR_FIELDS, STRUCTURE_FIELDS, setAt } from "./fields.js";
 import { controlCharacter } from "./helpers.js";
 
@@ -80,7 +81,7 @@ describe("parseDiagnoseInput on wrong-typed values at the fields diagnose reads"
           JSON.parse(renderDiagnosisJson(d));
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 
@@ -97,7 +98,7 @@ describe("parseDiagnoseInput on wrong-typed values at the fields diagnose reads"
           expect(e).toBeInstanceOf(DiagnoseInputError);
         }
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 });

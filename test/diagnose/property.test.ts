@@ -8,6 +8,7 @@ import {
   renderDiagnosisText,
 } from "../../src/diagnose/index.js";
 import type { Container, Task } from "../../src/diagnose/types.js";
+import { runs } from "../support/runs.js";
 import { readRepo, SEED_TASKS } from "./helpers.js";
 
 const names = fc.constantFrom("log-router", "log-router-preflight", "app", "dd-agent", "worker", "firelens");
@@ -75,7 +76,7 @@ describe("diagnose on arbitrary tasks", () => {
         expect(renderDiagnosisText(d)).toContain("task 0123");
         JSON.parse(renderDiagnosisJson(d));
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -113,7 +114,7 @@ describe("parseDiagnoseInput on arbitrary text", () => {
           expect(err.message).toMatch(/^x\.json(:\d+:\d+)?: /);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

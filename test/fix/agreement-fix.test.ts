@@ -19,6 +19,7 @@ import { targetsCover } from "../../src/probe/contract.js";
 import { lintDocument } from "../../src/rules/index.js";
 import { compileTask, defaultScenario, SimulationInputError } from "../../src/simulate/index.js";
 import { parseDocument, type TaskDefinitionDocument } from "../../src/taskdef/index.js";
+import { runs } from "../support/runs.js";
 
 const IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/firelens-preflight:1";
 const scenario = defaultScenario();
@@ -274,7 +275,7 @@ describe("fix, plan and simulate read the task as the model does", () => {
         readingsAgree(doc);
         if (fixedCoversGated(doc) === "fixed") fixedCount++;
       }),
-      { numRuns: 300, seed: 23 },
+      { numRuns: runs(300), seed: 23 },
     );
     // Most generated tasks are fixable: the property is not vacuous.
     expect(fixedCount).toBeGreaterThan(150);

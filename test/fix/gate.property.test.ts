@@ -5,6 +5,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { FixError, fixText } from "../../src/fix/index.js";
 import { lintDocument, rules } from "../../src/rules/index.js";
 import { parseDocument, TaskDefError, toPascal } from "../../src/taskdef/index.js";
+import { runs } from "../support/runs.js";
 import { ungate } from "../support/ungate.js";
 
 type Json = Record<string, unknown>;
@@ -139,7 +140,7 @@ describe("fix over generated task definitions", () => {
           JSON.parse,
         );
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
     // The generator must actually exercise the fix, not only the "nothing to gate" path.
     expect(changedRuns).toBeGreaterThan(30);
@@ -178,7 +179,7 @@ describe("fix over generated task definitions", () => {
           );
         },
       ),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
     expect(changedRuns).toBeGreaterThan(50);
   });
@@ -237,7 +238,7 @@ describe("fix over mutated real documents", () => {
         fixedRuns++;
         expect(fixText(r.text, file, { routerMonitoring: true }).text).toBe(r.text);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
     expect(fixedRuns).toBeGreaterThan(50);
   });

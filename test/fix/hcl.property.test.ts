@@ -9,6 +9,7 @@ import { beforeAll, expect, it } from "vitest";
 import { applyGate } from "../../src/fix/index.js";
 import { lintDocument } from "../../src/rules/index.js";
 import { loadHclParser, parseDocument } from "../../src/taskdef/index.js";
+import { runs } from "../support/runs.js";
 
 beforeAll(async () => {
   await loadHclParser();
@@ -284,7 +285,7 @@ it("fix on generated Terraform is idempotent, only inserts, and keeps the file's
         }
       },
     ),
-    { numRuns: 40 },
+    { numRuns: runs(40) },
   );
   // Each case parses the file a dozen times (every edit re-reads it); the shared 2-core machine is slow.
 }, 180_000);

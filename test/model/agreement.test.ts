@@ -28,6 +28,7 @@ import {
   type TaskDefinitionDocument,
   toJsonData,
 } from "../../src/taskdef/index.js";
+import { runs } from "../support/runs.js";
 
 const IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/firelens-preflight:1";
 const scenario = defaultScenario();
@@ -323,7 +324,7 @@ describe("one reading of a task for every command", () => {
         const text = JSON.stringify({ family: "generated", containerDefinitions: containers }, null, 2);
         checkAgreement(parseDocument(text, "generated.json"));
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -345,7 +346,7 @@ describe("one reading of a task for every command", () => {
         };
         checkAgreement(parseDocument(JSON.stringify(template, null, 2), "template.json"));
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

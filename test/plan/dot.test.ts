@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { renderPlanDot, type StartupPlan } from "../../src/plan/index.js";
 import { cli } from "../support/cli.js";
 import { type DotRender, renderDot } from "../support/graphviz.js";
+import { runs } from "../support/runs.js";
 import { arbitraryPlans, DIAGRAM_INPUTS, distinctNodes, expectedRole, squash } from "./inputs.js";
 
 const RED = "#b91c1c";
@@ -89,7 +90,7 @@ describe("plan -f dot laid out by Graphviz (issue 17)", () => {
         const r = await renderDot(renderPlanDot(plans));
         for (const [i, plan] of plans.entries()) expectPlan(plan, i + 1, r);
       }),
-      { numRuns: 200, seed: 17 },
+      { numRuns: runs(200), seed: 17 },
     );
   });
 

@@ -11,6 +11,7 @@ import { renderPlanMermaid, type StartupPlan } from "../../src/plan/index.js";
 import { browserTestsRun } from "../support/chromium.js";
 import { cli } from "../support/cli.js";
 import { type MermaidRender, type MermaidRenderer, openMermaid } from "../support/mermaid.js";
+import { runs } from "../support/runs.js";
 import { arbitraryPlans, DIAGRAM_INPUTS, distinctNodes, expectedRole, squash } from "./inputs.js";
 
 const RED = "rgb(185, 28, 28)";
@@ -125,7 +126,7 @@ describe.skipIf(!browserTestsRun())("plan -f mermaid in headless chromium (issue
         expect(r.error).toBeUndefined();
         for (const [i, plan] of plans.entries()) expectPlan(plan, i + 1, r);
       }),
-      { numRuns: 40, seed: 17 },
+      { numRuns: runs(40), seed: 17 },
     );
     expect(mermaid.page.errors).toEqual([]);
   }, 120_000);

@@ -12,6 +12,7 @@ import { buildStartupPlan, renderPlanDot, renderPlanMermaid, renderPlanText } fr
 import { lintDocument } from "../../src/rules/index.js";
 import { compileTask, defaultScenario, SimulationInputError } from "../../src/simulate/index.js";
 import { parseDocument, TaskDefError } from "../../src/taskdef/index.js";
+import { runs } from "../support/runs.js";
 
 const NAMES = ["log-router", "app", "log-router-preflight", "dd-agent", "worker", "APP", ""];
 const IMAGES = [
@@ -169,7 +170,7 @@ describe("rules never fail on odd input", () => {
           );
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
     expect(linted).toBeGreaterThan(150);
   });
@@ -207,7 +208,7 @@ describe("rules never fail on odd input", () => {
           lintsCleanly(JSON.stringify(template), "template.json");
         },
       ),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
     expect(linted).toBeGreaterThan(100);
   });
@@ -239,7 +240,7 @@ describe("rules never fail on odd input", () => {
           lintsCleanly(JSON.stringify(doc, null, 2), "mutated.json");
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
     expect(linted).toBeGreaterThan(150);
   });
@@ -407,7 +408,7 @@ describe("wrong-typed fields", () => {
           readEverywhere(text, file);
         },
       ),
-      { numRuns: 400 },
+      { numRuns: runs(400) },
     );
   });
 
@@ -441,7 +442,7 @@ describe("wrong-typed fields", () => {
           readEverywhere(text, "t.json");
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -482,7 +483,7 @@ describe("wrong-typed fields", () => {
           readEverywhere(spoiled, "dup.json");
         },
       ),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });

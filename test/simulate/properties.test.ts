@@ -8,6 +8,7 @@ import { DeploymentSimulator } from "../../src/simulate/engine.js";
 import { simulate, simulateCompare } from "../../src/simulate/index.js";
 import { compileTask, previousVersionPlan } from "../../src/simulate/plan.js";
 import { defaultScenario, type ScenarioInput } from "../../src/simulate/scenario.js";
+import { runs } from "../support/runs.js";
 import { gated, given, sleepGated } from "./fixtures.js";
 
 const span = (lo: number, hi: number) =>
@@ -72,7 +73,7 @@ describe("simulation properties", () => {
         expect(b.run(s, run)).toEqual(first);
         expect(b.traceRun(s, run).result).toEqual(first);
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -90,7 +91,7 @@ describe("simulation properties", () => {
           expect(Number.isInteger(r.sent)).toBe(true);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -147,7 +148,7 @@ describe("simulation properties", () => {
         expect(p?.requests.failed ?? 0).toBeLessThanOrEqual(g?.requests.failed ?? 0);
         expect(p?.failedRequests.max ?? 0).toBeLessThanOrEqual(g?.failedRequests.max ?? 0);
       }),
-      { numRuns: 120 },
+      { numRuns: runs(120) },
     );
   });
 });

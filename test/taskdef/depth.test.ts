@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { visit } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
 import { findExcessiveNesting, MAX_NESTING_DEPTH } from "../../src/taskdef/depth.js";
+import { runs } from "../support/runs.js";
 
 /** How deep jsonc-parser itself descends on `text`: the recursion the scan must never under-count. */
 function parserDepth(text: string): number {
@@ -91,7 +92,7 @@ describe("findExcessiveNesting", () => {
         const text = pieces.join("");
         expect(scanDepth(text)).toBeGreaterThanOrEqual(parserDepth(text));
       }),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 

@@ -8,6 +8,7 @@ import { visit } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
 import { census, findDuplicateKeys } from "../../src/taskdef/duplicates.js";
 import { DocumentEditor, parseDocument } from "../../src/taskdef/index.js";
+import { runs } from "../support/runs.js";
 
 /** The example: an empty list first, the real one last. */
 const SHADOWED = [
@@ -150,7 +151,7 @@ describe("duplicate detection over generated documents", () => {
           expect(census(text, JSON.parse(text), 1000).mayHaveDuplicates).toBe(true);
         }
       }),
-      { numRuns: 400 },
+      { numRuns: runs(400) },
     );
     expect(withDuplicates).toBeGreaterThan(40);
   });

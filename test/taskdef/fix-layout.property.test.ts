@@ -11,6 +11,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { FixError, fixText } from "../../src/fix/index.js";
+import { runs } from "../support/runs.js";
 import { ungate } from "../support/ungate.js";
 
 type Json = Record<string, unknown>;
@@ -210,7 +211,7 @@ describe("fix keeps the layout of JSON", () => {
         expect({ ...output, containerDefinitions: [] }).toEqual({ ...input, containerDefinitions: [] });
         expect((output.containerDefinitions as Json[]).some((c) => c.name === PRE)).toBe(true);
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
     expect(fixed).toBeGreaterThan(150);
     expect(strayRuns).toBeGreaterThan(30);
@@ -284,7 +285,7 @@ describe("fix keeps the layout of YAML", () => {
           expect(ungate(output.containerDefinitions as Json[], before)).toEqual(before);
         },
       ),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
     expect(fixed).toBeGreaterThan(60);
   });

@@ -11,6 +11,7 @@ import {
   skipValue,
 } from "../../src/taskdef/locate-json.js";
 import type { JsonPath } from "../../src/taskdef/model.js";
+import { runs } from "../support/runs.js";
 
 const texts = readdirSync("test/fixtures/firelens-examples")
   .filter((f) => f.endsWith(".json"))
@@ -72,7 +73,7 @@ describe("JsonLocator", () => {
           expect(locator.locate(path)).toEqual(locateJson(text, path));
         }
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });

@@ -10,6 +10,7 @@ import {
   serialize,
   TaskDefError,
 } from "../../src/taskdef/index.js";
+import { runs } from "../support/runs.js";
 
 const texts = [
   ...readdirSync("test/fixtures/firelens-examples")
@@ -74,7 +75,7 @@ describe("never throws anything but TaskDefError", () => {
           JSON.stringify({ Resources: { T: { Type: "AWS::ECS::TaskDefinition", Properties: v } } }),
         );
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -92,14 +93,14 @@ describe("never throws anything but TaskDefError", () => {
           parseOrTyped(t);
         },
       ),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
   it("on random strings", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 60 }), (s) => parseOrTyped(s)),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
@@ -140,7 +141,7 @@ describe("locating paths in JSON", () => {
           }
         },
       ),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });
@@ -169,7 +170,7 @@ describe("limits, with an oracle", () => {
           }
         }
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 
@@ -211,7 +212,7 @@ describe("limits, with an oracle", () => {
           if (leaves > MAX_ALIAS_NODES) expect(error?.kind).toBe("too-many-aliases");
         },
       ),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -240,7 +241,7 @@ describe("limits, with an oracle", () => {
           }),
         );
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });

@@ -4,6 +4,7 @@ import { CASES } from "../../../src/diagnose/cases/index.js";
 import { taskFacts } from "../../../src/diagnose/facts.js";
 import { diagnoseTask } from "../../../src/diagnose/index.js";
 import type { Task } from "../../../src/diagnose/types.js";
+import { runs } from "../../support/runs.js";
 import { ARN } from "./table.js";
 
 describe("the case catalogue", () => {
@@ -52,7 +53,7 @@ describe("the case catalogue", () => {
         expect(d.kind === "running").toBe(!f.stopped);
         expect(d.traffic === "not-applicable").toBe(!f.stopped);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

@@ -15,6 +15,7 @@ import {
   readAck,
 } from "../../../src/probe/forward.js";
 import { recordsFor } from "../../../src/probe/run.js";
+import { runs } from "../../support/runs.js";
 
 describe("forward frames", () => {
   it("Forward mode round-trips: [tag, [[time, record]…], {chunk}] with integer seconds", () => {
@@ -83,7 +84,7 @@ describe("reply framing without a decoder", () => {
           if (cut < bytes.length) expect(msgpackValueLength(bytes.subarray(0, cut))).toBe(INCOMPLETE);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 

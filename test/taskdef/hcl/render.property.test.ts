@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { beforeAll, expect, it } from "vitest";
 import { render } from "../../../src/taskdef/hcl/render.js";
 import { loadHclParser, parseDocument } from "../../../src/taskdef/index.js";
+import { runs } from "../../support/runs.js";
 
 beforeAll(async () => {
   await loadHclParser();
@@ -55,6 +56,6 @@ it("rendered HCL reads back as the value", () => {
         expect(doc.taskDefinitions[0]?.containers.map((c) => c.definition)).toEqual(containers);
       },
     ),
-    { numRuns: 150 },
+    { numRuns: runs(150) },
   );
 });
