@@ -1,5 +1,5 @@
 /**
- * `firelens-preflight/firelens`: the router's configuration as the ECS agent generates it (pure: model → text).
+ * The router's configuration as the ECS agent generates it (pure: model → text).
  */
 export {
   CONFIG_PATH,

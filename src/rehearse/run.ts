@@ -17,7 +17,16 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CONFIG_PATH, S3_CONFIG_PATH } from "../firelens/index.js";
 import { PLACEHOLDER_MARK, type TaskReading } from "../model/index.js";
-import { type EngineName, ensureImage, exec, findEngine, removeContainers } from "./engine.js";
+import { PROBE_SETTINGS } from "../probe/contract.js";
+import {
+  type Engine,
+  type EngineName,
+  ensureImage,
+  exec,
+  findEngine,
+  RehearseSetupError,
+  removeContainers,
+} from "./engine.js";
 import { INTAKE_PORT, planRehearsal, type RehearsePlan, SINK_PORT } from "./plan.js";
 import { judge, type RehearseReport, type SidecarEvents } from "./report.js";
 import type { SidecarPlan } from "./sidecar.js";
@@ -78,10 +87,20 @@ function lines(stream: NodeJS.ReadableStream, line: (text: string) => void): Pro
   });
 }
 
-export async function rehearse(reading: TaskReading, opts: RehearseOptions): Promise<RehearseReport> {
-  const startedAt = Date.now();
-  const progress = opts.onProgress ?? (() => {});
-  const plan: RehearsePlan = planRehearsal(reading, {
+interface Prepared {
+  readonly plan: RehearsePlan;
+  readonly image: string;
+  readonly sidecarScript: string;
+  readonly engine: Engine;
+}
+
+/** Everything decided and checked before a container starts: the plan, the engine, both images. */
+async function prepare(
+  reading: TaskReading,
+  opts: RehearseOptions,
+  progress: (l: string) => void,
+): Promise<Prepared> {
+  const plan = planRehearsal(reading, {
     secrets: opts.secrets,
     realDestinations: opts.realDestinations,
     deadline: opts.deadline,
@@ -89,22 +108,121 @@ export async function rehearse(reading: TaskReading, opts: RehearseOptions): Pro
   });
   const image = opts.routerImage ?? plan.image;
   if (image === undefined || image.includes(PLACEHOLDER_MARK)) {
-    throw new Error(`the router's image is only known at deploy time: pass --router-image`);
+    throw new RehearseSetupError("the router's image is only known at deploy time: pass --router-image");
   }
   const sidecarScript = opts.sidecarScript ?? defaultSidecarScript();
   if (sidecarScript === undefined)
-    throw new Error("the rehearsal sidecar (dist/rehearse/sidecar.js) is missing: npm run build");
+    throw new RehearseSetupError(
+      "the rehearsal sidecar (dist/rehearse/sidecar.js) is missing: npm run build",
+    );
   const engine = await findEngine(opts.engine, opts.env);
   progress(`engine: ${engine.name}`);
   await ensureImage(engine, image, opts.pull);
-  await ensureImage(engine, opts.probeImage, opts.pull);
+  await ensureImage(engine, opts.probeImage, opts.pull).catch((error: unknown) => {
+    if (!(error instanceof RehearseSetupError)) throw error;
+    throw new RehearseSetupError(
+      `${error.message} (the probe image: build it with \`npm run image\`, or name one with --probe-image)`,
+    );
+  });
+  return { plan, image, sidecarScript, engine };
+}
 
+interface Files {
+  readonly sidecarCopy: string;
+  readonly socketDir: string;
+  /** The router's mounts, where the agent puts them. */
+  readonly mounts: readonly string[];
+}
+
+function writeFiles(dir: string, plan: RehearsePlan, sidecarScript: string): Files {
+  // A copy of the sidecar, so the run does not depend on the package's files staying put while it runs.
+  const sidecarCopy = join(dir, "sidecar.mjs");
+  copyFileSync(sidecarScript, sidecarCopy);
+  chmodSync(sidecarCopy, 0o644);
+  const configFile = join(dir, "fluent-bit.conf");
+  writeFileSync(configFile, plan.configText, { mode: 0o644 });
+  const socketDir = join(dir, "socket");
+  mkdirSync(socketDir);
+  chmodSync(socketDir, 0o777);
+  const mounts = ["-v", `${configFile}:${CONFIG_PATH}:ro`, "-v", `${socketDir}:/var/run`];
+  if (plan.s3ConfigText !== undefined) {
+    writeFileSync(join(dir, "external.conf"), plan.s3ConfigText, { mode: 0o644 });
+    mounts.push("-v", `${join(dir, "external.conf")}:${S3_CONFIG_PATH}:ro`);
+  }
+  return { sidecarCopy, socketDir, mounts };
+}
+
+/** The router's environment: values in the engine's environment, only names on its command line (never argv). */
+function routerEnvironment(plan: RehearsePlan): { env: Record<string, string>; args: string[] } {
+  const env: Record<string, string> = {};
+  const args: string[] = [];
+  for (const [k, v] of plan.environment) {
+    env[k] = v;
+    args.push("-e", k);
+  }
+  for (const s of plan.secrets) {
+    env[s.variable] = s.value;
+    args.push("-e", s.variable);
+  }
+  return { env, args };
+}
+
+function sidecarPlanOf(plan: RehearsePlan, opts: RehearseOptions): SidecarPlan {
+  const forward = plan.probeEnv[PROBE_SETTINGS.forward.env];
+  return {
+    intakePort: INTAKE_PORT,
+    sinkPort: SINK_PORT,
+    intakeStatus: opts.intakeStatus ?? 202,
+    forwardHost: "127.0.0.1",
+    forwardPort: 24224,
+    ...(forward?.startsWith("unix://") ? { forwardPath: forward.slice("unix://".length) } : {}),
+    probe: { args: ["/probe/probe.mjs"], env: plan.probeEnv },
+    tags: plan.gated.map((app) => `${app}-firelens-rehearse`),
+    soakMs: opts.soakMs,
+    gateOnly: opts.gateOnly,
+  };
+}
+
+/** Reads the sidecar's JSON lines into `events`, stamped with the host's clock; resolves at its end. */
+function collectEvents(
+  stdout: NodeJS.ReadableStream,
+  events: SidecarEvents,
+  startedAt: number,
+  progress: (l: string) => void,
+): Promise<void> {
+  return lines(stdout, (text) => {
+    let e: { event?: string } & Record<string, unknown>;
+    try {
+      e = JSON.parse(text) as typeof e;
+    } catch {
+      return;
+    }
+    const at = Date.now() - startedAt;
+    if (e.event === "delivered") events.deliveriesAtMs.push(at);
+    if (e.event === "ready") progress("sidecar: intake and sinks listening; probe running as the gate would");
+    if (e.event === "probe") {
+      events.probe = { ...(e as object), hostAtMs: at } as SidecarEvents["probe"];
+      progress(`gate: probe exit ${String(e.exit)}`);
+    }
+    if (e.event === "stress")
+      events.stress.push({ ...(e as object), hostAtMs: at } as SidecarEvents["stress"][number]);
+    if (e.event === "soak") {
+      events.soak = { ...(e as object), hostAtMs: at } as SidecarEvents["soak"];
+      progress("shake-down: done");
+    }
+    if (e.event === "destinations") events.destinations = e as unknown as SidecarEvents["destinations"];
+  });
+}
+
+export async function rehearse(reading: TaskReading, opts: RehearseOptions): Promise<RehearseReport> {
+  const startedAt = Date.now();
+  const progress = opts.onProgress ?? (() => {});
+  const { plan, image, sidecarScript, engine } = await prepare(reading, opts, progress);
   const id = randomBytes(4).toString("hex");
   const routerName = `flp-rehearse-${id}-router`;
   const sidecarName = `flp-rehearse-${id}-sidecar`;
   const dir = mkdtempSync(join(tmpdir(), "flp-rehearse-"));
   const started: string[] = [];
-  const secretValues = plan.secrets.map((s) => s.value);
   const events: SidecarEvents = { stress: [], deliveriesAtMs: [] };
   let routerExit: { code: number | null; atMs: number } | undefined;
   let interrupted = false;
@@ -119,88 +237,54 @@ export async function rehearse(reading: TaskReading, opts: RehearseOptions): Pro
   };
   opts.signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    // A copy of the sidecar, so the run does not depend on the package's files staying put while it runs.
-    const sidecarCopy = join(dir, "sidecar.mjs");
-    copyFileSync(sidecarScript, sidecarCopy);
-    chmodSync(sidecarCopy, 0o644);
-    const configFile = join(dir, "fluent-bit.conf");
-    writeFileSync(configFile, plan.configText, { mode: 0o644 });
-    const socketDir = join(dir, "socket");
-    mkdirSync(socketDir);
-    chmodSync(socketDir, 0o777);
-    const mounts = ["-v", `${configFile}:${CONFIG_PATH}:ro`, "-v", `${socketDir}:/var/run`];
-    if (plan.s3ConfigText !== undefined) {
-      writeFileSync(join(dir, "external.conf"), plan.s3ConfigText, { mode: 0o644 });
-      mounts.push("-v", `${join(dir, "external.conf")}:${S3_CONFIG_PATH}:ro`);
-    }
-    // Values travel in the engine's environment, named on its command line only (`-e NAME`): never in argv.
-    const childEnv: Record<string, string> = {};
-    const envArgs: string[] = [];
-    for (const [k, v] of plan.environment) {
-      childEnv[k] = v;
-      envArgs.push("-e", k);
-    }
-    for (const s of plan.secrets) {
-      childEnv[s.variable] = s.value;
-      envArgs.push("-e", s.variable);
-    }
+    const files = writeFiles(dir, plan, sidecarScript);
+    const env = routerEnvironment(plan);
     const label = ["--label", `firelens-preflight.rehearse=${id}`];
     const network = opts.realDestinations ? [] : ["--network", "none"];
     if (opts.signal?.aborted) throw new Error("interrupted");
     progress(`router: ${image} (${routerName})`);
     started.push(routerName);
-    const run = await exec(
-      engine,
-      ["run", "-d", "--name", routerName, ...label, ...network, ...mounts, ...envArgs, image],
-      {
-        env: childEnv,
-        timeoutMs: 120_000,
-      },
-    );
+    const runArgs = [
+      "run",
+      "-d",
+      "--name",
+      routerName,
+      ...label,
+      ...network,
+      ...files.mounts,
+      ...env.args,
+      image,
+    ];
+    const run = await exec(engine, runArgs, { env: env.env, timeoutMs: 120_000 });
     const routerStartMs = Date.now() - startedAt;
     if (run.code !== 0)
-      throw new Error(`${engine.name} could not start the router: ${run.stderr.trim().split("\n").pop()}`);
+      throw new RehearseSetupError(
+        `${engine.name} could not start the router: ${run.stderr.trim().split("\n").pop()}`,
+      );
     const waited = exec(engine, ["wait", routerName], { signal: waitControl.signal }).then((r) => {
       const code = Number.parseInt(r.stdout.trim(), 10);
       routerExit = { code: Number.isNaN(code) ? null : code, atMs: Date.now() - startedAt };
       return routerExit;
     });
-
-    const sidecarPlan: SidecarPlan = {
-      intakePort: INTAKE_PORT,
-      sinkPort: SINK_PORT,
-      intakeStatus: opts.intakeStatus ?? 202,
-      forwardHost: "127.0.0.1",
-      forwardPort: 24224,
-      probe: { args: ["/probe/probe.mjs"], env: plan.probeEnv },
-      tags: plan.gated.map((app) => `${app}-firelens-rehearse`),
-      soakMs: opts.soakMs,
-      gateOnly: opts.gateOnly,
-    };
     if (interrupted) throw new Error("interrupted");
     started.push(sidecarName);
+    // The sidecar in the router's network namespace, from the probe image, the plan in its environment.
     const sidecar = spawn(
       engine.name,
       [
-        "run",
-        "--name",
-        sidecarName,
-        ...label,
-        "--network",
-        `container:${routerName}`,
-        "-v",
-        `${sidecarCopy}:/rehearse/sidecar.mjs:ro`,
-        "-v",
-        `${socketDir}:/var/run`,
-        "-e",
-        "REHEARSE_PLAN",
-        "--entrypoint",
-        "/nodejs/bin/node",
-        opts.probeImage,
-        "/rehearse/sidecar.mjs",
+        ...["run", "--name", sidecarName, ...label, "--network", `container:${routerName}`],
+        ...["-v", `${files.sidecarCopy}:/rehearse/sidecar.mjs:ro`, "-v", `${files.socketDir}:/var/run`],
+        ...[
+          "-e",
+          "REHEARSE_PLAN",
+          "--entrypoint",
+          "/nodejs/bin/node",
+          opts.probeImage,
+          "/rehearse/sidecar.mjs",
+        ],
       ],
       {
-        env: { ...engine.env, REHEARSE_PLAN: JSON.stringify(sidecarPlan) },
+        env: { ...engine.env, REHEARSE_PLAN: JSON.stringify(sidecarPlanOf(plan, opts)) },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
@@ -209,29 +293,7 @@ export async function rehearse(reading: TaskReading, opts: RehearseOptions): Pro
       sidecarErr = (sidecarErr + d.toString("utf8")).slice(-4000);
     });
     killSidecar = () => void removeContainers(engine, [sidecarName, routerName]);
-    const sidecarDone = lines(sidecar.stdout, (text) => {
-      let e: { event?: string } & Record<string, unknown>;
-      try {
-        e = JSON.parse(text) as typeof e;
-      } catch {
-        return;
-      }
-      const at = Date.now() - startedAt;
-      if (e.event === "delivered") events.deliveriesAtMs.push(at);
-      if (e.event === "ready")
-        progress("sidecar: intake and sinks listening; probe running as the gate would");
-      if (e.event === "probe") {
-        events.probe = { ...(e as object), hostAtMs: at } as SidecarEvents["probe"];
-        progress(`gate: probe exit ${String(e.exit)}`);
-      }
-      if (e.event === "stress")
-        events.stress.push({ ...(e as object), hostAtMs: at } as SidecarEvents["stress"][number]);
-      if (e.event === "soak") {
-        events.soak = { ...(e as object), hostAtMs: at } as SidecarEvents["soak"];
-        progress("shake-down: done");
-      }
-      if (e.event === "destinations") events.destinations = e as unknown as SidecarEvents["destinations"];
-    });
+    const sidecarDone = collectEvents(sidecar.stdout, events, startedAt, progress);
     // The router's end bounds the sidecar: a moment to report what it saw, then it goes too.
     void waited.then(() => {
       if (!finished) graceTimer = setTimeout(() => void removeContainers(engine, [sidecarName]), 3000);
@@ -243,7 +305,6 @@ export async function rehearse(reading: TaskReading, opts: RehearseOptions): Pro
       await Promise.race([waited, new Promise((r) => setTimeout(r, 1500))]);
     }
     const tail = await exec(engine, ["logs", "--tail", "40", routerName], { timeoutMs: 15_000 });
-    const logTail = `${tail.stdout}${tail.stderr}`.trimEnd().split("\n").slice(-40);
     const report = judge({
       plan,
       image,
@@ -251,14 +312,17 @@ export async function rehearse(reading: TaskReading, opts: RehearseOptions): Pro
       routerExit,
       routerStartMs,
       events,
-      logTail,
+      logTail: `${tail.stdout}${tail.stderr}`.trimEnd().split("\n").slice(-40),
       interrupted,
       sidecarError: events.probe === undefined ? sidecarErr.trim().split("\n").slice(-5).join("\n") : "",
       soakMs: opts.soakMs,
       gateOnly: opts.gateOnly,
       totalMs: Date.now() - startedAt,
     });
-    return maskSecrets(report, secretValues);
+    return maskSecrets(
+      report,
+      plan.secrets.map((s) => s.value),
+    );
   } finally {
     finished = true;
     opts.signal?.removeEventListener("abort", onAbort);

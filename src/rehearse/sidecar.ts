@@ -28,6 +28,8 @@ export interface SidecarPlan {
   /** `host:port` of the router's TCP forward input. */
   readonly forwardHost: string;
   readonly forwardPort: number;
+  /** The router's unix socket instead, when it has no TCP forward input (host network mode). */
+  readonly forwardPath?: string;
   /** argv after node for the probe (`["/probe/probe.mjs"]`); absent: no probe. */
   readonly probe:
     | { readonly args: readonly string[]; readonly env: Readonly<Record<string, string>> }
@@ -141,12 +143,13 @@ class Forwarder {
   constructor(
     private readonly host: string,
     private readonly port: number,
+    private readonly path: string | undefined,
   ) {}
 
   private connect(): Promise<net.Socket> {
     if (this.socket !== undefined && !this.socket.destroyed) return Promise.resolve(this.socket);
     return new Promise((resolve, reject) => {
-      const s = net.connect(this.port, this.host);
+      const s = this.path === undefined ? net.connect(this.port, this.host) : net.connect(this.path);
       s.once("connect", () => {
         this.socket = s;
         resolve(s);
@@ -273,7 +276,7 @@ function runProbe(plan: NonNullable<SidecarPlan["probe"]>): Promise<void> {
 }
 
 async function shakeDown(plan: SidecarPlan): Promise<void> {
-  const fwd = new Forwarder(plan.forwardHost, plan.forwardPort);
+  const fwd = new Forwarder(plan.forwardHost, plan.forwardPort, plan.forwardPath);
   try {
     for (const tag of plan.tags) {
       const t0 = Date.now();
@@ -341,8 +344,11 @@ async function main(): Promise<void> {
   emit("ready");
   if (plan.probe !== undefined) await runProbe(plan.probe);
   if (!plan.gateOnly && plan.tags.length > 0) await shakeDown(plan);
-  // One more flush interval and snapshot (1–2 s after a send), so the last records are counted.
-  await sleep(2000);
+  // One more flush interval (a flush shows 1–2 s after the send), so the last records are counted; with
+  // --gate-only, only until a destination has heard from the router.
+  for (const until = Date.now() + 2000; Date.now() < until; await sleep(100)) {
+    if (plan.gateOnly && intake.requests + sink.requests > 0) break;
+  }
   const summary = (r: Received) => ({ ...r, paths: [...r.paths] });
   emit("destinations", { intake: summary(intake), sink: summary(sink) });
   for (const s of servers) s.close();
