@@ -38,6 +38,9 @@ export {
 } from "./gate-container.js";
 export {
   type ContainerOutcome,
+  type DependencyState,
+  type DependencyVerdict,
+  dependencyVerdict,
   type ExitOutcome,
   type NodeOutcome,
   type OutcomeGraph,

@@ -98,27 +98,58 @@ type State =
   | { readonly kind: "never-starts" } // held back on this pass: HasNotAndWillNotStart
   | { readonly kind: "pending" };
 
-type Verdict = "met" | "unmet" | "terminal";
+/** What one dependency edge is, as the agent judges it right now. */
+export type DependencyVerdict =
+  /** Resolved: the waiter may start (`containerOrderingDependenciesIsResolved`). */
+  | "met"
+  /** Blocked: the agent keeps waiting (and a stopped dependency can no longer time out). */
+  | "unmet"
+  /** Unresolvable: the waiter is stopped with exit 143 (`handleTerminalDependencyError`). */
+  | "terminal";
 
-function verdict(edge: Edge, target: State, graph: OutcomeGraph): Verdict {
-  const node = graph.nodes[edge.to];
-  switch (target.kind) {
+/** A dependency's state as the agent knows it when it judges a waiter. */
+export type DependencyState =
+  /** Not started yet, and may still start. */
+  | { readonly kind: "pending" }
+  /** Never ran and desired STOPPED: `HasNotAndWillNotStart`. */
+  | { readonly kind: "never-starts" }
+  /** RUNNING (`IsKnownSteadyState`); `healthy` while its health status is HEALTHY. */
+  | { readonly kind: "running"; readonly healthy: boolean }
+  /** STOPPED with a known exit code, or `null` when none is known. */
+  | { readonly kind: "stopped"; readonly code: number | null };
+
+/**
+ * The agent's rule for one edge (graph.go `containerOrderingDependenciesIsResolved` and
+ * `verifyContainerOrderingStatusResolvable`, amazon-ecs-agent v1.61.2): terminal for SUCCESS on a non-zero exit
+ * and for any condition on a container that will never start; START met only while RUNNING; CREATE once it
+ * existed; COMPLETE and SUCCESS once stopped with a known code (SUCCESS: 0); HEALTHY only while HEALTHY. The one
+ * rule `outcomeOfExit` and simulate both judge edges with.
+ */
+export function dependencyVerdict(condition: string, dependency: DependencyState): DependencyVerdict {
+  switch (dependency.kind) {
     case "never-starts":
       return "terminal";
     case "pending":
       return "unmet";
     case "stopped":
-      if (edge.condition === "SUCCESS") return target.code === 0 ? "met" : "terminal";
-      return edge.condition === "COMPLETE" || edge.condition === "CREATE" ? "met" : "unmet";
+      if (condition === "SUCCESS" && dependency.code !== null)
+        return dependency.code === 0 ? "met" : "terminal";
+      if (condition === "COMPLETE") return dependency.code !== null ? "met" : "unmet";
+      return condition === "CREATE" ? "met" : "unmet";
     case "running":
-      if (edge.condition === "START" || edge.condition === "CREATE") return "met";
-      if (edge.condition === "HEALTHY") return node?.hasHealthCheck === true ? "met" : "unmet";
-      // SUCCESS and COMPLETE on a container that runs: it is assumed to finish with 0 unless it is essential,
-      // whose exit stops the task instead.
-      if (edge.condition === "SUCCESS" || edge.condition === "COMPLETE")
-        return node?.essential ? "unmet" : "met";
-      return "unmet";
+      if (condition === "START" || condition === "CREATE") return "met";
+      return condition === "HEALTHY" && dependency.healthy ? "met" : "unmet";
   }
+}
+
+function verdict(edge: Edge, target: State, graph: OutcomeGraph): DependencyVerdict {
+  if (target.kind !== "running") return dependencyVerdict(edge.condition, target);
+  const node = graph.nodes[edge.to];
+  // The scenario's assumptions about a container that runs: one with a health check becomes HEALTHY; one with
+  // SUCCESS or COMPLETE waiters finishes with 0, unless it is essential, whose exit stops the task instead.
+  if ((edge.condition === "SUCCESS" || edge.condition === "COMPLETE") && node?.essential !== true)
+    return dependencyVerdict(edge.condition, { kind: "stopped", code: 0 });
+  return dependencyVerdict(edge.condition, { kind: "running", healthy: node?.hasHealthCheck === true });
 }
 
 function waitsOf(graph: OutcomeGraph): Edge[][] {
