@@ -65,10 +65,15 @@ const EXAMPLES: Readonly<Record<string, { bad: string; good: string }>> = {
     good: `"image": "amazon/aws-for-fluent-bit:2.19.0",
 "healthCheck": { "command": ["CMD-SHELL", "curl -f http://127.0.0.1:2020/api/v1/uptime || exit 1"] }`,
   },
+  // Whole container lists: test/rules/FLP211.test.ts lints them as they are written here.
   FLP211: {
-    bad: `{ "name": "log-router", "firelensConfiguration": { "type": "fluentbit" },
-  "dependsOn": [{ "containerName": "dd-agent", "condition": "START" }] }`,
-    good: `{ "name": "log-router", "firelensConfiguration": { "type": "fluentbit" } }`,
+    bad: `{ "name": "dd-agent", "image": "datadog/agent:7" },
+{ "name": "log-router", "firelensConfiguration": { "type": "fluentbit" },
+  "dependsOn": [{ "containerName": "dd-agent", "condition": "START" }] },
+{ "name": "app", "logConfiguration": { "logDriver": "awsfirelens" } }`,
+    good: `{ "name": "dd-agent", "image": "datadog/agent:7" },
+{ "name": "log-router", "firelensConfiguration": { "type": "fluentbit" } },
+{ "name": "app", "logConfiguration": { "logDriver": "awsfirelens" } }`,
   },
   FLP212: {
     bad: `"image": "amazon/aws-for-fluent-bit:2.19.0"   (router)

@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { FLP211 } from "../../src/rules/FLP211-router-depends-on.js";
-import { app, ecs, gate, preflight, router, testRule } from "../support/rule-tester.js";
+import { app, ecs, gate, lintWith, preflight, router, testRule } from "../support/rule-tester.js";
 
 const agent = { name: "dd-agent", image: "datadog/agent:7" };
 const routerAfterAgent = router({ dependsOn: [{ containerName: "dd-agent", condition: "START" }] });
@@ -62,4 +65,18 @@ testRule(FLP211, {
       ],
     },
   ],
+});
+
+describe("FLP211's page", () => {
+  const page = readFileSync(join(import.meta.dirname, "../../docs/rules/FLP211.md"), "utf8");
+  /** The containers of the code block after `label` on the page, as a task definition. */
+  function taskOf(label: string): string {
+    const block = new RegExp(`${label}:\\n\\n\`\`\`\\n([\\s\\S]*?)\`\`\``).exec(page)?.[1] ?? "";
+    return ecs(JSON.parse(`[${block}]`) as object[]);
+  }
+
+  it("flags what it shows as flagged and passes what it shows as passing", () => {
+    expect(lintWith(FLP211, taskOf("Flagged")).map((f) => f.ruleId)).toEqual(["FLP211"]);
+    expect(lintWith(FLP211, taskOf("Passes"))).toEqual([]);
+  });
 });
