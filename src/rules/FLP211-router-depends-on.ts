@@ -21,9 +21,9 @@ export const FLP211 = defineRule({
       "Remove the router's dependsOn, links and volumesFrom; order other containers after the router instead. With Service Connect, give every awsfirelens container an explicit START dependency on the router.",
     messages: {
       routerDependsOn:
-        "Router '{{container}}' has a dependsOn ({{targets}}): ECS then drops the implicit START dependency on it of {{apps}}, which do not wait on it otherwise.",
+        "Router '{{container}}' has a dependsOn ({{targets}}): ECS then adds no implicit START dependency on it, and nothing else orders {{apps}} after it.",
       routerOrdered:
-        "Router '{{container}}' waits for {{targets}} (from {{sources}}): ECS then drops the implicit START dependency on it of {{apps}}, which do not wait on it otherwise.",
+        "Router '{{container}}' waits for {{targets}} (from {{sources}}): ECS then adds no implicit START dependency on it, and nothing else orders {{apps}} after it.",
     },
   },
   check(ctx) {
