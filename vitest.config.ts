@@ -5,7 +5,7 @@ import { configDefaults, defineConfig } from "vitest/config";
  * real servers on loopback and timing-sensitive probes (probe/, router/), signals and child processes whose
  * exit status is the point (simulate/interrupt, the spawned CLI tests in cli/), the working directory
  * (`cli(…, cwd)` moves the process into a temporary project: cli/, config/config-cli), and the container and
- * pipeline tools (image/, pipeline/). Everything else is pure library work, or runs the CLI in process through
+ * pipeline tools (image/, rehearse/, pipeline/). Everything else is pure library work, or runs the CLI in process through
  * test/support/cli.ts, and shares threads without isolation: the modules (aws-cdk-lib, the rules) load once
  * per thread instead of once per file.
  */
@@ -13,6 +13,7 @@ const IN_PROCESSES = [
   "test/probe/**/*.test.ts",
   "test/router/**/*.test.ts",
   "test/image/**/*.test.ts",
+  "test/rehearse/rehearse.test.ts",
   "test/pipeline/**/*.test.ts",
   "test/cli/**/*.test.ts",
   "test/config/config-cli.test.ts",

@@ -22,7 +22,7 @@ const TOOLS: readonly Tool[] = [
   { name: "chromium", packages: ["chromium"], asks: /browserTestsRun|chromiumAvailable/ },
   { name: "botocore", packages: ["python3-botocore"], asks: /botocoreMissing/ },
   { name: "pre-commit", packages: ["pre-commit"], asks: /pre-commit hooks\$\{why\}/ },
-  { name: "podman", packages: ["podman", "runc", "mmdebstrap"], asks: /podmanMissing|probe image\$\{why\}/ },
+  { name: "podman", packages: ["podman", "runc", "mmdebstrap"], asks: /from "\.\.?\/(image\/)?podman\.js"/ },
 ];
 
 function toolOf(file: string): Tool | undefined {
