@@ -102,6 +102,7 @@ Resources:
             Options:
               Name: datadog
               apikey: *key
+              dd_api_key: ${DD}
 `;
 
 const terraform = `resource "aws_ecs_task_definition" "api" {
@@ -210,7 +211,15 @@ describe.each(Object.entries(files) as Array<[keyof typeof files, string]>)(
     });
 
     it("fix: the dry-run diff and the JSON report's lines are masked; the written document keeps its values", () => {
-      const gate = ["fix", file, "--probe-image", "example/probe:1"];
+      // The app logs with a plain key, which fix will not copy into the preflight: its logs go to awslogs.
+      const gate = [
+        "fix",
+        file,
+        "--probe-image",
+        "example/probe:1",
+        "--probe-logs",
+        "awslogs:/ecs/preflight:us-east-1",
+      ];
       const diff = expectNoLeak("fix --dry-run", cli([...gate, "--dry-run"]));
       expect(diff).toContain("+++");
       expect(diff).toMatch(/\*{8}/);
