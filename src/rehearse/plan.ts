@@ -45,6 +45,10 @@ export interface RehearsePlan {
   /** Plain environment of the router (the task's), then its secrets (never printed). */
   readonly environment: ReadonlyMap<string, string>;
   readonly secrets: readonly RouterSecret[];
+  /** The router container's own `entryPoint`, `command` and `user`, as the agent would pass them to Docker. */
+  readonly entryPoint: readonly string[] | undefined;
+  readonly command: readonly string[] | undefined;
+  readonly user: string | undefined;
   /** The gated apps, whose tags the probe and the shake-down use. */
   readonly gated: readonly string[];
   readonly gate: string | undefined;
@@ -57,6 +61,11 @@ function dummySecret(name: string): string {
   let h = 0;
   for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return `${h.toString(16).padStart(8, "0")}${"0".repeat(24)}`;
+}
+
+function stringList(value: unknown): string[] | undefined {
+  const list = arr(value);
+  return list.length > 0 && list.every((v) => typeof v === "string") ? (list as string[]) : undefined;
 }
 
 export function planRehearsal(reading: TaskReading, opts: PlanOptions): RehearsePlan {
@@ -162,6 +171,9 @@ export function planRehearsal(reading: TaskReading, opts: PlanOptions): Rehearse
     destinations: redirected.destinations,
     environment,
     secrets,
+    entryPoint: stringList(router.definition.entryPoint as unknown),
+    command: stringList(router.definition.command as unknown),
+    user: str(router.definition.user as unknown),
     gated,
     gate: gate?.label,
     probeEnv,

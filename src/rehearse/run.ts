@@ -152,10 +152,23 @@ function writeFiles(dir: string, plan: RehearsePlan, sidecarScript: string): Fil
   return { sidecarCopy, socketDir, mounts };
 }
 
-/** The router's environment: values in the engine's environment, only names on its command line (never argv). */
-function routerEnvironment(plan: RehearsePlan): { env: Record<string, string>; args: string[] } {
+/**
+ * The router's `run` options and trailing arguments from its container definition: environment values in the
+ * engine's environment and only their names on its command line (never a value in argv), `user`, and
+ * `entryPoint` / `command` as Docker takes them (`--entrypoint` is one executable; the rest of the entry point
+ * goes before the command).
+ */
+function routerEnvironment(plan: RehearsePlan): {
+  env: Record<string, string>;
+  args: string[];
+  tail: string[];
+} {
   const env: Record<string, string> = {};
   const args: string[] = [];
+  if (plan.user !== undefined) args.push("--user", plan.user);
+  const [entry, ...entryRest] = plan.entryPoint ?? [];
+  if (entry !== undefined) args.push("--entrypoint", entry);
+  const tail = [...entryRest, ...(plan.command ?? [])];
   for (const [k, v] of plan.environment) {
     env[k] = v;
     args.push("-e", k);
@@ -164,7 +177,7 @@ function routerEnvironment(plan: RehearsePlan): { env: Record<string, string>; a
     env[s.variable] = s.value;
     args.push("-e", s.variable);
   }
-  return { env, args };
+  return { env, args, tail };
 }
 
 function sidecarPlanOf(plan: RehearsePlan, opts: RehearseOptions): SidecarPlan {
@@ -254,6 +267,7 @@ export async function rehearse(reading: TaskReading, opts: RehearseOptions): Pro
       ...files.mounts,
       ...env.args,
       image,
+      ...env.tail,
     ];
     const run = await exec(engine, runArgs, { env: env.env, timeoutMs: 120_000 });
     const routerStartMs = Date.now() - startedAt;

@@ -135,6 +135,22 @@ describe("planRehearsal", () => {
     expect(dummy.secrets[0]?.value).toMatch(/^[0-9a-f]{32}$/);
   });
 
+  it("keeps the router's own entryPoint, command and user, as the agent hands them to Docker", () => {
+    const own = {
+      ...router,
+      user: "0",
+      entryPoint: ["/bin/sh", "-c"],
+      command: ["exec /fluent-bit/bin/fluent-bit -c /fluent-bit/etc/fluent-bit.conf"],
+    };
+    const app = {
+      name: "app",
+      image: "a",
+      logConfiguration: { logDriver: "awsfirelens", options: { Name: "null" } },
+    };
+    const plan = planRehearsal(reading([own, app]), opts);
+    expect([plan.entryPoint, plan.command, plan.user]).toEqual([own.entryPoint, own.command, "0"]);
+  });
+
   it("refuses an S3 configuration without --config-file, saying why", () => {
     const s3 = {
       ...router,

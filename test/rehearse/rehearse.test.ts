@@ -157,6 +157,24 @@ describe.skipIf(skip)(`rehearse under podman${why}`, () => {
     expect(r.ms).toBeLessThan(30_000);
   }, 120_000);
 
+  test("upstream 1.9.10 dies on the same chunk through the later resize bug: SIGABRT, exit 134", async () => {
+    const r = await rehearse([
+      task("seed-1.9"),
+      "--router-image",
+      image("1.9.10"),
+      "--soak",
+      "2s",
+      "-f",
+      "json",
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.verdict).toBe(
+      "router crashed on the first flush of the shake-down's mixed-shape chunk: SIGABRT",
+    );
+    expect([report.router.exitCode, report.router.signal]).toEqual([134, "SIGABRT"]);
+  }, 120_000);
+
   test("a crash on the first flush: the router dies at its first request, during the gate", async () => {
     const file = task("first-flush", { env: { FLB_TEST_ROUTER_FAULTS: '{"crashOnFirstFlush":true}' } });
     const r = await rehearse([file, "--router-image", image("4.2.8"), "-f", "json"]);
