@@ -26,6 +26,9 @@ const exclude = [...configDefaults.exclude, "test/consumer/**"];
 export default defineConfig({
   test: {
     testTimeout: 20_000,
+    // Two files at a time even on two cores (Vitest would run one: cores - 1): much of the suite waits on other
+    // processes (podman, chromium, the test router's timers), and one file waiting must not hold up the rest.
+    maxWorkers: 2,
     // Bundles dist/probe.mjs once, for the probe's end-to-end tests against the test router.
     globalSetup: ["test/support/build-probe.ts"],
     // aws-cdk-lib's built-in CloudFormation validation dominates the CDK unit tests' time (3.5 min against 43 s
