@@ -4,7 +4,7 @@
  *
  * Where each outcome is decided in https://github.com/aws/amazon-ecs-agent (read at commits 52a57fff of
  * `firelensconfig_unix.go` and 308acaa2 of `firelens_unix.go`; the agent's own expected output is in
- * `firelensconfig_unix_test.go`, which test/firelens/ replays):
+ * `firelensconfig_unix_test.go`, whose Fluent Bit case this project's tests replay):
  * - `agent/taskresource/firelens/firelensconfig_unix.go` `generateConfig`: the unix-socket forward input at
  *   `/var/run/fluent.sock`; for `bridge` and `awsvpc` a TCP forward input on 24224 (`Listen 0.0.0.0` in bridge,
  *   `127.0.0.1` in awsvpc) and `addHealthcheckSections` (a `tcp` input tagged `firelens-healthcheck` on
