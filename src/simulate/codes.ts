@@ -51,12 +51,14 @@ export type ContainerStopReason = (typeof CONTAINER_STOP_REASONS)[number];
 export const StopReason = codesOf(CONTAINER_STOP_REASONS);
 export type StopReasonCode = CodeOf<typeof StopReason>;
 
-/** Why a task stopped (ECS `stopCode` where there is one; `UnableToTransition` and the unhealthy causes are ours). */
+/**
+ * Why a task stopped (ECS `stopCode` where there is one; the unhealthy causes are ours). A task blocked on a
+ * dependency that can no longer be met is not stopped: it hangs (`Task.hungAt`).
+ */
 export const TASK_STOP_CAUSES = [
   "EssentialContainerExited",
   "ServiceSchedulerInitiated",
   "UnhealthyTarget",
-  "UnableToTransition",
   "UnhealthyContainer",
 ] as const;
 export type TaskStopCause = (typeof TASK_STOP_CAUSES)[number];

@@ -2,6 +2,8 @@
  * Containers inside a task: start order from `dependsOn`, readiness, container health checks, exits.
  * Sources by label ([TDP], [graph.go] …): the header of engine.ts.
  */
+
+import { type DependencyState, type DependencyVerdict, dependencyVerdict } from "../model/index.js";
 import {
   ContainerStatus,
   EventKind,
@@ -15,38 +17,36 @@ import type { ContainerPlan, DependencyPlan } from "./plan.js";
 import type { Scenario } from "./scenario.js";
 import type { Task } from "./task.js";
 
-/** A dependency right now: met, not yet, or never (the dependent must not wait for it any more). */
-type DependencyOutcome = "met" | "waiting" | "never";
+/**
+ * A dependency as the agent knows it when it judges `waiter`. A container the agent held back (exit 143,
+ * never ran) is, as in the model's outcomes, never-starting for a waiter listed after it (seen in the same
+ * pass of [tm.go] startContainerTransitions) and STOPPED with 143 for one listed before it (the next pass).
+ */
+function dependencyState(task: Task, waiter: number, x: number): DependencyState {
+  switch (task.containerStatus[x]) {
+    case ContainerStatus.running:
+      return { kind: "running", healthy: task.containerHealthy[x] === 1 };
+    case ContainerStatus.stopped: {
+      if (task.stopReason[x] === StopReason.CannotStartContainerError)
+        return x < waiter ? { kind: "never-starts" } : { kind: "stopped", code: 143 };
+      const code = task.exitCode[x] as number;
+      return { kind: "stopped", code: code === -1 ? null : code };
+    }
+    default:
+      return { kind: "pending" };
+  }
+}
 
 /**
- * [graph.go] containerOrderingDependenciesIsResolved, and the terminal cases of
- * verifyContainerOrderingStatusResolvable: (a) the target does not exist; (c) SUCCESS on a non-zero exit;
- * (d) a target that will never start (or never report HEALTHY, or never exit with a code) once stopped.
+ * [graph.go] through the model's one rule (`dependencyVerdict`, shared with `outcomeOfExit`): START is met
+ * only while the dependency runs, HEALTHY only while it is healthy, so a dependency that stopped leaves them
+ * blocked for good (it can no longer time out); terminal only for SUCCESS on a non-zero exit and for a
+ * dependency that will never start. A target missing from the task is terminal too (the agent's "does not
+ * exist" error).
  */
-function dependencyOutcome(task: Task, dep: DependencyPlan): DependencyOutcome {
-  const x = dep.target;
-  if (x < 0) return "never";
-  const stopped = task.containerStatus[x] === ContainerStatus.stopped;
-  let met: boolean;
-  switch (dep.condition) {
-    case "START":
-      // Steady state RUNNING, or past it.
-      met = !Number.isNaN(task.startedAt[x] as number);
-      break;
-    case "HEALTHY":
-      // Without a healthCheck it never resolves ([graph.go] containerOrderingDependenciesCanResolve =
-      // false): the dependent just waits, and the task stops as unable to transition.
-      met = task.containerHealthy[x] === 1;
-      break;
-    case "COMPLETE":
-      met = stopped && task.exitCode[x] !== -1;
-      break;
-    case "SUCCESS":
-      met = stopped && task.exitCode[x] === 0;
-      break;
-  }
-  if (met) return "met";
-  return stopped ? "never" : "waiting";
+function dependencyOutcome(task: Task, waiter: number, dep: DependencyPlan): DependencyVerdict {
+  if (dep.target < 0) return "terminal";
+  return dependencyVerdict(dep.condition, dependencyState(task, waiter, dep.target));
 }
 
 export class ContainerLifecycle {
@@ -121,12 +121,12 @@ export class ContainerLifecycle {
         let ready = true;
         let never = false;
         for (const dep of cp.deps) {
-          const outcome = dependencyOutcome(task, dep);
-          if (outcome === "never") {
+          const outcome = dependencyOutcome(task, c, dep);
+          if (outcome === "terminal") {
             never = true;
             break;
           }
-          if (outcome === "waiting") ready = false;
+          if (outcome === "unmet") ready = false;
         }
         if (never) {
           // [tm.go] handleTerminalDependencyError, [PR3218]: the dependent is stopped with exit code 143
@@ -151,14 +151,22 @@ export class ContainerLifecycle {
     task.readyAt[c] = readyAt;
     queue.at(readyAt, EventKind.containerReady, task, c);
     if (cp.health !== null) this.planHealth(task, c, cp, readyAt);
-    if (task.state === TaskState.pending && this.everyEssentialStarted(task)) {
-      task.state = TaskState.running;
-      task.runningAt = now;
-      // [HC]: ECS registers the task with the target group in ACTIVATING. When exactly, relative to
-      // dependsOn gating, is not documented: we register once the load-balanced container has started,
-      // which is when ECS can know its address and port.
-      queue.at(now + task.registrationLagSeconds, EventKind.targetRegistered, task);
-    }
+    this.reachRunning(task);
+  }
+
+  /**
+   * The task reaches RUNNING once no container is left waiting to start ([task.go] updateTaskKnownStatus: the
+   * task's status is the earliest of its containers', and a STOPPED one no longer holds it back) and the
+   * load-balanced container runs. A container that waits forever keeps it from RUNNING: the task hangs.
+   */
+  private reachRunning(task: Task): void {
+    if (task.state !== TaskState.pending || !this.everyContainerStartedOrDone(task)) return;
+    task.state = TaskState.running;
+    task.runningAt = this.parts.queue.now;
+    // [HC]: ECS registers the task with the target group in ACTIVATING. When exactly, relative to
+    // dependsOn gating, is not documented: we register once the task is RUNNING, when ECS knows the
+    // load-balanced container's address and port.
+    this.parts.queue.at(task.runningAt + task.registrationLagSeconds, EventKind.targetRegistered, task);
   }
 
   /**
@@ -184,14 +192,10 @@ export class ContainerLifecycle {
     queue.at(Math.max(now + nth * iv, graceEnd), EventKind.containerUnhealthy, task, c);
   }
 
-  /** The task is RUNNING once every essential container (and the load-balanced one) has started. */
-  private everyEssentialStarted(task: Task): boolean {
-    const cs = task.plan.containers;
-    for (let i = 0; i < task.containerCount; i++) {
-      if ((cs[i]?.essential || i === task.plan.target) && task.containerStatus[i] !== ContainerStatus.running)
-        return false;
-    }
-    return true;
+  private everyContainerStartedOrDone(task: Task): boolean {
+    for (let i = 0; i < task.containerCount; i++)
+      if (task.containerStatus[i] === ContainerStatus.notStarted) return false;
+    return task.containerStatus[task.plan.target] === ContainerStatus.running;
   }
 
   /** A container stopped, for `reason`, with `exitCode`. */
@@ -212,7 +216,9 @@ export class ContainerLifecycle {
       stopper.shutdown(task);
       return;
     }
-    // A SUCCESS/COMPLETE dependency may now resolve, or turn terminal.
+    // A SUCCESS/COMPLETE dependency may now resolve, or turn terminal; a non-essential container held back
+    // no longer keeps the task from RUNNING.
     this.tryStart(task);
+    if (!task.isStopping) this.reachRunning(task);
   }
 }

@@ -35,7 +35,7 @@
  * - [CB] https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html and
  *   https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentCircuitBreaker.html
  */
-import { EventKind, StopCause, TaskState } from "./codes.js";
+import { EventKind, TaskState } from "./codes.js";
 import { ContainerLifecycle } from "./containers.js";
 import { TaskDraws } from "./draws.js";
 import { EventQueue, type SimEvent } from "./events.js";
@@ -131,11 +131,10 @@ export class DeploymentSimulator {
       traffic.countUntil(ev.t);
       queue.now = ev.t;
       this.dispatch(ev);
-      // [tm.go] handleContainersUnableToTransitionState: nothing left that can move and an essential
-      // container never reached its steady state => the task is stopped.
+      // Nothing left that can move and the task not RUNNING: a container is blocked on a dependency that can
+      // no longer be met. The agent waits on it for ever ([tm.go] progressTask): the task hangs, not stops.
       const task = ev.task;
-      if (task.pendingEvents === 0 && task.state === TaskState.pending)
-        stopper.stopTask(task, StopCause.UnableToTransition);
+      if (task.pendingEvents === 0 && task.state === TaskState.pending) stopper.hung(task);
       scheduler.schedule();
     }
     // Steady (or stalled) from here to the end of the traffic window: one last interval.
@@ -210,6 +209,7 @@ export class DeploymentSimulator {
       tasksFailed: stopper.tasksFailed,
       tasksStoppedBeforeTraffic: stopper.stoppedBeforeTraffic,
       tasksStoppedBeforeRegistration: stopper.stoppedBeforeRegistration,
+      tasksHung: stopper.tasksHung,
       routerCrashes: logs.routerCrashes,
       gateFailures: logs.gateFailures,
     };

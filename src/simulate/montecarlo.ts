@@ -22,6 +22,7 @@ export const COLUMNS = [
   "tasksFailed",
   "tasksStoppedBeforeTraffic",
   "tasksStoppedBeforeRegistration",
+  "tasksHung",
   "routerCrashes",
   "gateFailures",
 ] as const;
@@ -48,6 +49,7 @@ function storeRun(table: RunTable, i: number, r: RunResult): void {
   table.tasksFailed[i] = r.tasksFailed;
   table.tasksStoppedBeforeTraffic[i] = r.tasksStoppedBeforeTraffic;
   table.tasksStoppedBeforeRegistration[i] = r.tasksStoppedBeforeRegistration;
+  table.tasksHung[i] = r.tasksHung;
   table.routerCrashes[i] = r.routerCrashes;
   table.gateFailures[i] = r.gateFailures;
 }
@@ -194,6 +196,8 @@ export interface VariantResult {
   /** New-version tasks that stopped before the ALB ever routed to them. */
   readonly tasksStoppedBeforeTraffic: number;
   readonly tasksStoppedBeforeRegistration: number;
+  /** New-version tasks that hung before RUNNING (never stopped, never took traffic). */
+  readonly tasksHung: number;
   readonly routerCrashes: number;
   readonly deploysWithRouterCrash: number;
   readonly gateFailures: number;
@@ -303,6 +307,7 @@ function aggregate(
     tasksFailed: sum(table.tasksFailed, n),
     tasksStoppedBeforeTraffic: sum(table.tasksStoppedBeforeTraffic, n),
     tasksStoppedBeforeRegistration: sum(table.tasksStoppedBeforeRegistration, n),
+    tasksHung: sum(table.tasksHung, n),
     routerCrashes: sum(table.routerCrashes, n),
     deploysWithRouterCrash: count(sl("routerCrashes"), n, (x) => x > 0),
     gateFailures: sum(table.gateFailures, n),

@@ -17,7 +17,8 @@ import type { ContainerDefinition, TaskDefinitionView } from "../taskdef/model.j
 import { hashString } from "./rng.js";
 import { type ContainerTiming, type Scenario, timingOf } from "./scenario.js";
 
-export type Condition = "START" | "COMPLETE" | "SUCCESS" | "HEALTHY";
+/** The dependsOn conditions, and CREATE: the agent's implicit wait of a `volumesFrom` container on its source. */
+export type Condition = "START" | "COMPLETE" | "SUCCESS" | "HEALTHY" | "CREATE";
 
 export interface DependencyPlan {
   /** Index of the target container, or -1 when the name does not exist in the task. */
@@ -99,7 +100,7 @@ function viewOf(source: ContainerSource): TaskDefinitionView {
   };
 }
 
-const SIMULATED: ReadonlySet<string> = new Set(CONDITIONS);
+const SIMULATED: ReadonlySet<string> = new Set([...CONDITIONS, "CREATE"]);
 
 /** The start edges of one container as the simulator runs them (the task reading's, Service Connect aside). */
 function dependenciesOf(
@@ -112,8 +113,9 @@ function dependenciesOf(
   for (const e of task.edges) {
     if (e.from !== index) continue;
     if (e.source === "service-connect") continue;
-    // volumesFrom waits for the source's creation, which the model's start step covers.
-    const condition = e.condition === "CREATE" ? "START" : e.condition;
+    // volumesFrom waits for the source's creation (CREATE), kept as such: unlike START, a source that has
+    // stopped still meets it.
+    const condition = e.condition;
     if (!SIMULATED.has(condition)) {
       notes.push(`ignored a dependsOn entry with condition "${condition}", which ECS does not know`);
       continue;

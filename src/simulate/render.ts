@@ -99,6 +99,10 @@ const ROWS: readonly Row[] = [
     figures: (v) => [neutral(int(v.tasksStoppedBeforeRegistration), v.tasksStoppedBeforeRegistration)],
   },
   {
+    label: "tasks hung before RUNNING (never stopped)",
+    figures: (v) => [lower(int(v.tasksHung), v.tasksHung)],
+  },
+  {
     label: "tasks failed by the gate (preflight exit ≠ 0)",
     figures: (v) => [neutral(int(v.gateFailures), v.gateFailures)],
   },

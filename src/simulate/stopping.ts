@@ -30,6 +30,8 @@ export class TaskStopper {
   tasksFailed = 0;
   stoppedBeforeTraffic = 0;
   stoppedBeforeRegistration = 0;
+  /** New-version tasks that hung before RUNNING (see `hung`). */
+  tasksHung = 0;
   private readonly deregistrationDelaySeconds: number;
   private readonly dependentsNew: number[][];
   private readonly dependentsPrevious: number[][];
@@ -49,6 +51,20 @@ export class TaskStopper {
     this.tasksFailed = 0;
     this.stoppedBeforeTraffic = 0;
     this.stoppedBeforeRegistration = 0;
+    this.tasksHung = 0;
+  }
+
+  /**
+   * A pending task with nothing left that can move: some container waits for a dependency that can no longer
+   * be met. The agent keeps waiting without a timeout ([tm.go] progressTask waits on a blocked dependency;
+   * only a task no container wants to move is stopped), so the task is not stopped: it stays PENDING, never
+   * registers and never takes traffic. The circuit breaker counts tasks that fail to reach RUNNING by
+   * stopping ([CB]); this one never stops, so it is counted here, and it holds its slot of the deployment.
+   */
+  hung(task: Task): void {
+    if (!Number.isNaN(task.hungAt)) return;
+    task.hungAt = this.parts.queue.now;
+    if (task.version === TaskVersion.new) this.tasksHung++;
   }
 
   /**

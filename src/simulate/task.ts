@@ -26,6 +26,11 @@ export class Task {
   stopCause: StopCauseCode | -1 = -1;
   runningAt = Number.NaN;
   stoppedAt = Number.NaN;
+  /**
+   * When the task was found hung: pending, nothing left that can move, a container blocked for good. The agent
+   * keeps waiting and nothing stops it ([tm.go] progressTask), so it stays pending (NaN while it is not hung).
+   */
+  hungAt = Number.NaN;
   /** Events on the queue about this task; none left while pending means it can never start. */
   pendingEvents = 0;
 
@@ -112,6 +117,7 @@ export class Task {
     this.stopCause = -1;
     this.runningAt = Number.NaN;
     this.stoppedAt = Number.NaN;
+    this.hungAt = Number.NaN;
     this.pendingEvents = 0;
     this.containerStatus.fill(ContainerStatus.notStarted);
     this.imagePulled.fill(0);

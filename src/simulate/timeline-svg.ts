@@ -57,7 +57,7 @@ export function timeline(trace: RunTrace, label: string): string {
   for (const task of tasks) {
     const stopped = task.stoppedAt ?? end;
     parts.push(
-      `<text class="task-label" x="4" y="${y + 10}">task ${task.id} · ${task.version}${task.stopCause ? ` · ${esc(task.stopCause)}` : ""}</text>`,
+      `<text class="task-label" x="4" y="${y + 10}">task ${task.id} · ${task.version}${task.stopCause ? ` · ${esc(task.stopCause)}` : ""}${task.hungAt !== null && task.stopCause === null ? " · hung before RUNNING" : ""}</text>`,
     );
     y += rowH;
     // Target states.

@@ -28,6 +28,12 @@ export interface RunResult {
   readonly tasksFailed: number;
   readonly tasksStoppedBeforeTraffic: number;
   readonly tasksStoppedBeforeRegistration: number;
+  /**
+   * New-version tasks that hang before RUNNING: a container waits for ever on a dependency that can no longer
+   * be met. They never stop (so the circuit breaker never counts them) and never take traffic; the deploy
+   * neither completes nor rolls back because of them.
+   */
+  readonly tasksHung: number;
   readonly routerCrashes: number;
   /** Tasks the gate failed on purpose (preflight exit non-zero). */
   readonly gateFailures: number;
@@ -51,6 +57,8 @@ export interface TaskTrace {
   readonly launchedAt: number;
   readonly stoppedAt: number | null;
   readonly stopCause: TaskStopCause | null;
+  /** When the task was found hung before RUNNING (it then never stops on its own), or null. */
+  readonly hungAt: number | null;
   readonly containers: readonly ContainerTrace[];
   readonly target: readonly { readonly t: number; readonly state: TargetState }[];
   readonly failures: readonly { readonly t: number; readonly count: number }[];
@@ -82,6 +90,7 @@ export function traceOf(t: Task): TaskTrace {
     launchedAt: t.launchedAt,
     stoppedAt: timeOrNull(t.stoppedAt),
     stopCause: t.stopCause === -1 ? null : TASK_STOP_CAUSES[t.stopCause],
+    hungAt: timeOrNull(t.hungAt),
     containers: t.plan.containers.map((c) => {
       const i = c.index;
       const exitCode = t.exitCode[i] as number;

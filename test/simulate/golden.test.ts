@@ -53,29 +53,29 @@ function fingerprint(scenario: Scenario, containers: typeof given): string {
 
 const GOLDEN: Record<string, Record<keyof typeof taskDefs, string>> = {
   "examples/seed/scenario.yaml": {
-    given: "876ed8bf028ca66d",
-    gated: "52a95a24ffdb9402",
-    sleepGated: "b64f3acbbb7dd341",
+    given: "f3952c4abe4bbc0b",
+    gated: "e32a859ff80dfbf1",
+    sleepGated: "59f293e03296ad16",
   },
   "examples/scenarios/busy-service.yaml": {
-    given: "e8298d79b256d25b",
-    gated: "1fb4d72f9e74b509",
-    sleepGated: "a7cf913f51187ba6",
+    given: "7a6682c71e62c48a",
+    gated: "3f86e0ee9e65f576",
+    sleepGated: "7ae8cd8348948605",
   },
   "examples/scenarios/half-capacity-rollout.yaml": {
-    given: "81cb5fd7adab3eee",
-    gated: "a0672d66c04c78ce",
-    sleepGated: "846fef113943f548",
+    given: "b9c7df51130c102d",
+    gated: "cd745128fcaa9716",
+    sleepGated: "87459f2995f7f2f7",
   },
   "examples/scenarios/slow-start-no-grace.yaml": {
-    given: "5e3fe13cc66df57b",
-    gated: "99d38767cdba3dfe",
-    sleepGated: "9a2a1b539abb8f0f",
+    given: "e0c87da08a73da46",
+    gated: "413b8ec200bbcdb7",
+    sleepGated: "8545e290a1c24a34",
   },
   "defaults, crash 0.3, probe misses 0.2, no rollback": {
-    given: "97778d350b0ea466",
-    gated: "6ed7d484a989c716",
-    sleepGated: "377e3b825f29b9db",
+    given: "87516dd448a0738e",
+    gated: "ea116b77b1644927",
+    sleepGated: "bf878e14e53712f4",
   },
 };
 

@@ -132,22 +132,29 @@ describe("the gate (README.md 'The gate'; the seed, examples/seed)", () => {
     expect(withSleep.container("app").startedAt).toBe(31);
   });
 
-  it("the sleep verifies nothing: with a non-essential router that crashed, it still exits 0 and the app starts", () => {
+  it("the sleep verifies nothing: with a non-essential router that crashed it still exits 0, and the app it releases waits for ever on the dead router ([graph.go] START)", () => {
     const sc = fixedScenario({ router: { crash: { probability: 1 } } });
     const r = runOnce([router({ essential: false }), sleeper, gatedApp()], sc);
     expect(r.container("log-router").reason).toBe("crashed");
     expect(r.container("log-router-preflight").exitCode).toBe(0);
-    expect(r.container("app").startedAt).toBe(31);
+    // The app's implicit START on the router is met only while the router runs: it never starts, and the
+    // task hangs before RUNNING instead of taking traffic without its router.
+    expect(r.container("app").startedAt).toBeNull();
+    expect(r.container("app").stoppedAt).toBeNull();
+    expect(r.task.hungAt).toBe(31);
+    expect(r.task.stopCause).toBeNull();
     // The probe in the same place fails the task instead (see the SUCCESS test above).
     const p = runOnce([router({ essential: false }), probe(), gatedApp()], sc);
     expect(p.container("log-router-preflight").exitCode).toBe(1);
   });
 
-  it("a probe that misses the crash (false negative) lets the app start", () => {
+  it("a probe that misses the crash (false negative) exits 0, and the app still cannot start on the dead router", () => {
     const sc = fixedScenario({ router: { crash: { probability: 1 } }, gate: { missProbability: 1 } });
     const r = runOnce([router({ essential: false }), probe(), gatedApp()], sc);
     expect(r.container("log-router-preflight").exitCode).toBe(0);
-    expect(r.container("app").startedAt).toBe(3);
+    expect(r.container("app").startedAt).toBeNull();
+    expect(r.task.hungAt).toBe(3);
+    expect(targetAt(r.task, "initial")).toBeUndefined();
   });
 });
 
