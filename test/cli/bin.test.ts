@@ -21,7 +21,9 @@ describe("the bin as a process", () => {
     ["--version", ["--version"]],
     ["--help of a command", ["fix", "--help"]],
   ] as const)("answers as the in-process run does: %s", (_name, args) => {
-    const input = args.includes("-") ? spawnSync("cat", [SEED], { encoding: "utf8" }).stdout : undefined;
+    const input = (args as readonly string[]).includes("-")
+      ? spawnSync("cat", [SEED], { encoding: "utf8" }).stdout
+      : undefined;
     const spawned = spawnCli(args, input);
     expect(spawned.signal).toBeNull();
     const { signal: _signal, ...asProcess } = spawned;
