@@ -73,7 +73,8 @@ function dependsOnEdges(g: Building): void {
 /** Service Connect, volumesFrom and links, in the agent's order. */
 function orderingEdges(g: Building, serviceConnect: boolean): void {
   if (serviceConnect) {
-    const proxy = g.nodes.length;
+    // Past every written index: a view with a gap (model/branches.ts) has fewer nodes than its highest index.
+    const proxy = g.nodes.reduce((next, n) => Math.max(next, n.index + 1), g.nodes.length);
     g.nodes.push({
       index: proxy,
       name: SERVICE_CONNECT_NODE,
@@ -167,18 +168,21 @@ export function buildEdges(
   dependsOnEdges(g);
   orderingEdges(g, serviceConnect);
   const firelens = firelensEdges(g, router);
+  // Nodes by index, not position: a view with a gap numbers them by where they are written.
+  const node = new Map(g.nodes.map((n) => [n.index, n]));
   for (const e of g.edges) {
-    const target = g.nodes[e.to];
+    const target = node.get(e.to);
     if (e.condition === "HEALTHY" && target !== undefined && !target.hasHealthCheck) {
       g.problems.push({
         container: e.from,
-        reason: `"${g.nodes[e.from]?.name}" waits for "${target.name}" to be HEALTHY, but "${target.name}" has no healthCheck`,
+        reason: `"${node.get(e.from)?.name}" waits for "${target.name}" to be HEALTHY, but "${target.name}" has no healthCheck`,
       });
     }
   }
-  const cycles = findCycles(g.nodes.length, g.edges);
+  const size = g.nodes.reduce((next, n) => Math.max(next, n.index + 1), 0);
+  const cycles = findCycles(size, g.edges);
   for (const cycle of cycles) {
-    const names = [...cycle, cycle[0] as number].map((i) => `"${g.nodes[i]?.name}"`).join(" → ");
+    const names = [...cycle, cycle[0] as number].map((i) => `"${node.get(i)?.name}"`).join(" → ");
     g.problems.push({ container: cycle[0] as number, reason: `dependency cycle ${names}` });
   }
   g.problems.sort((a, b) => a.container - b.container);

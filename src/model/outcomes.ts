@@ -24,6 +24,8 @@
  *   held-back containers: a container that ran is never `HasNotAndWillNotStart`.
  */
 
+import { densified, sparseIndexes } from "./dense.js";
+
 /** What one container does in the scenario. */
 export type ContainerOutcome =
   /** The container whose exit the scenario is about, or a gate that fails because of it. */
@@ -224,6 +226,35 @@ export function outcomeOfExit(
   node: number,
   exitCode: number,
   roles: OutcomeRoles = {},
+): ExitOutcome {
+  // The passes index nodes by position: a reading with a gap (its nodes numbered where they are written) is
+  // decided by position and answered in its own indexes.
+  const written = sparseIndexes(graph.nodes);
+  if (written === undefined) return denseOutcomeOfExit(graph, node, exitCode, roles);
+  const { positionOf, edges } = densified(graph.edges, written);
+  const at = (index: number) => positionOf.get(index) ?? -1;
+  const o = denseOutcomeOfExit(
+    { nodes: graph.nodes.map((n, position) => ({ ...n, index: position })), edges },
+    at(node),
+    exitCode,
+    {
+      ...(roles.router === undefined ? {} : { router: at(roles.router) }),
+      probes: (roles.probes ?? []).map(at).filter((p) => p >= 0),
+    },
+  );
+  return {
+    node,
+    exitCode,
+    task: o.task,
+    nodes: o.nodes.map((n) => ({ ...n, node: written[n.node] as number })),
+  };
+}
+
+function denseOutcomeOfExit(
+  graph: OutcomeGraph,
+  node: number,
+  exitCode: number,
+  roles: OutcomeRoles,
 ): ExitOutcome {
   const waits = waitsOf(graph);
   const exiting = graph.nodes[node];

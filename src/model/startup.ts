@@ -2,6 +2,8 @@
  * How the agent starts a task's containers, read from the start edges: in which rounds they can start, which
  * never can and why, and what an early exit of one container does to the others.
  */
+
+import { densified, sparseIndexes } from "./dense.js";
 import {
   type ContainerOutcome,
   type NodeOutcome,
@@ -45,8 +47,27 @@ function unmetBecause(edge: StartEdge, nodes: readonly StartNode[]): string | un
   return undefined;
 }
 
-/** Rounds by longest path (Kahn's algorithm, linear in nodes + edges); what never gets a round is blocked. */
-export function startOrder(reading: TaskReading): StartOrder {
+/**
+ * Rounds by longest path (Kahn's algorithm, linear in nodes + edges); what never gets a round is blocked. Node
+ * indexes are read as written: a reading with a gap is ordered by position and answered in its own indexes.
+ */
+export function startOrder(reading: Pick<TaskReading, "nodes" | "edges" | "refusal">): StartOrder {
+  const written = sparseIndexes(reading.nodes);
+  if (written === undefined) return denseStartOrder(reading);
+  const { edges } = densified(reading.edges, written);
+  const order = denseStartOrder({
+    nodes: reading.nodes.map((n, position) => ({ ...n, index: position })),
+    edges,
+    refusal: reading.refusal,
+  });
+  const back = (position: number) => written[position] as number;
+  return {
+    stages: order.stages.map((stage) => stage.map(back)),
+    blocked: order.blocked.map((b) => ({ node: back(b.node), reason: b.reason })),
+  };
+}
+
+function denseStartOrder(reading: Pick<TaskReading, "nodes" | "edges" | "refusal">): StartOrder {
   const { nodes, edges, refusal } = reading;
   if (refusal !== undefined) {
     const reason = `the ECS agent refuses the task, so no container starts: ${refusal.reason}`;
@@ -132,9 +153,11 @@ function only(outcomes: readonly NodeOutcome[], kind: ContainerOutcome, except?:
 }
 
 function sentence(graph: StartGraph, c: Omit<ExitConsequence, "explanation">): string {
-  const names = (list: readonly number[]) => list.map((i) => `"${graph.nodes[i]?.name}"`).join(", ");
+  // By index, not position: a reading with a gap numbers its nodes where they are written.
+  const byIndex = new Map(graph.nodes.map((n) => [n.index, n]));
+  const names = (list: readonly number[]) => list.map((i) => `"${byIndex.get(i)?.name}"`).join(", ");
   const verb = (list: readonly number[], one: string, many: string) => (list.length === 1 ? one : many);
-  const stopped = graph.nodes[c.node];
+  const stopped = byIndex.get(c.node);
   const parts: string[] = [];
   if (stopped?.essential === true) {
     parts.push(
@@ -162,7 +185,7 @@ function sentence(graph: StartGraph, c: Omit<ExitConsequence, "explanation">): s
       `${names(c.waitsForever)} ${verb(c.waitsForever, "waits", "wait")} forever (a stopped container is never RUNNING or HEALTHY again, and its wait never times out)`,
     );
   }
-  const essentialHeld = c.heldBack.filter((i) => graph.nodes[i]?.essential);
+  const essentialHeld = c.heldBack.filter((i) => byIndex.get(i)?.essential);
   switch (c.task) {
     case "stops":
       if (stopped?.essential !== true) {
@@ -201,7 +224,7 @@ export function consequencesOfExit(
   exitCode: number,
   roles: OutcomeRoles = {},
 ): ExitConsequence {
-  if (graph.nodes[node] === undefined) {
+  if (!graph.nodes.some((n) => n.index === node)) {
     return {
       node,
       exitCode,

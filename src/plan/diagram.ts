@@ -148,7 +148,8 @@ export function taskDiagram(plan: StartupPlan, prefix: string): TaskDiagram {
   });
   return {
     id: `${prefix}task`,
-    title: plan.taskDefinition,
+    // A diagram draws one way the task starts: where the conditions change it, the title says which.
+    title: plan.shows === undefined ? plan.taskDefinition : `${plan.taskDefinition} (when ${plan.shows})`,
     nodes,
     edges,
     notes: notesOf(plan, prefix, (name) => ids.get(name)),

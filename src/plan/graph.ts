@@ -92,8 +92,8 @@ export interface StopConsequence {
   readonly explanation: string;
 }
 
-export interface StartupPlan {
-  readonly taskDefinition: string;
+/** How the agent starts one reading of a task: a whole task, or one branch of its conditions. */
+export interface BranchStartup {
   readonly nodes: readonly StartupNode[];
   readonly edges: readonly StartupEdge[];
   /** Containers grouped by the earliest round in which the agent can start them. */
@@ -112,8 +112,31 @@ export interface StartupPlan {
    * containers), for those that start at all.
    */
   readonly gateFailures: readonly StopConsequence[];
+}
+
+/** The startup of the branches of a task's conditions that start alike, and the conditions that choose them. */
+export interface ConditionalStartup extends BranchStartup {
+  /** `condition WithRouter is true`: the conditions under which the task starts this way. */
+  readonly when: string;
+}
+
+export interface StartupPlan extends BranchStartup {
+  readonly taskDefinition: string;
+  /**
+   * The conditions of the branch the startup fields (`nodes` to `gateFailures`) show, when the task's conditions
+   * change how it starts;
+   * `undefined` when every branch starts alike (or the task has no conditions). `branches` holds every way.
+   */
+  readonly shows: string | undefined;
+  /** Each way the task starts, with the conditions that choose it, when they differ; empty otherwise. */
+  readonly branches: readonly ConditionalStartup[];
   /** Values only known at deploy time, which the plan had to leave open. */
   readonly deployTime: readonly string[];
+  /**
+   * Containers (or the whole list) that cannot be read before deploy in any branch (`container #0`): the
+   * startup fields leave them out, so they are the order of what can be read.
+   */
+  readonly unreadable: readonly string[];
   /** One sentence: whether the app is gated, and what a router crash would do. */
   readonly verdict: string;
 }
@@ -152,8 +175,7 @@ function branchVerdict(task: TaskReading): string {
     return `the ECS agent refuses this task before any container starts (${task.refusal.reason})`;
   const router = task.router;
   if (router === undefined) return "no FireLens router: no router crash can stop this task";
-  if (router.essential === false)
-    return `router '${router.label}' is not essential: a crash loses logs but does not stop the task`;
+  if (router.essential === false) return nonEssentialRouterVerdict(task, router.label);
   if (router.essential === undefined && task.ungatedApps.length > 0)
     return `unknown: whether router '${router.label}' is essential is only known at deploy time, and ${quoted(task.ungatedApps.map((a) => a.label))} would not wait for a verified log path; ${unknownRemedy(task.taskDefinition)}`;
   const apps = task.apps.filter((a) => a.essential !== false);
@@ -165,6 +187,27 @@ function branchVerdict(task: TaskReading): string {
     return `gated where known: whether ${quoted(task.appsOfUnknownEssential.map((a) => a.label))} is essential is only known at deploy time`;
   }
   return `gated: a crash of '${router.label}' before ${quoted(apps.map((a) => a.label))} start${apps.length === 1 ? "s" : ""} fails the gate and stops the task before it serves; a later crash still stops a serving task`;
+}
+
+/**
+ * A non-essential router's crash, as the agent decides it (model/outcomes.ts): the apps start anyway and the task
+ * runs without it, unless something waits for it HEALTHY or START (a gate, an app) and so never starts: then the
+ * task hangs before RUNNING, or stops when what is held back is essential.
+ */
+function nonEssentialRouterVerdict(task: TaskReading, label: string): string {
+  const lost = `router '${label}' is not essential: a crash loses logs but does not stop the task`;
+  const router = task.router;
+  if (router === undefined || !startOrder(task).stages.some((s) => s.includes(router.index))) return lost;
+  const nodes = nodesOf(task);
+  const c = toConsequence({ nodes }, consequencesInGraph(task, router.index, 139, rolesOf(nodes)));
+  switch (c.task) {
+    case "hangs":
+      return `router '${label}' is not essential, yet its crash hangs the task before RUNNING: ${quoted(c.waitsForever)} ${c.waitsForever.length === 1 ? "waits" : "wait"} forever for it (a stopped container is never RUNNING or HEALTHY again) and nothing stops the task`;
+    case "stops":
+      return `router '${label}' is not essential, yet its crash stops the task: ${quoted(c.heldBack)} ${c.heldBack.length === 1 ? "is" : "are"} held back with exit 143 (CannotStartContainerError), and the task stops before it serves`;
+    default:
+      return lost;
+  }
 }
 
 function toConsequence(
@@ -219,11 +262,8 @@ function nodesOf(task: TaskReading): StartupNode[] {
   });
 }
 
-export function buildStartupPlan(
-  td: TaskDefinitionView,
-  options: { serviceConnect?: boolean } = {},
-): StartupPlan {
-  const task = readTask(td, options);
+/** How the agent starts one dense reading (the task itself, or one branch's view), and what its scenarios do. */
+function branchStartup(task: TaskReading): BranchStartup {
   const nodes = nodesOf(task);
   const name = (i: number) => nodes[i]?.name ?? `#${i}`;
   const edges = task.edges.map(
@@ -236,10 +276,7 @@ export function buildStartupPlan(
     }),
   );
   const order = startOrder(task);
-  const plan = {
-    nodes,
-    edges,
-  };
+  const plan = { nodes };
   // A scenario is a container that ran and exits: one that never starts (the task refused, or a dependency
   // that can never be met) has none.
   const runs = new Set(order.stages.flat());
@@ -250,7 +287,6 @@ export function buildStartupPlan(
   const successTargets = new Set(task.edges.filter((e) => e.condition === "SUCCESS").map((e) => e.to));
   const gateLike = nodes.filter((n) => !n.essential && successTargets.has(n.index) && runs.has(n.index));
   return {
-    taskDefinition: td.id,
     nodes,
     edges,
     stages: order.stages.map((stage) => stage.map(name)),
@@ -262,7 +298,45 @@ export function buildStartupPlan(
     gateFailures: gateLike.map((g) =>
       toConsequence(plan, consequencesInGraph(task, g.index, 1, rolesOf(nodes))),
     ),
+  };
+}
+
+/**
+ * The startup plan of a task, read from the dense view of each branch of its conditions (model/branches.ts):
+ * the written view numbers containers by where they are written, so an element that cannot be read (chosen by a
+ * condition, spliced from a module) leaves a gap no start order can be read across. Branches that start alike
+ * are one way; when they differ the plan shows the first (every condition true) and lists each way with its
+ * conditions. Containers that cannot be read in any branch are left out, and the verdict says "unknown".
+ */
+export function buildStartupPlan(
+  td: TaskDefinitionView,
+  options: { serviceConnect?: boolean } = {},
+): StartupPlan {
+  const task = readTask(td, options);
+  const all = taskBranches(td);
+  const ways = new Map<string, { startup: BranchStartup; holding: number[] }>();
+  all.branches.forEach((b, i) => {
+    const startup = branchStartup(b.view === td ? task : readTask(b.view, options));
+    const key = JSON.stringify(startup);
+    const way = ways.get(key);
+    if (way === undefined) ways.set(key, { startup, holding: [i] });
+    else way.holding.push(i);
+  });
+  const list = [...ways.values()];
+  const first = list[0]?.startup ?? branchStartup(task);
+  const branches: ConditionalStartup[] =
+    list.length < 2
+      ? []
+      : list.map((w) => ({ when: describeBranches(all, w.holding) ?? "always", ...w.startup }));
+  return {
+    taskDefinition: td.id,
+    ...first,
+    shows: branches[0]?.when,
+    branches,
     deployTime: task.deployTime.map((d) => d.what),
+    unreadable: taskUnknowns(td)
+      .filter((u) => u.kind !== "conditions")
+      .map((u) => u.what),
     verdict: gateVerdict(task),
   };
 }

@@ -1,8 +1,10 @@
 export { renderPlanDot } from "./dot.js";
 export {
   type Blocked,
+  type BranchStartup,
   buildStartupPlan,
   type Condition,
+  type ConditionalStartup,
   type ContainerFate,
   consequencesOfExit,
   gateVerdict,
@@ -18,6 +20,7 @@ export {
   planOfTaskDefinition,
   plansOfDocument,
   type StartupSummary,
+  type StartupWay,
   startupSummaries,
   startupSummaryLines,
   startupVerdictLine,

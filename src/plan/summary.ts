@@ -5,12 +5,11 @@
  */
 import type { TaskOutcome } from "../model/index.js";
 import type { TaskDefinitionDocument, TaskDefinitionView } from "../taskdef/model.js";
-import { buildStartupPlan, type StartupPlan } from "./graph.js";
+import { type BranchStartup, buildStartupPlan, type StartupPlan } from "./graph.js";
 import { scenariosOf } from "./scenario.js";
 
-export interface StartupSummary {
-  readonly file: string;
-  readonly taskDefinition: string;
+/** How one reading of a task starts, condensed: its rounds, what never starts and what each scenario does. */
+export interface StartupWay {
   /** Why the ECS agent would refuse the whole task, when it would. */
   readonly refusal?: string;
   readonly stages: readonly (readonly string[])[];
@@ -23,6 +22,19 @@ export interface StartupSummary {
     /** What the task does then: `stops`, `runs`, `runs-without-router` or `hangs` (before RUNNING). */
     task: TaskOutcome;
   }[];
+}
+
+export interface StartupSummary extends StartupWay {
+  readonly file: string;
+  readonly taskDefinition: string;
+  /**
+   * When the task's conditions change how it starts: the conditions of the way the fields above show, and every
+   * way with the conditions that choose it. Absent when every branch starts alike.
+   */
+  readonly shows?: string;
+  readonly branches?: readonly (StartupWay & { readonly when: string })[];
+  /** Containers (or the whole list) that cannot be read before deploy: the order above leaves them out. */
+  readonly unreadable?: readonly string[];
   /** One sentence: whether the app is gated, and what a router crash would do. */
   readonly verdict: string;
 }
@@ -36,10 +48,8 @@ export function planOfTaskDefinition(doc: TaskDefinitionDocument, td: TaskDefini
   return buildStartupPlan(td, { serviceConnect: services.some((s) => s.serviceConnect === true) });
 }
 
-function summaryOf(file: string, plan: StartupPlan): StartupSummary {
+function wayOf(plan: BranchStartup): StartupWay {
   return {
-    file,
-    taskDefinition: plan.taskDefinition,
     ...(plan.refusal === undefined ? {} : { refusal: plan.refusal }),
     stages: plan.stages,
     neverStarts: plan.blocked.map((b) => ({ container: b.name, reason: b.reason })),
@@ -49,6 +59,18 @@ function summaryOf(file: string, plan: StartupPlan): StartupSummary {
       explanation: c.explanation,
       task: c.task,
     })),
+  };
+}
+
+function summaryOf(file: string, plan: StartupPlan): StartupSummary {
+  return {
+    file,
+    taskDefinition: plan.taskDefinition,
+    ...wayOf(plan),
+    ...(plan.shows === undefined
+      ? {}
+      : { shows: plan.shows, branches: plan.branches.map((b) => ({ when: b.when, ...wayOf(b) })) }),
+    ...(plan.unreadable.length === 0 ? {} : { unreadable: plan.unreadable }),
     verdict: plan.verdict,
   };
 }
@@ -58,22 +80,36 @@ export function startupSummaries(doc: TaskDefinitionDocument): StartupSummary[] 
   return doc.taskDefinitions.map((td) => summaryOf(doc.file, planOfTaskDefinition(doc, td)));
 }
 
-/** The summaries in two or three lines per task definition, for `check`'s text report. */
+function wayLines(way: StartupWay, prefix: string): string[] {
+  if (way.refusal !== undefined)
+    return [`  ${prefix}the ECS agent refuses this task before starting any container: ${way.refusal}`];
+  // Never an empty order: a task none of whose containers can be read says so (the verdict says why).
+  const order =
+    way.stages.length > 0
+      ? way.stages.map((stage) => stage.join(", ")).join(" → ")
+      : way.neverStarts.length > 0
+        ? "no container can start"
+        : "no container can be read before deploy";
+  const lines = [`  ${prefix}startup: ${order}`];
+  for (const b of way.neverStarts) lines.push(`  ${prefix}never starts: ${b.container} ${b.reason}`);
+  for (const c of way.ifExits) {
+    lines.push(`  ${prefix}if ${c.container} ${c.role === "router" ? "crashes" : "fails"}: ${c.explanation}`);
+  }
+  return lines;
+}
+
+/**
+ * The summaries in two or three lines per task definition, for `check`'s text report; a task whose conditions
+ * change how it starts gets them once per way, each under its conditions.
+ */
 export function startupSummaryLines(summaries: readonly StartupSummary[]): string[] {
   const lines: string[] = [];
   for (const s of summaries) {
     const prefix = summaries.length > 1 ? `${s.taskDefinition}: ` : "";
-    if (s.refusal !== undefined) {
-      lines.push(`  ${prefix}the ECS agent refuses this task before starting any container: ${s.refusal}`);
-      continue;
-    }
-    lines.push(`  ${prefix}startup: ${s.stages.map((stage) => stage.join(", ")).join(" → ")}`);
-    for (const b of s.neverStarts) lines.push(`  ${prefix}never starts: ${b.container} ${b.reason}`);
-    for (const c of s.ifExits) {
-      lines.push(
-        `  ${prefix}if ${c.container} ${c.role === "router" ? "crashes" : "fails"}: ${c.explanation}`,
-      );
-    }
+    if (s.branches === undefined) lines.push(...wayLines(s, prefix));
+    else for (const way of s.branches) lines.push(...wayLines(way, `${prefix}when ${way.when}: `));
+    if (s.unreadable !== undefined)
+      lines.push(`  ${prefix}left out, cannot be read before deploy: ${s.unreadable.join("; ")}`);
   }
   return lines;
 }
