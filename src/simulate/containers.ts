@@ -111,6 +111,7 @@ export class ContainerLifecycle {
   tryStart(task: Task): void {
     if (task.isStopping) return;
     const cs = task.plan.containers;
+    let essentialHeld = false;
     let changed = true;
     while (changed) {
       changed = false;
@@ -130,9 +131,11 @@ export class ContainerLifecycle {
         }
         if (never) {
           // [tm.go] handleTerminalDependencyError, [PR3218]: the dependent is stopped with exit code 143
-          // and CannotStartContainerError; no signal is actually sent.
-          this.stopped(task, c, 143, StopReason.CannotStartContainerError);
-          if (task.isStopping) return;
+          // and CannotStartContainerError; no signal is actually sent. The agent finishes its pass over the
+          // containers before it handles an essential one's stop, so the other waiters are judged first (as
+          // the model's outcomes judge them): the task stops once nothing more follows.
+          this.holdBack(task, c);
+          if (cp.essential) essentialHeld = true;
           changed = true;
         } else if (ready) {
           this.start(task, c, cp);
@@ -140,6 +143,16 @@ export class ContainerLifecycle {
         }
       }
     }
+    if (essentialHeld) this.parts.stopper.stopTask(task, StopCause.EssentialContainerExited);
+    else this.reachRunning(task);
+  }
+
+  /** Held back before it ever ran: STOPPED with 143 and CannotStartContainerError. */
+  private holdBack(task: Task, c: number): void {
+    task.containerStatus[c] = ContainerStatus.stopped;
+    task.containerStoppedAt[c] = this.parts.queue.now;
+    task.exitCode[c] = 143;
+    task.stopReason[c] = StopReason.CannotStartContainerError;
   }
 
   private start(task: Task, c: number, cp: ContainerPlan): void {
@@ -216,9 +229,7 @@ export class ContainerLifecycle {
       stopper.shutdown(task);
       return;
     }
-    // A SUCCESS/COMPLETE dependency may now resolve, or turn terminal; a non-essential container held back
-    // no longer keeps the task from RUNNING.
+    // A SUCCESS/COMPLETE dependency may now resolve, or turn terminal.
     this.tryStart(task);
-    if (!task.isStopping) this.reachRunning(task);
   }
 }
