@@ -43,6 +43,17 @@ function gateEffect(v: VariantResult): string | null {
   return `the gate stopped ${plural(stopped, "task", "tasks")} whose router had crashed`;
 }
 
+/**
+ * Tasks that hang before RUNNING: never stopped, so the circuit breaker never counts them, and never serving, so
+ * no request fails because of them; the deploy does not complete. "No deploy failed requests" alone would read
+ * as a good deploy.
+ */
+function hangEffect(v: VariantResult): string | null {
+  if (v.tasksHung === 0) return null;
+  const incomplete = v.runs - v.completed;
+  return `${plural(v.tasksHung, "task", "tasks")} hung before RUNNING, waiting for ever on a dependency that can no longer be met (${int(incomplete)} of ${plural(v.runs, "deploy", "deploys")} did not complete)`;
+}
+
 export function headline(result: SimulationResult): string {
   const vs = result.variants;
   if (result.completedRuns === 0 || vs.length === 0) return "No deploy was simulated.";
@@ -53,5 +64,9 @@ export function headline(result: SimulationResult): string {
   else if (some.length > 1 && some.every((e) => e.effect === some[0]?.effect))
     clauses.push(`in each, ${some[0]?.effect}`);
   else for (const e of some) clauses.push(`${e.who}, ${e.effect}`);
+  vs.forEach((v, i) => {
+    const hang = hangEffect(v);
+    if (hang !== null) clauses.push(vs.length === 1 ? hang : `${subject(v, i, vs)}, ${hang}`);
+  });
   return printable(`${capitalize(clauses.join("; "))}.`);
 }

@@ -14,7 +14,7 @@ import {
   type TaskOutcome,
 } from "../../src/model/index.js";
 import type { TaskTrace } from "../../src/simulate/engine.js";
-import { simulate } from "../../src/simulate/index.js";
+import { headline, simulate } from "../../src/simulate/index.js";
 import type { TaskPlan } from "../../src/simulate/plan.js";
 import type { ContainerDefinition } from "../../src/taskdef/model.js";
 import { fixedScenario, runOnce, targetAt } from "./helpers.js";
@@ -124,6 +124,9 @@ describe("dependency outcomes as the agent decides them", () => {
     const mc = simulate(containers, sc, { runs: 5, trace: false });
     expect(mc.variants[0]?.tasksHung).toBe(5);
     expect(mc.variants[0]?.completed).toBe(0);
+    expect(headline(mc)).toBe(
+      "Without the gate, no deploy failed requests; 5 tasks hung before RUNNING, waiting for ever on a dependency that can no longer be met (5 of 5 deploys did not complete).",
+    );
   });
 });
 
