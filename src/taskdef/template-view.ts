@@ -4,6 +4,7 @@
  * `Fn::If` as a choice between its two branches, each viewed like the value in its place).
  */
 import { toCamel, USER_MAP_KEYS } from "./casing.js";
+import { put } from "./put.js";
 import type { RawNode } from "./raw.js";
 import { intrinsic } from "./values.js";
 
@@ -11,15 +12,6 @@ export type Obj = Record<string, unknown>;
 
 export function isObj(value: unknown): value is Obj {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Assign even `__proto__` as an own property (JSON.parse does; plain assignment would not). */
-export function put(out: Obj, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  } else {
-    out[key] = value;
-  }
 }
 
 /** YAML raw tree as plain data; short tags become their long JSON form (`{"Fn::Sub": …}`). */

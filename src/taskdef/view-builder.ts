@@ -17,7 +17,8 @@ import type {
   UnknownContainerView,
 } from "./model.js";
 import type { LazyLines, Spans } from "./positions.js";
-import { intrinsicKey, isObj, normaliseScalar, type Obj, put, templateView } from "./template-view.js";
+import { put } from "./put.js";
+import { intrinsicKey, isObj, normaliseScalar, type Obj, templateView } from "./template-view.js";
 
 export const EXPECTED_DOCUMENT =
   "an ECS task definition (containerDefinitions, JSON or YAML), describe-task-definition output, a containerDefinitions array, or a CloudFormation template with AWS::ECS::TaskDefinition";

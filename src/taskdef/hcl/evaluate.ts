@@ -6,6 +6,7 @@
  * the rules skip, as they skip CloudFormation intrinsics. Expression semantics follow
  * https://developer.hashicorp.com/terraform/language/expressions.
  */
+import { put } from "../put.js";
 import { isIntrinsic } from "../values.js";
 import {
   conditional,
@@ -62,11 +63,6 @@ type Obj = Record<string, unknown>;
 
 function isObj(value: unknown): value is Obj {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !isIntrinsic(value);
-}
-
-/** Assign even `__proto__` as an own property. */
-function put(out: Obj, key: string, value: unknown): void {
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function evaluateTemplate(env: Env, template: Syn, outer: Syn): LNode {
