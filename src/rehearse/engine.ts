@@ -107,10 +107,18 @@ export async function ensureImage(
 
 /** Removes containers at once, whatever their state (no stop grace: they are ours and disposable). */
 export async function removeContainers(engine: Engine, names: readonly string[]): Promise<void> {
-  // One at a time: a container already gone must not keep the others (some engines stop at the first).
+  // One at a time: a container already gone must not keep the others (some engines stop at the first). A
+  // removal racing another one (Ctrl-C while the router's end removes the sidecar) is checked and tried again.
   for (const name of names) {
     const args =
       engine.name === "podman" ? ["rm", "-f", "--ignore", "--time", "0", name] : ["rm", "-f", name];
-    await exec(engine, args, { timeoutMs: 30_000 });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await exec(engine, args, { timeoutMs: 30_000 });
+      const left = await exec(engine, ["container", "inspect", "--format", "{{.Id}}", name], {
+        timeoutMs: 30_000,
+      });
+      if (left.code !== 0) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
   }
 }

@@ -19,6 +19,8 @@ interface Received {
 export interface SidecarEvents {
   /** When destinations received their first requests (ms after the rehearsal's start, on the host's clock). */
   deliveriesAtMs: number[];
+  /** When a destination received the stress chunk's records (host clock). */
+  stressDeliveredAtMs?: number;
   probe?: {
     readonly exit: number | null;
     readonly ms: number;
@@ -128,7 +130,8 @@ export function judge(input: JudgeInput): RehearseReport {
         before <= 1
           ? `router crashed on its first flush: ${signal}`
           : `router crashed during the gate, after its first flush: ${signal}`;
-    } else if (routerExit.atMs <= firstStress.hostAtMs + 3000) {
+    } else if (events.stressDeliveredAtMs === undefined || routerExit.atMs < events.stressDeliveredAtMs) {
+      // Buffered, never delivered: the flush that carried the mixed shapes is the one that killed it.
       verdict = `router crashed on the first flush of the shake-down's mixed-shape chunk: ${signal}`;
     } else {
       verdict = `router crashed after ${seconds(routerExit.atMs - firstStress.hostAtMs)} of traffic: ${signal}`;

@@ -212,6 +212,7 @@ function collectEvents(
     }
     const at = Date.now() - startedAt;
     if (e.event === "delivered") events.deliveriesAtMs.push(at);
+    if (e.event === "stress-delivered") events.stressDeliveredAtMs ??= at;
     if (e.event === "ready") progress("sidecar: intake and sinks listening; probe running as the gate would");
     if (e.event === "probe") {
       events.probe = { ...(e as object), hostAtMs: at } as SidecarEvents["probe"];
@@ -240,6 +241,8 @@ export async function rehearse(reading: TaskReading, opts: RehearseOptions): Pro
   let routerExit: { code: number | null; atMs: number } | undefined;
   let interrupted = false;
   let killSidecar: (() => void) | undefined;
+  /** Removals started before the end (Ctrl-C, the router's death): awaited before the final one. */
+  const removals: Promise<void>[] = [];
   let graceTimer: NodeJS.Timeout | undefined;
   let finished = false;
   // The engine's `wait` must not outlive the rehearsal (it would keep the process alive).
@@ -306,11 +309,12 @@ export async function rehearse(reading: TaskReading, opts: RehearseOptions): Pro
     sidecar.stderr.on("data", (d: Buffer) => {
       sidecarErr = (sidecarErr + d.toString("utf8")).slice(-4000);
     });
-    killSidecar = () => void removeContainers(engine, [sidecarName, routerName]);
+    killSidecar = () => removals.push(removeContainers(engine, [sidecarName, routerName]));
     const sidecarDone = collectEvents(sidecar.stdout, events, startedAt, progress);
     // The router's end bounds the sidecar: a moment to report what it saw, then it goes too.
     void waited.then(() => {
-      if (!finished) graceTimer = setTimeout(() => void removeContainers(engine, [sidecarName]), 3000);
+      if (!finished)
+        graceTimer = setTimeout(() => removals.push(removeContainers(engine, [sidecarName])), 3000);
     });
     await sidecarDone;
     await new Promise<void>((r) => (sidecar.exitCode !== null ? r() : sidecar.once("close", () => r())));
@@ -341,6 +345,7 @@ export async function rehearse(reading: TaskReading, opts: RehearseOptions): Pro
     finished = true;
     opts.signal?.removeEventListener("abort", onAbort);
     clearTimeout(graceTimer);
+    await Promise.all(removals);
     // The sidecar first: the engine keeps a container whose network namespace another one still uses.
     await removeContainers(engine, [...started].reverse());
     waitControl.abort();

@@ -118,6 +118,10 @@ function listen(
       got.paths.add(
         `${req.method} ${(req.url ?? "").replace(/^\/v1\/input\/[^/?]*/, "/v1/input/<key>").split("?")[0]}`,
       );
+      if (!stressDelivered && body.includes(STRESS_MARKER)) {
+        stressDelivered = true;
+        emit("stress-delivered", { port });
+      }
       if (countRecords) {
         try {
           const parsed: unknown = JSON.parse(body.toString("utf8"));
@@ -211,6 +215,10 @@ function appRecord(tag: string, n: number): Record<string, Value> {
   };
 }
 
+/** The first record of the stress chunk (a few bytes): seen in a destination's body, the chunk was delivered. */
+const STRESS_MARKER = "rehearse:1";
+let stressDelivered = false;
+
 /** The shake-down's shapes, in the order they sit in the one chunk. */
 export const STRESS_SHAPES = [
   "a few bytes, no ECS metadata keys",
@@ -225,7 +233,7 @@ export const STRESS_SHAPES = [
 function stressRecords(tag: string): Record<string, Value>[] {
   const long = (prefix: string) => `${prefix}${"x".repeat(2048)}`;
   return [
-    { log: "ok" },
+    { log: STRESS_MARKER },
     {
       log: "long metadata",
       ecs_cluster: long("cluster-"),

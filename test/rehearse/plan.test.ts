@@ -218,9 +218,18 @@ describe("judge", () => {
     const soak = judge({
       ...base,
       routerExit: { code: 139, atMs: 8100 },
-      events: { probe, stress: [stress], deliveriesAtMs: [] },
+      events: { probe, stress: [stress], deliveriesAtMs: [], stressDeliveredAtMs: 3200 },
     });
     expect(soak.verdict).toBe("router crashed after 6.0 s of traffic: SIGSEGV");
+    // A slow flush (Flush 5): the mixed-shape chunk still undelivered when it died, 4 s after it was buffered.
+    const late = judge({
+      ...base,
+      routerExit: { code: 139, atMs: 6100 },
+      events: { probe, stress: [stress], deliveriesAtMs: [1500, 5000] },
+    });
+    expect(late.verdict).toBe(
+      "router crashed on the first flush of the shake-down's mixed-shape chunk: SIGSEGV",
+    );
   });
 
   it("survival, a failed gate, an unreachable router and a refused configuration", () => {
