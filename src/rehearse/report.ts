@@ -174,7 +174,7 @@ export function judge(input: JudgeInput): RehearseReport {
     const level = typeof probe.result?.level === "string" ? ` (gate: ${probe.result.level})` : "";
     verdict = input.gateOnly
       ? `router passed the gate${level}; shake-down skipped (--gate-only)`
-      : `router survived its first flush and ${seconds(events.soak?.ms ?? input.soakMs).replace(".0 s", " s")} of traffic${level}`;
+      : `router survived its first flush and ${seconds(input.soakMs).replace(/\.0 s$/, " s")} of traffic${level}`;
   }
   return {
     verdict,
