@@ -12,7 +12,7 @@ import {
 } from "../model/index.js";
 import { PROBE_SETTINGS, splitList, targetsCover } from "../probe/contract.js";
 import type { JsonPath } from "../taskdef/model.js";
-import { gatedNameOf, q, refuse, type TaskScope, viewEdit } from "./context.js";
+import { gatedNameOf, q, refuse, routerNotEssential, type TaskScope, viewEdit } from "./context.js";
 
 /**
  * An existing gate must itself be a gate: non-essential (an essential one stops the task when it exits 0, and ECS
@@ -21,17 +21,26 @@ import { gatedNameOf, q, refuse, type TaskScope, viewEdit } from "./context.js";
 export function completeGate(scope: TaskScope, gate: ContainerReading): void {
   const { ctx, td } = scope;
   const base = ["containerDefinitions", gate.index];
-  // A HEALTHY wait on a router whose health check exists only in some branches never ends in the others.
+  // A HEALTHY wait on a router whose health check exists only in some branches never ends in the others; nor
+  // does one on a router that is not essential and stops before it is healthy (FLP112: the task hangs).
   const router = scope.task.router;
   const healthy = gate.dependsOn.find((d) => d.target === router?.name && d.condition === "HEALTHY");
-  if (router !== undefined && healthy !== undefined && !routerHealthCheckInEveryBranch(td)) {
+  const why =
+    router === undefined || healthy === undefined
+      ? undefined
+      : !routerHealthCheckInEveryBranch(td)
+        ? "its healthCheck exists only in some branches (a condition, or a deploy-time value), and a HEALTHY wait on a router without one never ends"
+        : router.essential !== true
+          ? `${routerNotEssential(router, "it")}: if it stops before it is healthy, the task goes on and a HEALTHY wait on it never ends, so the gate and the apps never start and the task hangs before RUNNING (FLP112)`
+          : undefined;
+  if (router !== undefined && healthy !== undefined && why !== undefined) {
     const path = viewEdit(scope, "set", [...base, "dependsOn", healthy.index, "condition"], "START");
     ctx.changes.push({
       kind: "gate-condition",
       target: td.id,
       container: gate.label,
       path,
-      description: `'${gate.label}' now waits for router '${router.label}' to START, not to be HEALTHY: its healthCheck exists only in some branches (a condition, or a deploy-time value), and a HEALTHY wait on a router without one never ends`,
+      description: `'${gate.label}' now waits for router '${router.label}' to START, not to be HEALTHY: ${why}`,
     });
   }
   if (gate.essential !== false) {

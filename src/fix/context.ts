@@ -78,3 +78,10 @@ export function gatedNameOf(c: ContainerReading): GatedName | undefined {
   const raw = c.nameValue;
   return typeof raw === "string" ? raw : (raw as GatedName);
 }
+
+/** "router 'x' is not essential" (or is only known at deploy time): why a gate must not wait for it HEALTHY. */
+export function routerNotEssential(router: ContainerReading, subject = `router '${router.label}'`): string {
+  return router.essential === false
+    ? `${subject} is not essential`
+    : `${subject} may not be essential (its essential is only known at deploy time)`;
+}

@@ -26,6 +26,7 @@ import {
   gatedNameOf,
   q,
   refuse,
+  routerNotEssential,
   type TaskScope,
   viewEdit,
 } from "./context.js";
@@ -183,6 +184,22 @@ function candidates(scope: TaskScope): ContainerReading[] {
   return task.apps.filter((c) => c.essential === true);
 }
 
+/**
+ * Whether the added gate may wait for the router HEALTHY: only when the router has a health check in every branch
+ * and is essential. A router that is not essential (or only maybe, at deploy time) can crash before it is healthy
+ * without stopping the task, and a HEALTHY wait on a container that stopped is blocked for good (the model's
+ * dependencyVerdict, amazon-ecs-agent graph.go; FLP112): the gate and every app it holds would never start and the
+ * task would hang before RUNNING. START holds whatever the router does next, and the probe still fails the task
+ * when the router dies.
+ */
+function gateMayWaitHealthy(scope: TaskScope, router: ContainerReading, hasHealthCheck: boolean): boolean {
+  if (!hasHealthCheck || router.essential === true) return hasHealthCheck;
+  scope.ctx.notes.push(
+    `${scope.td.id}: ${routerNotEssential(router)}, so the preflight waits for it to START, not to be HEALTHY: a router that stops before it is healthy does not stop the task, and a HEALTHY wait on it would never end (the gate and the apps would never start, and the task would hang before RUNNING: FLP112)`,
+  );
+  return false;
+}
+
 function planAddedGate(
   scope: TaskScope,
   router: ContainerReading & { name: string },
@@ -222,7 +239,7 @@ function planAddedGate(
     return gateContainer({
       gated: gated.map((c) => gatedNameOf(c) as GatedName),
       routerName: router.name,
-      routerHasHealthCheck: monitoring.healthCheck,
+      routerHasHealthCheck: gateMayWaitHealthy(scope, router, monitoring.healthCheck),
       ...(agent === undefined ? {} : { agentName: agent }),
       image,
       name: wanted,

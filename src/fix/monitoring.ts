@@ -95,7 +95,10 @@ function turnOn(scope: TaskScope, router: ContainerReading, hasHealthCheck: bool
       target: scope.td.id,
       container: name,
       path: hc,
-      description: `router '${name}' gets a healthCheck on /api/v1/uptime, so the preflight waits for it to be HEALTHY`,
+      description:
+        router.essential === true
+          ? `router '${name}' gets a healthCheck on /api/v1/uptime, so the preflight waits for it to be HEALTHY`
+          : `router '${name}' gets a healthCheck on /api/v1/uptime (the preflight still waits for it to START: it is not essential)`,
     });
   }
   return { monitor: DEFAULT_MONITOR_URL, healthCheck: true };
