@@ -1,19 +1,20 @@
 import { configDefaults, defineConfig } from "vitest/config";
 
+/** The tests that drive podman: one at a time, so one test's containers never count as another's leftovers. */
+const CONTAINERS = ["test/image/**/*.test.ts", "test/rehearse/rehearse.test.ts"];
+
 /**
  * Test files that change or depend on process-wide state, and so run each in a forked process of its own:
  * real servers on loopback and timing-sensitive probes (probe/, router/), signals and child processes whose
  * exit status is the point (simulate/interrupt, the spawned CLI tests in cli/), the working directory
- * (`cli(…, cwd)` moves the process into a temporary project: cli/, config/config-cli), and the container and
- * pipeline tools (image/, rehearse/, pipeline/). Everything else is pure library work, or runs the CLI in process through
- * test/support/cli.ts, and shares threads without isolation: the modules (aws-cdk-lib, the rules) load once
- * per thread instead of once per file.
+ * (`cli(…, cwd)` moves the process into a temporary project: cli/, config/config-cli), and the pipeline tools
+ * (pipeline/). Everything else is pure library work, or runs the CLI in process through test/support/cli.ts,
+ * and shares threads without isolation: the modules (aws-cdk-lib, the rules) load once per thread instead of
+ * once per file.
  */
 const IN_PROCESSES = [
   "test/probe/**/*.test.ts",
   "test/router/**/*.test.ts",
-  "test/image/**/*.test.ts",
-  "test/rehearse/rehearse.test.ts",
   "test/pipeline/**/*.test.ts",
   "test/cli/**/*.test.ts",
   "test/config/config-cli.test.ts",
@@ -42,7 +43,7 @@ export default defineConfig({
         test: {
           name: "threads",
           include: ["test/**/*.test.ts"],
-          exclude: [...exclude, ...IN_PROCESSES],
+          exclude: [...exclude, ...IN_PROCESSES, ...CONTAINERS],
           pool: "threads",
           isolate: false,
         },
@@ -55,6 +56,10 @@ export default defineConfig({
           exclude,
           pool: "forks",
         },
+      },
+      {
+        extends: true,
+        test: { name: "containers", include: CONTAINERS, exclude, pool: "forks", maxWorkers: 1 },
       },
     ],
   },
