@@ -1,5 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+// The worker threads run the built worker (dist/simulate/worker.js, made once by `npm run build`), not worker.ts
+// compiled again through tsx in every thread.
+import { simulateAsync as simulateAsyncBuilt } from "../../dist/simulate/index.js";
 import { loadScenario, simulate, simulateAsync } from "../../src/simulate/index.js";
 import { gated, given } from "./fixtures.js";
 
@@ -39,7 +42,7 @@ describe("simulateAsync", () => {
   });
 
   it("worker threads give the same figures as one thread (run i draws from seed (seed, i) anywhere)", async () => {
-    const w = await simulateAsync([given, gated], scenario, { runs: 6000, seed: 5, workers: 2 });
+    const w = await simulateAsyncBuilt([given, gated], scenario, { runs: 6000, seed: 5, workers: 2 });
     const s = await simulateAsync([given, gated], scenario, { runs: 6000, seed: 5 });
     expect(w.workers).toBe(2);
     expect(strip(w)).toEqual(strip(s));
