@@ -25,17 +25,24 @@ import type { Task } from "./task.js";
 function dependencyState(task: Task, waiter: number, x: number): DependencyState {
   switch (task.containerStatus[x]) {
     case ContainerStatus.running:
-      return { kind: "running", healthy: task.containerHealthy[x] === 1 };
+      return task.containerHealthy[x] === 1 ? RUNNING_HEALTHY : RUNNING;
     case ContainerStatus.stopped: {
-      if (task.stopReason[x] === StopReason.CannotStartContainerError)
-        return x < waiter ? { kind: "never-starts" } : { kind: "stopped", code: 143 };
+      if (task.stopReason[x] === StopReason.CannotStartContainerError) return x < waiter ? NEVER : HELD_BACK;
       const code = task.exitCode[x] as number;
-      return { kind: "stopped", code: code === -1 ? null : code };
+      return code === 0 ? STOPPED_0 : { kind: "stopped", code: code === -1 ? null : code };
     }
     default:
-      return { kind: "pending" };
+      return PENDING;
   }
 }
+
+// The common states, allocated once: dependencies are judged in the simulator's hot loop.
+const RUNNING: DependencyState = { kind: "running", healthy: false };
+const RUNNING_HEALTHY: DependencyState = { kind: "running", healthy: true };
+const NEVER: DependencyState = { kind: "never-starts" };
+const HELD_BACK: DependencyState = { kind: "stopped", code: 143 };
+const STOPPED_0: DependencyState = { kind: "stopped", code: 0 };
+const PENDING: DependencyState = { kind: "pending" };
 
 /**
  * [graph.go] through the model's one rule (`dependencyVerdict`, shared with `outcomeOfExit`): START is met
