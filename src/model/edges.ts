@@ -27,6 +27,8 @@ export interface EdgeGraph {
   readonly edges: readonly StartEdge[];
   readonly firelensEdges: FirelensEdges;
   readonly refusal: Refusal | undefined;
+  /** Every reason the agent refuses the task, by container. */
+  readonly refusals: readonly Refusal[];
   readonly cycles: readonly (readonly number[])[];
 }
 
@@ -93,7 +95,9 @@ function orderingEdges(g: Building, serviceConnect: boolean): void {
     }
   }
   for (const c of g.containers) {
-    for (const v of arr(c.definition.volumesFrom as unknown)) {
+    const volumes = arr(c.definition.volumesFrom as unknown);
+    for (let entry = 0; entry < volumes.length; entry++) {
+      const v = volumes[entry];
       const source = isObject(v) ? str(v.sourceContainer) : undefined;
       if (source === undefined) continue;
       const to = g.indexOf.get(source);
@@ -101,12 +105,16 @@ function orderingEdges(g: Building, serviceConnect: boolean): void {
         g.problems.push({
           container: c.index,
           reason: `"${c.label}" mounts volumes from "${source}", which is not in the task`,
+          kind: "volumes-from-target",
+          entry,
         });
       } else {
         g.edges.push({ from: c.index, to, condition: "CREATE", source: "volumesFrom", implicit: true });
       }
     }
-    for (const link of arr(c.definition.links as unknown)) {
+    const links = arr(c.definition.links as unknown);
+    for (let entry = 0; entry < links.length; entry++) {
+      const link = links[entry];
       if (typeof link !== "string") continue;
       // `name` or `name:alias`, nothing else: the agent fails the task on "Invalid link format" otherwise
       // (`dockerLinks` and the links ordering in agent/api/task/task.go split on ":" and refuse more than 2 parts).
@@ -115,6 +123,8 @@ function orderingEdges(g: Building, serviceConnect: boolean): void {
         g.problems.push({
           container: c.index,
           reason: `"${c.label}" has link "${link}", which is neither "name" nor "name:alias" (Invalid link format)`,
+          kind: "link-format",
+          entry,
         });
         continue;
       }
@@ -124,6 +134,8 @@ function orderingEdges(g: Building, serviceConnect: boolean): void {
         g.problems.push({
           container: c.index,
           reason: `"${c.label}" links to "${target}", which is not in the task`,
+          kind: "link-target",
+          entry,
         });
       } else {
         g.edges.push({ from: c.index, to, condition: "START", source: "links", implicit: true });
@@ -186,7 +198,14 @@ export function buildEdges(
     g.problems.push({ container: cycle[0] as number, reason: `dependency cycle ${names}` });
   }
   g.problems.sort((a, b) => a.container - b.container);
-  return { nodes: g.nodes, edges: g.edges, firelensEdges: firelens, refusal: g.problems[0], cycles };
+  return {
+    nodes: g.nodes,
+    edges: g.edges,
+    firelensEdges: firelens,
+    refusal: g.problems[0],
+    refusals: g.problems,
+    cycles,
+  };
 }
 
 /**

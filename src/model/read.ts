@@ -287,6 +287,7 @@ function readTaskUncached(td: TaskDefinitionView, options: ReadOptions): TaskRea
     edges: graph.edges,
     firelensEdges: graph.firelensEdges,
     refusal: graph.refusal,
+    refusals: graph.refusals,
     cycles: graph.cycles,
     deployTime: deployTimeValues(containers),
     unknownContainers: td.unknownContainers ?? NO_UNKNOWN,

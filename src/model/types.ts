@@ -114,6 +114,13 @@ export type FirelensEdges =
 export interface Refusal {
   readonly container: number;
   readonly reason: string;
+  /**
+   * For a `links` or `volumesFrom` entry the agent cannot resolve (the rule that reports it reads this): a link
+   * that is neither `name` nor `name:alias`, or a link or volume source naming no container of the task.
+   */
+  readonly kind?: "link-format" | "link-target" | "volumes-from-target";
+  /** The entry's position in the container's `links` or `volumesFrom` list, with `kind`. */
+  readonly entry?: number;
 }
 
 /** A value the model could not read because it is only known at deploy time. */
@@ -160,6 +167,8 @@ export interface TaskReading {
   readonly firelensEdges: FirelensEdges;
   /** Set when the agent would refuse the task before starting any container. */
   readonly refusal: Refusal | undefined;
+  /** Every reason the agent would refuse the task, by container (`refusal` is the first). */
+  readonly refusals: readonly Refusal[];
   /** Dependency cycles over literal edges, each as node indexes in order. */
   readonly cycles: readonly (readonly number[])[];
   readonly deployTime: readonly DeployTimeValue[];
