@@ -17,6 +17,14 @@ import type { ContainerPlan, DependencyPlan } from "./plan.js";
 import type { Scenario } from "./scenario.js";
 import type { Task } from "./task.js";
 
+// The common states, allocated once: dependencies are judged in the simulator's hot loop.
+const RUNNING: DependencyState = { kind: "running", healthy: false };
+const RUNNING_HEALTHY: DependencyState = { kind: "running", healthy: true };
+const NEVER: DependencyState = { kind: "never-starts" };
+const HELD_BACK: DependencyState = { kind: "stopped", code: 143 };
+const STOPPED_0: DependencyState = { kind: "stopped", code: 0 };
+const PENDING: DependencyState = { kind: "pending" };
+
 /**
  * A dependency as the agent knows it when it judges `waiter`. A container the agent held back (exit 143,
  * never ran) is, as in the model's outcomes, never-starting for a waiter listed after it (seen in the same
@@ -35,14 +43,6 @@ function dependencyState(task: Task, waiter: number, x: number): DependencyState
       return PENDING;
   }
 }
-
-// The common states, allocated once: dependencies are judged in the simulator's hot loop.
-const RUNNING: DependencyState = { kind: "running", healthy: false };
-const RUNNING_HEALTHY: DependencyState = { kind: "running", healthy: true };
-const NEVER: DependencyState = { kind: "never-starts" };
-const HELD_BACK: DependencyState = { kind: "stopped", code: 143 };
-const STOPPED_0: DependencyState = { kind: "stopped", code: 0 };
-const PENDING: DependencyState = { kind: "pending" };
 
 /**
  * [graph.go] through the model's one rule (`dependencyVerdict`, shared with `outcomeOfExit`): START is met
