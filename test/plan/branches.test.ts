@@ -16,6 +16,7 @@ import {
   startupSummaryLines,
 } from "../../src/plan/index.js";
 import { loadDocument, parseDocument, type TaskDefinitionDocument } from "../../src/taskdef/index.js";
+import { cli } from "../support/cli.js";
 
 const CONTAINER_IF = "test/fixtures/conditions/container-if.json";
 const SPLICED = "test/fixtures/conditions/spliced-containers.tf";
@@ -221,5 +222,55 @@ describe("gateVerdict: a non-essential router's crash as the agent decides it", 
     ).toBe(
       "router 'log-router' is not essential, yet its crash stops the task: 'app' is held back with exit 143 (CannotStartContainerError), and the task stops before it serves",
     );
+  });
+});
+
+describe("the CLI: plan and check on those files (built CLI)", () => {
+  it("plan: each way under its conditions, in text and JSON", () => {
+    const text = cli(["plan", CONTAINER_IF]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(
+      "startup order of Task:\n  when condition WithRouter is true:\n    stage 1\n      log-router [essential, FireLens router]",
+    );
+    expect(text.stdout).toContain(
+      "  when condition WithRouter is false:\n    stage 1\n      web [essential]",
+    );
+    const json = cli(["plan", "-f", "json", CONTAINER_IF]);
+    const [plan] = JSON.parse(json.stdout) as StartupPlan[];
+    expect(plan?.shows).toBe("condition WithRouter is true");
+    expect(plan?.stages).toEqual([["log-router"], ["web"]]);
+    expect(plan?.branches.map((b) => [b.when, b.stages, b.routerCrash?.task ?? null])).toEqual([
+      ["condition WithRouter is true", [["log-router"], ["web"]], "stops"],
+      ["condition WithRouter is false", [["web"]], null],
+    ]);
+  });
+
+  it("plan: spliced containers give the order of what can be read and name what is left out", () => {
+    const run = cli(["plan", SPLICED]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      "  stage 1\n    web [essential]\n  left out, cannot be read before deploy: container #0",
+    );
+    const [plan] = JSON.parse(cli(["plan", "-f", "json", SPLICED]).stdout) as StartupPlan[];
+    expect(plan?.stages).toEqual([["web"]]);
+    expect(plan?.unreadable).toEqual(["container #0"]);
+  });
+
+  it("check: the startup order is never empty, per branch where the branches differ", () => {
+    const run = cli(["check", CONTAINER_IF]);
+    expect(run.stdout).toContain("when condition WithRouter is true: startup: log-router → web");
+    expect(run.stdout).toContain("when condition WithRouter is false: startup: web");
+    expect(run.stdout).not.toMatch(/startup: *\n/);
+    const spliced = cli(["check", SPLICED]);
+    expect(spliced.stdout).toMatch(
+      / {2}startup: web\n +left out, cannot be read before deploy: container #0\n/,
+    );
+    const json = JSON.parse(cli(["check", "-f", "json", CONTAINER_IF]).stdout) as {
+      startup: { branches?: { when: string; stages: string[][] }[] }[];
+    };
+    expect(json.startup[0]?.branches?.map((b) => [b.when, b.stages])).toEqual([
+      ["condition WithRouter is true", [["log-router"], ["web"]]],
+      ["condition WithRouter is false", [["web"]]],
+    ]);
   });
 });
