@@ -317,7 +317,8 @@ export function buildStartupPlan(
   const ways = new Map<string, { startup: BranchStartup; holding: number[] }>();
   all.branches.forEach((b, i) => {
     const startup = branchStartup(b.view === td ? task : readTask(b.view, options));
-    const key = JSON.stringify(startup);
+    // Branches that start alike are one way; a task of one branch needs no comparison (and a large one no copy).
+    const key = all.branches.length === 1 ? "" : JSON.stringify(startup);
     const way = ways.get(key);
     if (way === undefined) ways.set(key, { startup, holding: [i] });
     else way.holding.push(i);
