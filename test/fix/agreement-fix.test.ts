@@ -3,7 +3,7 @@
  * generated task definitions (targets by variable and by `--containers` flag, sleep gates, agents with ports,
  * conditional router health checks, log drivers and containers, container elements unknown until deploy,
  * essential as text):
- * - after `fix`, FLP206 is clean, the probe's targets (the model's `gateTargets`) cover every gated app, and the
+ * - after `fix` (and `fix --gate-non-essential-router`), FLP206 is clean, the probe's targets (the model's `gateTargets`) cover every gated app, and the
  *   fixed file has no finding its input lacked;
  * - `simulate` sends traffic to the container the model names (`servingContainer`);
  * - `plan` and `simulate` agree on the gate's kind (probe or sleep) and on which containers have health checks.
@@ -57,10 +57,20 @@ function readingsAgree(doc: TaskDefinitionDocument): void {
 }
 
 /** After fix: FLP206 clean, and every gate's targets (as the probe reads them) cover each app it gates. */
-function fixedCoversGated(doc: TaskDefinitionDocument): "fixed" | "refused" {
+function fixedCoversGated(
+  doc: TaskDefinitionDocument,
+  gateNonEssentialRouter = false,
+): "fixed" | "refused" | "left" {
   let text: string;
   try {
-    text = fixText(doc.text, doc.file, { probeImage: IMAGE }).text;
+    const r = fixText(doc.text, doc.file, { probeImage: IMAGE, gateNonEssentialRouter });
+    // A non-essential router is the owner's choice: unless asked, fix leaves the task exactly as it was.
+    if (r.plan.tasks.length > 0 && r.plan.tasks.every((t) => t.status === "router-not-essential")) {
+      expect(gateNonEssentialRouter).toBe(false);
+      expect(r.text).toBe(doc.text);
+      return "left";
+    }
+    text = r.text;
   } catch (e) {
     if (e instanceof FixError) return "refused";
     throw e;
@@ -131,6 +141,8 @@ describe("fix, plan and simulate read the task as the model does", () => {
     }
     readingsAgree(doc);
     fixedCoversGated(doc);
+    // Asked to gate a non-essential router too, fix still adds no finding (FLP112: no HEALTHY wait on it).
+    fixedCoversGated(doc, true);
   });
 
   const HEALTH = {
@@ -142,7 +154,8 @@ describe("fix, plan and simulate read the task as the model does", () => {
   const generated = fc
     .record({
       routerHealth: fc.constantFrom("none", "literal", "if"),
-      routerEssential: fc.constantFrom<unknown>(true, "true", undefined),
+      // false and "false": the owner's non-essential router, gated only when asked.
+      routerEssential: fc.constantFrom<unknown>(true, "true", undefined, false, "false"),
       agent: fc.constantFrom("none", "plain", "ports"),
       apps: fc.array(
         fc.record({
@@ -274,6 +287,7 @@ describe("fix, plan and simulate read the task as the model does", () => {
         const doc = documentOf(t);
         readingsAgree(doc);
         if (fixedCoversGated(doc) === "fixed") fixedCount++;
+        fixedCoversGated(doc, true);
       }),
       { numRuns: runs(300), seed: 23 },
     );
