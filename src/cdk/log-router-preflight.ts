@@ -229,7 +229,10 @@ export class LogRouterPreflight extends Construct {
     }
     for (const g of gate) this.checkGateable(g, taskDefinition, router, agent);
 
-    const routerHealthy = task.reading.containers[task.containers.indexOf(router)]?.hasHealthCheck === true;
+    // HEALTHY only on an essential router: one that is not essential can stop before it is healthy without
+    // stopping the task, and a HEALTHY wait on it would then never end (the task hangs: FLP112).
+    const routerReading = task.reading.containers[task.containers.indexOf(router)];
+    const routerHealthy = routerReading?.hasHealthCheck === true && routerReading.essential === true;
     const options: GateContainerOptions = {
       gated: gate.map((c) => c.containerName),
       routerName: router.containerName,

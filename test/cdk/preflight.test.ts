@@ -279,6 +279,29 @@ describe("PreflightAspect", { timeout: 120_000 }, () => {
     expect(c.app?.DependsOn).toEqual([{ Condition: "SUCCESS", ContainerName: "log-router-preflight" }]);
   });
 
+  it("waits START, not HEALTHY, on a router that is not essential even with a healthCheck (FLP112)", () => {
+    const stack = new Stack(new App(), "S");
+    const task = new ecs.FargateTaskDefinition(stack, "Task");
+    task.addFirelensLogRouter("log-router", {
+      containerName: "log-router",
+      image: IMG,
+      essential: false,
+      healthCheck: { command: ["CMD-SHELL", "exit 0"] },
+      firelensConfig: { type: ecs.FirelensLogRouterType.FLUENTBIT },
+    });
+    task.addContainer("app", {
+      containerName: "app",
+      image: IMG,
+      logging: ecs.LogDrivers.firelens({ options: { Name: "datadog" } }),
+    });
+    new LogRouterPreflight(stack, "Gate", { taskDefinition: task, image: PROBE });
+    const template = Template.fromStack(stack);
+    expect(containersOf(template)["log-router-preflight"]?.DependsOn).toEqual([
+      { Condition: "START", ContainerName: "log-router" },
+    ]);
+    expect(gateFindings(template).filter((f) => f.startsWith("FLP112"))).toEqual([]);
+  });
+
   it("skips a task whose router is not essential", () => {
     const { stack, template } = app();
     const task = new ecs.FargateTaskDefinition(stack, "Task");
