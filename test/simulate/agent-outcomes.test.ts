@@ -17,6 +17,7 @@ import type { TaskTrace } from "../../src/simulate/engine.js";
 import { headline, simulate } from "../../src/simulate/index.js";
 import type { TaskPlan } from "../../src/simulate/plan.js";
 import type { ContainerDefinition } from "../../src/taskdef/model.js";
+import { runs } from "../support/runs.js";
 import { fixedScenario, runOnce, targetAt } from "./helpers.js";
 
 const firelens = { logDriver: "awsfirelens" as const, options: { Name: "datadog" } };
@@ -306,19 +307,20 @@ describe("simulate agrees with outcomeOfExit after a router crash", () => {
         seen.add(`task ${o.task}`);
         compared++;
       }),
-      { numRuns: 300, seed: 23 },
+      { numRuns: runs(300), seed: 23 },
     );
-    expect(compared).toBe(300);
-    // The generated tasks reach every outcome, so the agreement covers each rule.
-    expect([...seen].sort()).toEqual([
-      "exits",
-      "held-back",
-      "starts",
-      "stopped-with-task",
-      "task hangs",
-      "task runs-without-router",
-      "task stops",
-      "waits-forever",
-    ]);
+    expect(compared).toBe(runs(300));
+    // The generated tasks reach every outcome, so the agreement covers each rule (at the default count).
+    if (runs(300) >= 300)
+      expect([...seen].sort()).toEqual([
+        "exits",
+        "held-back",
+        "starts",
+        "stopped-with-task",
+        "task hangs",
+        "task runs-without-router",
+        "task stops",
+        "waits-forever",
+      ]);
   });
 });
