@@ -22,7 +22,7 @@ describe("README", () => {
   });
 
   it("documents every command the CLI has", () => {
-    for (const command of ["check", "lint", "plan", "fix", "probe", "simulate", "diagnose"]) {
+    for (const command of ["check", "lint", "plan", "fix", "probe", "simulate", "diagnose", "rehearse"]) {
       expect(readme).toContain(`### \`${command}`);
     }
   });

@@ -62,7 +62,7 @@ export interface ProbeResult {
   readonly runId: string;
   /**
    * The router's Fluent Bit version from `GET /`, when the monitor answered it. The JSON line's `version` is the
-   * probe's own (src/probe/version.ts).
+   * probe's own, stamped into the bundle when it is built.
    */
   readonly routerVersion: string | null;
   readonly forward: string;

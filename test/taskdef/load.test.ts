@@ -251,7 +251,12 @@ describe("CloudFormation YAML", () => {
       fn: "Fn::If",
       argument: ["IsProd", "payments", "payments-dev"],
       // The model reads each branch (model/branches.ts); the argument stays as written, for write-back.
-      choice: { kind: "cloudformation", condition: "IsProd", whenTrue: "payments", whenFalse: "payments-dev" },
+      choice: {
+        kind: "cloudformation",
+        condition: "IsProd",
+        whenTrue: "payments",
+        whenFalse: "payments-dev",
+      },
     });
     expect(app?.containers[1]?.definition.secrets?.[0]?.valueFrom).toEqual({
       kind: "intrinsic",
