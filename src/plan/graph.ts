@@ -10,6 +10,7 @@ import {
   type EdgeSource,
   type FirelensEdges,
   gateKind,
+  gateSettingProblems,
   type Role,
   readTask,
   type StartEdge,
@@ -185,6 +186,13 @@ function branchVerdict(task: TaskReading): string {
   }
   if (task.appsOfUnknownEssential.length > 0) {
     return `gated where known: whether ${quoted(task.appsOfUnknownEssential.map((a) => a.label))} is essential is only known at deploy time`;
+  }
+  // A gate the probe would refuse (FLP209) exits 2 in every task: the apps never start, which is no gate at all.
+  for (const gate of task.gates) {
+    const problem = gateSettingProblems(gate)[0];
+    if (problem !== undefined) {
+      return `gate '${gate.label}' never opens: the probe refuses its ${problem.setting} (${problem.problem}), exits 2 in every task, and ${quoted(apps.map((a) => a.label))} never start${apps.length === 1 ? "s" : ""}`;
+    }
   }
   return `gated: a crash of '${router.label}' before ${quoted(apps.map((a) => a.label))} start${apps.length === 1 ? "s" : ""} fails the gate and stops the task before it serves; a later crash still stops a serving task`;
 }
