@@ -3,8 +3,8 @@
  * by `web-tree-sitter` (MIT). Both are WebAssembly, so nothing is compiled at install time; the grammar's
  * `.wasm` comes from the npm package. Loading costs tens of milliseconds, so it happens only when a
  * Terraform file is read: `check` on JSON files never pays for it. It is loaded with `require` (the package
- * ships CommonJS too) rather than `import()`, because the CLI runs from a V8 code cache (`src/cli/launch.ts`),
- * where Node 20 has no dynamic import. The two packages weigh
+ * ships CommonJS too), which works the same from the CLI's CommonJS bundle and the library's ESM build. The
+ * two packages weigh
  * some 7 MB, more than the rest of the CLI's install, so they are optional peer dependencies: a project that
  * reads `.tf` files installs them, and one that does not is told how.
  *
