@@ -11,16 +11,20 @@
 //   FLP_ACTION_CATEGORY    code scanning category (default firelens-preflight/<$GITHUB_JOB>/<paths>)
 //   FLP_ACTION_PACKAGE     npm install spec instead of firelens-preflight@<version> (a tarball, a registry mirror)
 //   FLP_ACTION_CLI         a built CLI to run with node instead of installing one (dist/cli/main.js; the tests)
+//   FLP_ACTION_REHEARSE    "true": after the check, `rehearse` each task definition file checked (default "false")
+//   FLP_ACTION_REHEARSE_TASK_DEFINITION  the one file to rehearse instead (default: each file among the paths)
+//   FLP_ACTION_PROBE_IMAGE the probe image `rehearse --probe-image` runs (required when rehearsing)
 //
 // It runs `check --format sarif -o <sarif-file>` and then `check` as text for the log, and exits with the CLI's
 // exit code (0 clean, 1 findings at or above fail-on, 2 bad input or usage, 3 internal error); the larger one if
-// the two runs disagree. It writes `sarif-file`, `sarif-written` and `category` to $GITHUB_OUTPUT when that is set.
+// the two runs disagree; with rehearse, then `rehearse --engine docker --probe-image <image> -- <file>` per file,
+// and the largest exit code of all. It writes `sarif-file`, `sarif-written` and `category` to $GITHUB_OUTPUT when that is set.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, posix, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ACTION_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const FAIL_ON = ["error", "warning", "note", "none"];
@@ -103,12 +107,60 @@ function category() {
   return `firelens-preflight/${job}/${slug}`;
 }
 
+/**
+ * The `rehearse` command lines (CLI arguments, without the program) the action runs after the check, or the
+ * reason it cannot: `{ commands }` or `{ error }`. `inputs` are the action's inputs by name (`rehearse`,
+ * `rehearse-task-definition`, `probe-image`, `paths`); an empty string is an input not given. The files are
+ * `rehearse-task-definition` when given, else each of the paths; a directory or a glob among them cannot be
+ * rehearsed (rehearse runs one task definition file) and is an error that says to name the file.
+ */
+export function rehearseCommands(inputs, isFile = (p) => existsSync(p) && statSync(p).isFile()) {
+  const rehearse = (inputs.rehearse ?? "").trim() || "false";
+  if (rehearse === "false") return { commands: [] };
+  if (rehearse !== "true") return { error: `rehearse must be true or false, not '${rehearse}'` };
+  const probeImage = (inputs["probe-image"] ?? "").trim();
+  if (probeImage === "")
+    return {
+      error:
+        "rehearse: true needs the probe-image input (the firelens-preflight probe image `rehearse --probe-image` runs; see docs/probe-image.md)",
+    };
+  const given = (inputs["rehearse-task-definition"] ?? "").trim();
+  const files = given !== "" ? [given] : (inputs.paths ?? ".").split(/\s+/).filter((p) => p !== "");
+  const notFiles = files.filter((f) => !isFile(f));
+  if (notFiles.length > 0)
+    return {
+      error: `rehearse runs one task definition file at a time, and ${notFiles.map((f) => `'${f}'`).join(", ")} ${notFiles.length === 1 ? "is not a file" : "are not files"}: name the file to rehearse in rehearse-task-definition`,
+    };
+  return {
+    commands: files.map((file) => [
+      "rehearse",
+      "--engine",
+      "docker",
+      "--probe-image",
+      probeImage,
+      "--",
+      file,
+    ]),
+  };
+}
+
 function main() {
   const uploadCategory = category();
   setOutput("category", uploadCategory);
   const failOn = input("FAIL_ON", "error");
   if (!FAIL_ON.includes(failOn)) {
     say("error", `fail-on must be one of ${FAIL_ON.join(", ")}, not '${failOn}'`);
+    return 2;
+  }
+  // Rehearse's inputs are checked before anything runs, as fail-on is.
+  const rehearsal = rehearseCommands({
+    rehearse: input("REHEARSE", "false"),
+    "rehearse-task-definition": input("REHEARSE_TASK_DEFINITION", ""),
+    "probe-image": input("PROBE_IMAGE", ""),
+    paths: input("PATHS", "."),
+  });
+  if (rehearsal.error !== undefined) {
+    say("error", rehearsal.error);
     return 2;
   }
   const sarifFile = input("SARIF_FILE", "firelens-preflight.sarif");
@@ -130,7 +182,20 @@ function main() {
   if (codes[0] !== codes[1]) say("warning", `the SARIF run exited ${codes[0]} and the text run ${codes[1]}`);
   const code = Math.max(...codes);
   if (written) console.log(`SARIF: ${sarifFile} (code scanning category ${uploadCategory})`);
-  return code;
+  setOutput("check-exit-code", String(code));
+  let rehearseCode = 0;
+  for (const args of rehearsal.commands) {
+    console.log(`firelens-preflight ${args.join(" ")}`);
+    const rehearsed = spawnSync(program, [...lead, ...args], { stdio: "inherit" });
+    const status = rehearsed.status ?? 3;
+    if (status !== 0)
+      say("error", `rehearse of ${args[args.length - 1]} exited ${status} (see the log above)`);
+    rehearseCode = Math.max(rehearseCode, status);
+  }
+  if (rehearsal.commands.length > 0) setOutput("rehearse-exit-code", String(rehearseCode));
+  return Math.max(code, rehearseCode);
 }
 
-process.exit(main());
+// Run as the action's step; imported (the tests), it only gives its functions.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href)
+  process.exit(main());

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { beforeAll, describe, expect, it } from "vitest";
+import { rehearseCommands } from "../../scripts/action/run.mjs";
 import { CLI, ROOT, VERSION } from "./support.js";
 
 interface Sarif {
@@ -189,6 +190,66 @@ describe("scripts/action/run.mjs with the local build", () => {
     expect(run.log).toContain("fail-on must be one of error, warning, note, none, not 'critical'");
     expect(run.sarif).toBeUndefined();
     expect(run.outputs["sarif-written"]).toBeUndefined();
+  });
+});
+
+describe("scripts/action/run.mjs: the rehearse command lines (issue 24 item 6)", () => {
+  const IMAGE = "ghcr.io/acme/firelens-preflight-probe:1.2.3";
+
+  it("rehearse false (the default): no rehearsal, whatever else is given", () => {
+    expect(rehearseCommands({})).toEqual({ commands: [] });
+    expect(rehearseCommands({ rehearse: "false", "probe-image": IMAGE, paths: "." })).toEqual({
+      commands: [],
+    });
+    expect(rehearseCommands({ rehearse: "", paths: "." })).toEqual({ commands: [] });
+  });
+
+  it("rehearse true: each task definition file checked, with Docker and the probe image", () => {
+    const result = rehearseCommands({
+      rehearse: "true",
+      "probe-image": IMAGE,
+      paths: "examples/seed/before.json\n  examples/seed/after.json ",
+    });
+    expect(result).toEqual({
+      commands: [
+        ["rehearse", "--engine", "docker", "--probe-image", IMAGE, "--", "examples/seed/before.json"],
+        ["rehearse", "--engine", "docker", "--probe-image", IMAGE, "--", "examples/seed/after.json"],
+      ],
+    });
+  });
+
+  it("rehearse-task-definition: that one file, even when the paths are a directory", () => {
+    expect(
+      rehearseCommands({
+        rehearse: "true",
+        "probe-image": IMAGE,
+        paths: "examples/seed",
+        "rehearse-task-definition": "examples/seed/before.json",
+      }),
+    ).toEqual({
+      commands: [
+        ["rehearse", "--engine", "docker", "--probe-image", IMAGE, "--", "examples/seed/before.json"],
+      ],
+    });
+  });
+
+  it("refuses without a probe image, a path that is not a file, or a rehearse that is not true/false", () => {
+    expect(rehearseCommands({ rehearse: "true", paths: "examples/seed/before.json" }).error).toContain(
+      "rehearse: true needs the probe-image input",
+    );
+    expect(
+      rehearseCommands({ rehearse: "true", "probe-image": IMAGE, paths: "examples/seed" }).error,
+    ).toContain("'examples/seed' is not a file: name the file to rehearse in rehearse-task-definition");
+    expect(rehearseCommands({ rehearse: "yes", "probe-image": IMAGE }).error).toContain(
+      "rehearse must be true or false, not 'yes'",
+    );
+  });
+
+  it("the action: rehearse without a probe image is exit 2 before anything runs, no report", () => {
+    const run = runAction({ PATHS: "examples/seed/after.json", REHEARSE: "true" });
+    expect(run.result.status, run.log).toBe(2);
+    expect(run.log).toContain("rehearse: true needs the probe-image input");
+    expect(run.sarif).toBeUndefined();
   });
 });
 

@@ -184,8 +184,13 @@ describe("action.yml", () => {
       "sarif-file": "firelens-preflight.sarif",
       "upload-sarif": "true",
       category: "",
+      rehearse: "false",
+      "rehearse-task-definition": "",
+      "probe-image": "",
       version: "",
     });
+    // probe-image says it is required for rehearse.
+    expect(action.inputs["probe-image"]?.description).toMatch(/Required when `rehearse` is "true"/);
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");
     for (const name of Object.keys(action.inputs)) expect(readme).toContain(`\`${name}\``);
   });
