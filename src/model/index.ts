@@ -20,6 +20,15 @@ export {
   taskUnknowns,
   unknownRemedy,
 } from "./branches.js";
+export {
+  conditionPresence,
+  datadogProviderEcs,
+  hasCustomConfig,
+  healthCheckHitsHealthEndpoint,
+  outputName,
+  type Presence,
+  type ProviderEcsUse,
+} from "./bug-conditions.js";
 export { SERVICE_CONNECT_NODE } from "./edges.js";
 export {
   type ContainerDependency,
@@ -36,6 +45,19 @@ export {
   type KeyValuePair,
   validateGateOptions,
 } from "./gate-container.js";
+export {
+  type BugCondition,
+  type BugTrigger,
+  bugLabel,
+  bugsFor,
+  describeVersion,
+  type FirstFlushCrash,
+  HEALTH_ENDPOINT_SAFE_FROM,
+  KNOWN_BUGS,
+  type KnownBug,
+  knownFirstFlushCrashes,
+  shortLink,
+} from "./known-bugs.js";
 export {
   type ContainerOutcome,
   type DependencyState,

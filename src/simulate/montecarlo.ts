@@ -3,6 +3,7 @@
  * in, so any run can be replayed alone (that is how the report traces its representative deploy) and the
  * two sides of a comparison see the same random draws for the same task.
  */
+import type { FirstFlushCrash } from "../model/index.js";
 import { DeploymentSimulator, type RunResult, type RunTrace } from "./engine.js";
 import { type ContainerSource, compileTask, previousVersionPlan, type TaskPlan } from "./plan.js";
 import type { Scenario } from "./scenario.js";
@@ -168,6 +169,11 @@ export interface PlanSummary {
   readonly target: string;
   readonly implicitRouterDependencies: boolean;
   readonly notes: readonly string[];
+  /**
+   * Routers whose image has a known crash on startup or the first flush this task reaches (FLP202's known
+   * crash): `firelens-preflight rehearse` shows it on the machine before a deploy (issue 24 item 6).
+   */
+  readonly knownFirstFlushCrashes: readonly FirstFlushCrash[];
 }
 
 export interface VariantResult {
@@ -252,6 +258,7 @@ function summarizePlan(plan: TaskPlan): PlanSummary {
     target: name(plan.target) ?? "",
     implicitRouterDependencies: plan.implicitRouterDeps,
     notes: plan.notes,
+    knownFirstFlushCrashes: plan.knownFirstFlushCrashes,
   };
 }
 

@@ -5,9 +5,11 @@
  */
 import {
   CONDITIONS,
+  type FirstFlushCrash,
   type GateKind,
   gateKind,
   healthCheckTiming,
+  knownFirstFlushCrashes,
   literalHealthCheck,
   readTask,
   servingContainer,
@@ -66,6 +68,8 @@ export interface TaskPlan {
   readonly implicitRouterDeps: boolean;
   /** Facts about the compilation worth telling the user (ignored fields, guesses). */
   readonly notes: readonly string[];
+  /** Routers with a known crash on startup or the first flush the task reaches (the model's, as FLP202's). */
+  readonly knownFirstFlushCrashes: readonly FirstFlushCrash[];
 }
 
 /** A task definition the simulator cannot run (no containers, unknown load-balancer container). */
@@ -195,6 +199,7 @@ export function compileTask(source: ContainerSource, scenario: Scenario): TaskPl
     target,
     implicitRouterDeps: task.firelensEdges.kind === "added",
     notes,
+    knownFirstFlushCrashes: knownFirstFlushCrashes(task),
   };
 }
 
@@ -275,5 +280,6 @@ export function previousVersionPlan(scenario: Scenario): TaskPlan {
     target: 0,
     implicitRouterDeps: false,
     notes: [],
+    knownFirstFlushCrashes: [],
   };
 }

@@ -134,8 +134,27 @@ function runLine(result: SimulationResult): string {
   return `Simulated ${runs} of scenario "${printable(result.scenario)}" (seed ${result.seed}) in ${(result.elapsedMs / 1000).toFixed(2)} s${where}.`;
 }
 
-/** A plain-text summary: the headline, then a monospace table with one column per variant. */
-export function renderSummary(result: SimulationResult): string {
+/**
+ * One line per router with a known first-flush crash (once, however many variants share it): the pointer at
+ * `rehearse`, which runs that router on the machine and shows the crash before a deploy does.
+ */
+export function rehearseLines(result: SimulationResult, file = "<task definition>"): string[] {
+  const lines = new Set<string>();
+  for (const v of result.variants)
+    for (const c of v.plan.knownFirstFlushCrashes)
+      lines.add(
+        printable(
+          `router ${c.image} has a known first-flush crash (${c.version}: ${c.bugs.join(", ")}): run \`firelens-preflight rehearse ${file}\` to see it before deploying`,
+        ),
+      );
+  return [...lines];
+}
+
+/**
+ * A plain-text summary: the headline, then a monospace table with one column per variant. `file` names the task
+ * definition in the pointer at `rehearse` (a router with a known first-flush crash).
+ */
+export function renderSummary(result: SimulationResult, file?: string): string {
   const vs = result.variants;
   const head = [headline(result), "", runLine(result)];
   if (result.interrupted)
@@ -164,6 +183,8 @@ export function renderSummary(result: SimulationResult): string {
     lines.push(planLine(v));
     for (const n of v.plan.notes) lines.push(`  note: ${printable(n)}`);
   }
+  const rehearse = rehearseLines(result, file);
+  if (rehearse.length > 0) lines.push("", ...rehearse);
   return `${lines.join("\n")}\n`;
 }
 

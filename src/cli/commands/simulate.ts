@@ -143,7 +143,7 @@ export async function runSimulate(
   }
   const format = formatOf(opts);
   await emit(
-    format === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderSummary(result),
+    format === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderSummary(result, doc.file),
     { output: opts.output, text: format === "text" },
     streams,
   );
