@@ -307,31 +307,7 @@ function planTask(ctx: FixContext, td: TaskDefinitionView, image: string | undef
   const gated = found.filter((c) => gatedNameOf(c) !== undefined);
   const agent = task.agent?.name;
   const base = { taskDefinition: id, router: named.name, ...(agent === undefined ? {} : { agent }) };
-  if (gated.length === 0) {
-    const requested = ctx.options.gate;
-    const reason =
-      requested === undefined
-        ? `${id}: no essential app logs through awsfirelens`
-        : `${id}: none of the containers to gate (${q(requested)}) is in this task definition`;
-    if (requested === undefined)
-      refuseIfUngated(scope, reason, "give the apps literal names, or add the gate by hand");
-    // A gate already in the task still sends records for whatever waits on it (FLP206), essential or not.
-    const gate = task.gates.find((p) => p.name !== undefined);
-    if (gate !== undefined && requested === undefined) {
-      const before = ctx.changes.length;
-      coverGate(scope, gate, withWaiters(scope, gate, []));
-      if (ctx.changes.length > before) {
-        return {
-          ...base,
-          status: "gated",
-          reason: `${id}: the gate '${gate.label}' now sends records for every container that waits for it`,
-          preflight: gate.label,
-          gated: [],
-        };
-      }
-    }
-    return { ...base, status: "nothing-to-gate", reason, gated: [] };
-  }
+  if (gated.length === 0) return planNothingToGate(scope, base);
   checkEditable(scope, gated);
   const gatedLabels = gated.map((c) => c.label);
   const wanted = ctx.options.name ?? PREFLIGHT_CONTAINER_NAME;
@@ -367,6 +343,58 @@ function planTask(ctx: FixContext, td: TaskDefinitionView, image: string | undef
       gated: gatedLabels,
     };
   }
+  return planNewGate(scope, named, gated, image, base);
+}
+
+/** What every plan for a task with a named router carries, whatever its status. */
+type PlanBase = Pick<TaskGatePlan, "taskDefinition" | "router" | "agent">;
+
+/**
+ * No container to gate: refuse where an ungated task is not allowed, else still cover a gate already in the
+ * task (it sends records for whatever waits on it). Kept apart so planTask reads as the main path.
+ */
+function planNothingToGate(scope: TaskScope, base: PlanBase): TaskGatePlan {
+  const { ctx, task } = scope;
+  const id = base.taskDefinition;
+  const requested = ctx.options.gate;
+  const reason =
+    requested === undefined
+      ? `${id}: no essential app logs through awsfirelens`
+      : `${id}: none of the containers to gate (${q(requested)}) is in this task definition`;
+  if (requested === undefined)
+    refuseIfUngated(scope, reason, "give the apps literal names, or add the gate by hand");
+  // A gate already in the task still sends records for whatever waits on it (FLP206), essential or not.
+  const gate = task.gates.find((p) => p.name !== undefined);
+  if (gate !== undefined && requested === undefined) {
+    const before = ctx.changes.length;
+    coverGate(scope, gate, withWaiters(scope, gate, []));
+    if (ctx.changes.length > before) {
+      return {
+        ...base,
+        status: "gated",
+        reason: `${id}: the gate '${gate.label}' now sends records for every container that waits for it`,
+        preflight: gate.label,
+        gated: [],
+      };
+    }
+  }
+  return { ...base, status: "nothing-to-gate", reason, gated: [] };
+}
+
+/**
+ * No gate in the task to complete: add one from the probe image, gate the apps on it and record the change.
+ * Split from planTask because this is the only path that needs an image and writes a new container.
+ */
+function planNewGate(
+  scope: TaskScope,
+  named: ContainerReading & { name: string },
+  gated: ContainerReading[],
+  image: string | undefined,
+  base: PlanBase,
+): TaskGatePlan {
+  const { ctx, td } = scope;
+  const id = base.taskDefinition;
+  const gatedLabels = gated.map((c) => c.label);
   if (image === undefined) {
     throw new FixError(
       "missing-probe-image",

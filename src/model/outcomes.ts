@@ -250,6 +250,40 @@ export function outcomeOfExit(
   };
 }
 
+/**
+ * The waiters the worklist left undecided can never start: they stop with the task when an essential container
+ * was held back, else they wait forever (ECS never times a dependsOn out). Apart from denseOutcomeOfExit to keep
+ * the fixed-point loop and its aftermath readable on their own.
+ */
+function settleUnresolved(
+  graph: OutcomeGraph,
+  waits: Edge[][],
+  notStarted: readonly number[],
+  essentialHeld: readonly number[],
+  result: Map<number, NodeOutcome>,
+  stateFor: (waiter: number, target: number) => State,
+): void {
+  for (const w of notStarted) {
+    if (result.has(w)) continue;
+    const blockers = (waits[w] ?? []).filter((e) => verdict(e, stateFor(w, e.to), graph) !== "met");
+    const on = blockers.map((e) => `"${graph.nodes[e.to]?.name}" ${e.condition}`).join(", ");
+    result.set(
+      w,
+      essentialHeld.length > 0
+        ? {
+            node: w,
+            outcome: "stopped-with-task",
+            reason: `still waiting for ${on} when essential ${names(graph, essentialHeld)} stopped the task`,
+          }
+        : {
+            node: w,
+            outcome: "waits-forever",
+            reason: `waits for ${on}, which can no longer be met and never times out`,
+          },
+    );
+  }
+}
+
 function denseOutcomeOfExit(
   graph: OutcomeGraph,
   node: number,
@@ -352,25 +386,7 @@ function denseOutcomeOfExit(
   const essentialHeld = notStarted.filter(
     (i) => result.get(i)?.outcome === "held-back" && graph.nodes[i]?.essential,
   );
-  for (const w of notStarted) {
-    if (result.has(w)) continue;
-    const blockers = (waits[w] ?? []).filter((e) => verdict(e, stateFor(w, e.to), graph) !== "met");
-    const on = blockers.map((e) => `"${graph.nodes[e.to]?.name}" ${e.condition}`).join(", ");
-    result.set(
-      w,
-      essentialHeld.length > 0
-        ? {
-            node: w,
-            outcome: "stopped-with-task",
-            reason: `still waiting for ${on} when essential ${names(graph, essentialHeld)} stopped the task`,
-          }
-        : {
-            node: w,
-            outcome: "waits-forever",
-            reason: `waits for ${on}, which can no longer be met and never times out`,
-          },
-    );
-  }
+  settleUnresolved(graph, waits, notStarted, essentialHeld, result, stateFor);
   if (essentialHeld.length > 0) return finish("stops");
   if (notStarted.some((i) => result.get(i)?.outcome === "waits-forever")) return finish("hangs");
   return finish(node === roles.router ? "runs-without-router" : "runs");

@@ -228,6 +228,40 @@ function collectEvents(
   });
 }
 
+/** The sidecar in the router's network namespace, from the probe image, the plan in its environment. */
+function spawnSidecar(
+  engine: Engine,
+  at: {
+    readonly sidecarName: string;
+    readonly routerName: string;
+    readonly label: readonly string[];
+    readonly files: Files;
+    readonly plan: RehearsePlan;
+    readonly opts: RehearseOptions;
+  },
+) {
+  const { sidecarName, routerName, label, files, plan, opts } = at;
+  return spawn(
+    engine.name,
+    [
+      ...["run", "--name", sidecarName, ...label, "--network", `container:${routerName}`],
+      ...["-v", `${files.sidecarCopy}:/rehearse/sidecar.mjs:ro`, "-v", `${files.socketDir}:/var/run`],
+      ...[
+        "-e",
+        "REHEARSE_PLAN",
+        "--entrypoint",
+        "/nodejs/bin/node",
+        opts.probeImage,
+        "/rehearse/sidecar.mjs",
+      ],
+    ],
+    {
+      env: { ...engine.env, REHEARSE_PLAN: JSON.stringify(sidecarPlanOf(plan, opts)) },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+}
+
 export async function rehearse(reading: TaskReading, opts: RehearseOptions): Promise<RehearseReport> {
   const startedAt = Date.now();
   const progress = opts.onProgress ?? (() => {});
@@ -285,26 +319,7 @@ export async function rehearse(reading: TaskReading, opts: RehearseOptions): Pro
     });
     if (interrupted) throw new Error("interrupted");
     started.push(sidecarName);
-    // The sidecar in the router's network namespace, from the probe image, the plan in its environment.
-    const sidecar = spawn(
-      engine.name,
-      [
-        ...["run", "--name", sidecarName, ...label, "--network", `container:${routerName}`],
-        ...["-v", `${files.sidecarCopy}:/rehearse/sidecar.mjs:ro`, "-v", `${files.socketDir}:/var/run`],
-        ...[
-          "-e",
-          "REHEARSE_PLAN",
-          "--entrypoint",
-          "/nodejs/bin/node",
-          opts.probeImage,
-          "/rehearse/sidecar.mjs",
-        ],
-      ],
-      {
-        env: { ...engine.env, REHEARSE_PLAN: JSON.stringify(sidecarPlanOf(plan, opts)) },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    const sidecar = spawnSidecar(engine, { sidecarName, routerName, label, files, plan, opts });
     let sidecarErr = "";
     sidecar.stderr.on("data", (d: Buffer) => {
       sidecarErr = (sidecarErr + d.toString("utf8")).slice(-4000);
