@@ -2,7 +2,7 @@
  * Whether a known bug's trigger is present in a task: read from the awsfirelens output options, the
  * router's firelensConfiguration and its healthCheck. A router with a custom config file may configure
  * outputs we cannot see, so "not found" becomes "unknown" there. In the model so `simulate` reads it as FLP202
- * does; src/rules/conditions.ts re-exports it.
+ * does; the rules' conditions module re-exports it.
  */
 import type { BugCondition } from "./known-bugs.js";
 import { loadsCustomConfig } from "./router.js";

@@ -1,8 +1,8 @@
 /**
  * What we know about FireLens router images: which Fluent Bit (or aws-for-fluent-bit) versions carry known crash
  * or hang bugs, and which of them a task can reach. In the model so every part reads the same table: FLP202 lints
- * with it, `simulate` points at `rehearse` with it (issue 24 item 6). src/rules/data/router-versions.ts and
- * src/rules/conditions.ts re-export it.
+ * with it, `simulate` points at `rehearse` with it (issue 24 item 6). the rules' router-versions
+ * data and conditions modules re-export it.
  *
  * Facts are from aws/aws-for-fluent-bit's CHANGELOG.md and release PRs (fix versions from `git tag --contains`
  * on fluent/fluent-bit; each bug below links its sources) and from recordings of real Fluent Bit 1.8.3,

@@ -1,6 +1,6 @@
 /**
  * Whether a known bug's trigger is present in a task. The reading lives in the model
- * (src/model/bug-conditions.ts), where `simulate` reads it too.
+ * (the model's bug-conditions module), where `simulate` reads it too.
  */
 export {
   conditionPresence,
