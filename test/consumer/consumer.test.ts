@@ -354,15 +354,17 @@ describe("CDK app (cdk init app --language typescript, CommonJS)", { timeout: 60
 describe("CLI-only install", { timeout: 120_000 }, () => {
   // Issue 14's goal was 6 MiB. Since then the config file, globs and .gitignore (picomatch, ignore) came in,
   // and the CLI ships as a bundle of its own beside the library (0.65 MB, for a start-up twice as fast); the
-  // HCL parser (7 MB) became optional. About 7.3 MiB measured; this budget keeps it from growing unnoticed, and
+  // HCL parser (7 MB) became optional. About 7.3 MiB measured; then issues 23 and 24 added the branch reading,
+  // the agent's outcomes, the FireLens config generator and rehearse, each shipped three times (ESM, CommonJS and
+  // the CLI bundle): 7.8 MiB measured (8,176,381 bytes). This budget keeps it from growing unnoticed, and
   // bench/RESULTS.md reports the figure against the original goal.
-  it("stays within 7.5 MiB of node_modules and brings no AWS SDK or HCL parser", () => {
+  it("stays within 8 MiB of node_modules and brings no AWS SDK or HCL parser", () => {
     const bytes = bytesUnder(join(cliOnly, "node_modules"));
     timings["CLI-only node_modules bytes"] = bytes;
     expect(existsSync(join(cliOnly, "node_modules/@aws-sdk"))).toBe(false);
     expect(existsSync(join(cliOnly, "node_modules/aws-cdk-lib"))).toBe(false);
     expect(existsSync(join(cliOnly, "node_modules/web-tree-sitter"))).toBe(false);
-    expect(bytes).toBeLessThanOrEqual(7.5 * 1024 * 1024);
+    expect(bytes).toBeLessThanOrEqual(8 * 1024 * 1024);
   });
 
   it("runs `npm run image` in the installed package, as docs/probe-image.md says (issue 27 item 7)", () => {
